@@ -1,0 +1,52 @@
+# Rose Ash: content/ -> site/ -> build/ -> commerce_api/ + federation_server/
+# `make build` and `make test` are all a fresh clone needs.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+CONTENT ?= content
+OUTPUT  ?= build
+HOST    ?= 127.0.0.1
+
+.DEFAULT_GOAL := build
+.PHONY: venv build test test-fast lint format serve bench bench-build bench-commerce bench-federation clean
+
+# The virtualenv is rebuilt only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+build: venv
+	$(PY) site/build_site.py --content $(CONTENT) --output $(OUTPUT)
+
+test: venv
+	$(PY) -m pytest -q
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+serve: build
+	$(PY) -m tools.serve --host $(HOST) --build $(OUTPUT)
+
+bench: bench-build bench-commerce bench-federation
+
+bench-build: venv
+	$(PY) bench/bench_build.py
+
+bench-commerce: venv
+	$(PY) bench/bench_commerce.py
+
+bench-federation: venv
+	$(PY) bench/bench_federation.py
+
+clean:
+	rm -rf $(OUTPUT) var .pytest_cache .ruff_cache
