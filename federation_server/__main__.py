@@ -1,0 +1,105 @@
+"""Command line: ``python -m federation_server {serve,migrate,publish,deliver}``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from federation_server.errors import FederationError
+from federation_server.settings import get_settings
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the HTTP server (uvicorn), with the delivery worker in-process unless --no-worker."""
+    import dataclasses
+
+    import uvicorn
+
+    from federation_server.app import create_app
+
+    settings = get_settings()
+    if args.no_worker:
+        settings = dataclasses.replace(settings, run_worker=False)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        proxy_headers=True,
+        lifespan="on",
+    )
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    """Bring the database schema up to date."""
+    from federation_server.db.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    print("database is up to date")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Publish what the build made (new → Create, changed → Update, removed → Delete)."""
+    from federation_server.services.publish import publish_build_dir
+
+    report = asyncio.run(publish_build_dir(get_settings(), Path(args.build_dir)))
+    print(report.summary())
+    return 0
+
+
+def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("serve", help="run the ActivityPub server")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--no-worker", action="store_true", help="do not run delivery in-process")
+    parser.add_argument("--log-level", default="info")
+    parser.set_defaults(func=cmd_serve)
+
+
+def _add_migrate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+
+
+def _add_publish(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("publish", help="publish build/_data/activitystreams.json")
+    parser.add_argument("build_dir", help="the build output folder (holding _data/)")
+    parser.set_defaults(func=cmd_publish)
+
+
+def _add_deliver(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The delivery worker's command lives with the delivery package."""
+    try:
+        from federation_server.delivery.cli import add_deliver_command  # type: ignore
+    except ImportError:
+        return
+    add_deliver_command(sub)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m federation_server")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_serve, _add_migrate, _add_publish, _add_deliver):
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except FederationError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""ActivityPub vocabulary helpers: id minting, JSON-LD contexts, content negotiation."""

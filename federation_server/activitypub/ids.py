@@ -1,0 +1,69 @@
+"""Where every ActivityPub id of this instance lives, minted under ``PUBLIC_URL``.
+
+Object ids come from the manifest's stable id (``post:spring-open-day``), never from a
+title, so an edit is an Update of the same id and never a second post.
+"""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import quote, unquote, urlsplit
+
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+
+class Urls:
+    """URL builder for one instance."""
+
+    def __init__(self, public_url: str) -> None:
+        self.base = public_url.rstrip("/")
+
+    def actor(self, name: str) -> str:
+        return f"{self.base}/actors/{name}"
+
+    def key(self, name: str) -> str:
+        return f"{self.actor(name)}#main-key"
+
+    def inbox(self, name: str) -> str:
+        return f"{self.actor(name)}/inbox"
+
+    def outbox(self, name: str) -> str:
+        return f"{self.actor(name)}/outbox"
+
+    def followers(self, name: str) -> str:
+        return f"{self.actor(name)}/followers"
+
+    def following(self, name: str) -> str:
+        return f"{self.actor(name)}/following"
+
+    @property
+    def shared_inbox(self) -> str:
+        return f"{self.base}/inbox"
+
+    def object(self, stable_id: str) -> str:
+        return f"{self.base}/objects/{quote(stable_id, safe=':')}"
+
+    def new_activity(self) -> str:
+        return f"{self.base}/activities/{uuid.uuid4().hex}"
+
+    def activity(self, token: str) -> str:
+        return f"{self.base}/activities/{token}"
+
+    def local_actor_name(self, uri: str) -> str | None:
+        """The name of our actor behind ``uri``, or None when it is not one of ours."""
+        prefix = f"{self.base}/actors/"
+        if not uri.startswith(prefix):
+            return None
+        rest = uri[len(prefix) :]
+        return unquote(rest) if rest and "/" not in rest and "#" not in rest else None
+
+    def is_local(self, uri: str) -> bool:
+        return uri.startswith(self.base + "/")
+
+
+def domain_of(uri: str | None) -> str | None:
+    """Lower-cased host of ``uri`` (without port), or None when it has none."""
+    if not uri:
+        return None
+    host = urlsplit(uri).hostname
+    return host.lower() if host else None

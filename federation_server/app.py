@@ -1,0 +1,91 @@
+"""Litestar application factory: routes, the single error handler and the lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Litestar, Request, get
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+
+from federation_server.context import Context
+from federation_server.db.engine import create_database
+from federation_server.db.migrate import upgrade_engine
+from federation_server.errors import EXCEPTION_HANDLERS
+from federation_server.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+@get("/health", sync_to_thread=False)
+def health() -> dict[str, str]:
+    """Liveness probe (also the baseline the inbox benchmark compares against)."""
+    return {"status": "ok"}
+
+
+def context_of(request: Request[Any, Any, Any]) -> Context:
+    return request.app.state["ctx"]
+
+
+async def _start(app: Litestar, settings: Settings) -> Context:
+    from federation_server.services.actors import ensure_local_actors
+
+    database = create_database(settings.database_url)
+    if settings.migrate_on_start:
+        await upgrade_engine(database.engine)
+    ctx = Context(settings=settings, database=database)
+    await ensure_local_actors(ctx)
+    ctx.http = _http_client(settings)
+    app.state["ctx"] = ctx
+    return ctx
+
+
+def _http_client(settings: Settings) -> Any:
+    from federation_server.services.fetch import build_fetch_client
+
+    return build_fetch_client(settings)
+
+
+def _start_worker(ctx: Context) -> asyncio.Task[None] | None:
+    """Run the delivery worker in-process when the delivery package provides one."""
+    try:
+        from federation_server.delivery import run_worker  # type: ignore[attr-defined]
+    except ImportError:
+        log.warning("delivery worker not available; deliveries stay queued")
+        return None
+    return asyncio.create_task(run_worker(ctx.settings, ctx.database))
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the ASGI app for ``settings`` (the environment's by default)."""
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        ctx = await _start(app, settings)
+        worker = _start_worker(ctx) if settings.run_worker else None
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await worker
+            if ctx.http is not None:
+                await ctx.http.aclose()
+            await ctx.database.dispose()
+
+    from federation_server.routes import ROUTE_HANDLERS
+
+    return Litestar(
+        route_handlers=[health, *ROUTE_HANDLERS],
+        lifespan=[lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,
+        dependencies={"ctx": Provide(context_of, sync_to_thread=False)},
+        cors_config=CORSConfig(allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"]),
+        debug=False,
+    )

@@ -1,0 +1,28 @@
+"""What a request handler or a CLI command needs: settings, database, URL minting, HTTP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from federation_server.activitypub.ids import Urls
+from federation_server.db.engine import Database
+from federation_server.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx
+
+
+@dataclass
+class Context:
+    """One instance's shared resources, created by the app lifespan or a CLI command."""
+
+    settings: Settings
+    database: Database
+    #: Outgoing client for fetching remote actors and keys (SSRF-guarded); set on start.
+    http: httpx.AsyncClient | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def urls(self) -> Urls:
+        return Urls(self.settings.public_url)

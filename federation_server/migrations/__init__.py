@@ -1,0 +1,1 @@
+"""Alembic migrations for the federation server (``python -m federation_server migrate``)."""
