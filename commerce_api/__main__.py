@@ -1,0 +1,136 @@
+"""Command line: ``python -m commerce_api {serve,migrate,sync-catalog,expire,refund,fulfil}``.
+
+Every command reads the same settings as the server (environment variables, see
+``commerce_api.settings``). Exit status is 0 on success, 1 on a refused operation, 2 on bad
+arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from commerce_api.errors import CommerceError
+from commerce_api.settings import Settings, SettingsError, get_settings
+
+log = logging.getLogger("commerce_api")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m commerce_api", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--migrate", action="store_true", help="apply migrations first")
+    serve.add_argument("--catalog", help="sync this catalog.json before serving")
+    serve.add_argument("--workers", type=int, default=1)
+
+    sub.add_parser("migrate", help="create or upgrade the database schema")
+
+    sync = sub.add_parser("sync-catalog", help="load products and tickets from catalog.json")
+    sync.add_argument("path")
+
+    sub.add_parser("expire", help="expire stale pending orders and release their stock")
+
+    refund = sub.add_parser("refund", help="refund a paid order through SumUp")
+    refund.add_argument("order", help="order reference, token or number")
+
+    fulfil = sub.add_parser("fulfil", help="mark a paid order as fulfilled (handed over)")
+    fulfil.add_argument("order", help="order reference, token or number")
+    return parser
+
+
+async def _with_db(settings: Settings, action):  # type: ignore[no-untyped-def]
+    from commerce_api.db import Database
+    from commerce_api.payments import Payments
+
+    db = Database(settings.database_url)
+    payments = Payments.from_settings(settings)
+    try:
+        return await action(db, payments)
+    finally:
+        await payments.aclose()
+        await db.dispose()
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from commerce_api.app import create_app
+
+    if args.migrate:
+        from commerce_api.db import upgrade
+
+        upgrade(settings.database_url)
+    catalog = args.catalog or settings.catalog_path
+    if catalog:
+        _sync(catalog, settings)
+    uvicorn.run(
+        create_app(settings, sweep=True),
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        access_log=False,
+    )
+    return 0
+
+
+def _sync(path: str, settings: Settings) -> int:
+    from commerce_api.domain.catalog import load_catalog_file, sync_catalog
+
+    catalog = load_catalog_file(path)
+    report = asyncio.run(_with_db(settings, lambda db, _p: sync_catalog(db, catalog)))
+    print(report.summary())
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = get_settings()
+        if args.command == "serve":
+            return _serve(args, settings)
+        if args.command == "migrate":
+            from commerce_api.db import upgrade
+
+            upgrade(settings.database_url)
+            print("database is at the latest schema")
+            return 0
+        if args.command == "sync-catalog":
+            return _sync(args.path, settings)
+        if args.command == "expire":
+            from commerce_api.domain.orders import expire_stale_orders
+
+            count = asyncio.run(
+                _with_db(settings, lambda db, pay: expire_stale_orders(db, pay, settings))
+            )
+            print(f"expired {count} order(s)")
+            return 0
+        if args.command == "refund":
+            from commerce_api.domain.orders import refund_order
+
+            order = asyncio.run(
+                _with_db(settings, lambda db, pay: refund_order(db, pay, args.order))
+            )
+            print(f"order {order.reference} is {order.state}")
+            return 0
+        if args.command == "fulfil":
+            from commerce_api.domain.orders import fulfil_order
+
+            order = asyncio.run(_with_db(settings, lambda db, _p: fulfil_order(db, args.order)))
+            print(f"order {order.reference} is {order.state}")
+            return 0
+    except (CommerceError, SettingsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

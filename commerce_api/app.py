@@ -1,0 +1,114 @@
+"""Assemble the commerce API: ``create_app(settings)`` returns a ready Litestar app.
+
+Route handlers are listed in :func:`route_handlers`, one line per context, so another part
+(accounts, OAuth) joins by adding its controllers there. Shared resources (database, SumUp
+client, the periodic expiry sweep) live in ``app.state`` for the app's lifetime.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+
+from commerce_api.db import Database
+from commerce_api.deps import dependencies
+from commerce_api.errors import exception_handlers
+from commerce_api.payments import Payments
+from commerce_api.settings import Settings, get_settings
+
+__all__ = ["create_app", "route_handlers"]
+
+log = logging.getLogger(__name__)
+
+
+def route_handlers() -> list[Any]:
+    """Every controller and handler of the API. Add yours here."""
+    from commerce_api.domain.system import health
+
+    return [
+        health,
+    ]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    payments: Payments | None = None,
+    sweep: bool = False,
+) -> Litestar:
+    """Build the app. ``payments`` overrides the SumUp client built from ``settings``;
+    ``sweep`` starts the periodic expiry sweep (``serve`` turns it on)."""
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        db = Database(settings.database_url)
+        pay = payments or Payments.from_settings(settings)
+        app.state.db = db
+        app.state.payments = pay
+        sweeper: asyncio.Task[None] | None = None
+        if sweep and settings.expiry_sweep_seconds > 0:
+            sweeper = asyncio.create_task(_sweep_forever(db, pay, settings))
+        try:
+            yield
+        finally:
+            if sweeper is not None:
+                sweeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeper
+            if payments is None:
+                await pay.aclose()
+            await db.dispose()
+
+    return Litestar(
+        route_handlers=route_handlers(),
+        dependencies=dependencies,
+        exception_handlers=exception_handlers,
+        lifespan=[lifespan],
+        state=_initial_state(settings),
+        cors_config=CORSConfig(
+            allow_origins=list(settings.cors_origins),
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["Content-Type", "Idempotency-Key", "X-Cart-Token", "Authorization"],
+            expose_headers=["X-Cart-Token", "Location", "Retry-After"],
+        ),
+        openapi_config=OpenAPIConfig(
+            title="Rose Ash commerce API",
+            version="1.0.0",
+            description=(
+                "Catalogue, carts, checkout through SumUp, orders and tickets. Every error is "
+                "an RFC 9457 problem (application/problem+json) naming the offending field."
+            ),
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        request_max_body_size=settings.max_body_bytes,
+        debug=False,
+    )
+
+
+def _initial_state(settings: Settings) -> Any:
+    from litestar.datastructures import State
+
+    return State({"settings": settings})
+
+
+async def _sweep_forever(db: Database, payments: Payments, settings: Settings) -> None:
+    """Release expired reservations every ``expiry_sweep_seconds``; never dies on an error."""
+    from commerce_api.domain.orders.expiry import expire_stale_orders
+
+    while True:
+        await asyncio.sleep(settings.expiry_sweep_seconds)
+        try:
+            await expire_stale_orders(db, payments, settings)
+        except Exception:
+            log.exception("expiry sweep failed; retrying next period")

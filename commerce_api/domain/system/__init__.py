@@ -1,0 +1,5 @@
+"""Operational endpoints (health)."""
+
+from commerce_api.domain.system.controllers import health
+
+__all__ = ["health"]

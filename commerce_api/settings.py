@@ -1,0 +1,144 @@
+"""One typed settings object for the commerce API, read from the environment once.
+
+Everything configurable lives here so the rest of the code takes a ``Settings`` and never reads
+``os.environ`` itself; tests build their own ``Settings(...)`` instead of patching the
+environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["Settings", "SettingsError", "get_settings"]
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/commerce.db"
+DEV_SECRET_KEY = "insecure-development-secret-change-me"
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the API cannot use (names the variable)."""
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one commerce API process."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    """SQLAlchemy async URL: ``sqlite+aiosqlite:///...`` (default) or ``postgresql+asyncpg://``."""
+    site_url: str = "http://127.0.0.1:8080"
+    """The static site's public URL (where shoppers come from and are sent back to)."""
+    public_url: str = "http://127.0.0.1:8000"
+    """This API's own public URL; SumUp's webhook and the shopper's return point here."""
+    allowed_origins: tuple[str, ...] = ()
+    """Origins allowed by CORS (with credentials); empty means just ``site_url``."""
+    sumup_api_url: str = "https://api.sumup.com"
+    sumup_api_key: str = ""
+    sumup_merchant_code: str = ""
+    sumup_timeout_seconds: float = 10.0
+    """Per-request timeout towards SumUp; past it the shopper gets a 503 and can retry."""
+    secret_key: str = DEV_SECRET_KEY
+    """Signing secret (sessions, tokens). Must be set in production."""
+    reservation_minutes: int = 15
+    """How long a pending order holds its stock before the expiry sweep releases it."""
+    expiry_sweep_seconds: int = 60
+    """How often ``serve`` runs the expiry sweep (0 disables the periodic task)."""
+    max_body_bytes: int = 64 * 1024
+    """Larger request bodies are refused with 413."""
+    cart_cookie_name: str = "ra_cart"
+    order_return_path: str = "/order/"
+    """Page on the static site that shows an order; the shopper lands there after paying."""
+    catalog_path: str | None = None
+    """If set, ``serve`` syncs the catalogue from this ``catalog.json`` at start-up."""
+
+    @property
+    def cors_origins(self) -> tuple[str, ...]:
+        return self.allowed_origins or (self.site_url.rstrip("/"),)
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def webhook_url(self) -> str:
+        return f"{self.public_url.rstrip('/')}/webhooks/sumup"
+
+    def return_url(self, order_token: str) -> str:
+        """Where SumUp sends the shopper's browser after the hosted checkout."""
+        return f"{self.public_url.rstrip('/')}/checkout/return/{order_token}"
+
+    def order_page_url(self, order_token: str) -> str:
+        return f"{self.site_url.rstrip('/')}{self.order_return_path}?order={order_token}"
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some fields changed (tests use this)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read every field from ``env`` (default ``os.environ``); bad values raise
+        :class:`SettingsError` naming the variable."""
+        env = os.environ if env is None else env
+
+        def text(name: str, default: str) -> str:
+            return env.get(name, default).strip() or default
+
+        def number(name: str, default: int, *, minimum: int = 0) -> int:
+            raw = env.get(name, "").strip()
+            if not raw:
+                return default
+            try:
+                value = int(raw)
+            except ValueError:
+                raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+            if value < minimum:
+                raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+            return value
+
+        def decimal(name: str, default: float) -> float:
+            raw = env.get(name, "").strip()
+            if not raw:
+                return default
+            try:
+                value = float(raw)
+            except ValueError:
+                raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+            if value <= 0:
+                raise SettingsError(f"{name} must be positive, got {raw}")
+            return value
+
+        database_url = text("DATABASE_URL", DEFAULT_DATABASE_URL)
+        if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise SettingsError(
+                "DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+            )
+        return cls(
+            database_url=database_url,
+            site_url=text("SITE_URL", cls.site_url).rstrip("/"),
+            public_url=text("PUBLIC_URL", cls.public_url).rstrip("/"),
+            allowed_origins=_split(env.get("ALLOWED_ORIGINS", "")),
+            sumup_api_url=text("SUMUP_API_URL", cls.sumup_api_url).rstrip("/"),
+            sumup_api_key=env.get("SUMUP_API_KEY", "").strip(),
+            sumup_merchant_code=env.get("SUMUP_MERCHANT_CODE", "").strip(),
+            sumup_timeout_seconds=decimal("SUMUP_TIMEOUT_SECONDS", cls.sumup_timeout_seconds),
+            secret_key=text("SECRET_KEY", DEV_SECRET_KEY),
+            reservation_minutes=number("RESERVATION_MINUTES", 15, minimum=1),
+            expiry_sweep_seconds=number("EXPIRY_SWEEP_SECONDS", 60),
+            max_body_bytes=number("MAX_BODY_BYTES", 64 * 1024, minimum=1024),
+            cart_cookie_name=text("CART_COOKIE_NAME", cls.cart_cookie_name),
+            order_return_path=text("ORDER_RETURN_PATH", cls.order_return_path),
+            catalog_path=env.get("CATALOG_PATH", "").strip() or None,
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings.from_env()
