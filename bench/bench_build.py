@@ -1,0 +1,234 @@
+"""Build benchmark (``make bench-build``): our build against plain Pelican and Hugo.
+
+    python bench/bench_build.py [--posts 1000 --events 200 --products 300] [--quick] [--keep]
+
+One run generates a synthetic corpus in a temporary folder and measures, for each tool,
+(a) a cold full build, (b) a rebuild with nothing changed and (c) a rebuild after one post's
+body was edited. Every build is a child process: its wall time and its peak resident memory
+(``wait4`` rusage) are recorded. Figures are printed with their ratio to Hugo's cold build,
+then the targets of issue 2 with met/MISSED. Nothing is written inside the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+import make_corpus  # noqa: E402
+import peers  # noqa: E402
+
+PHASES = ("cold", "unchanged", "one edit")
+
+
+@dataclass
+class Run:
+    """One child process: how long it took, its peak memory and what it printed."""
+
+    seconds: float
+    max_rss_mb: float
+    status: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 0
+
+
+@dataclass
+class Tool:
+    """A build tool under test: the command and what to delete for a cold build."""
+
+    name: str
+    command: list[str]
+    output: Path
+    cold_paths: list[Path]
+    env: dict[str, str] = field(default_factory=dict)
+    runs: dict[str, Run] = field(default_factory=dict)
+    pages: int = 0
+
+    def clean(self) -> None:
+        for path in [self.output, *self.cold_paths]:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def run_child(command: Sequence[str], env: dict[str, str], logs: Path) -> Run:
+    """Spawn ``command``, wait for it, return wall time and its own peak RSS (not ours)."""
+    logs.mkdir(parents=True, exist_ok=True)
+    out, err = logs / "stdout", logs / "stderr"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        actions = [
+            (os.POSIX_SPAWN_DUP2, stdout.fileno(), 1),
+            (os.POSIX_SPAWN_DUP2, stderr.fileno(), 2),
+        ]
+        started = time.perf_counter()
+        pid = os.posix_spawn(command[0], list(command), {**os.environ, **env}, file_actions=actions)
+        _, wait_status, usage = os.wait4(pid, 0)
+        seconds = time.perf_counter() - started
+    return Run(
+        seconds=seconds,
+        max_rss_mb=usage.ru_maxrss / 1024,  # Linux reports kilobytes
+        status=os.waitstatus_to_exitcode(wait_status),
+        stdout=out.read_text(errors="replace"),
+        stderr=err.read_text(errors="replace"),
+    )
+
+
+def count_pages(output: Path) -> int:
+    return sum(1 for _ in output.rglob("*.html")) if output.is_dir() else 0
+
+
+def setup_tools(work: Path, corpus: make_corpus.Corpus) -> list[Tool]:
+    content = corpus.content
+    ours_out, ours_cache = work / "ours" / "build", work / "ours" / "cache"
+    ours = Tool(
+        name="ours (site/build_site.py)",
+        command=[
+            sys.executable,
+            str(REPO / "site" / "build_site.py"),
+            "--content",
+            str(content),
+            "--output",
+            str(ours_out),
+        ],
+        output=ours_out,
+        cold_paths=[ours_cache],
+        env={"RA_BUILD_CACHE": str(ours_cache)},
+    )
+    pel_dir = work / "pelican"
+    pel_dir.mkdir(parents=True, exist_ok=True)
+    pel_out, pel_cache = pel_dir / "output", pel_dir / "cache"
+    pelican = Tool(
+        name="plain Pelican (default theme)",
+        command=peers.pelican_command(content, pel_out, pel_cache, pel_dir / "pelicanconf.py"),
+        output=pel_out,
+        cold_paths=[pel_cache],
+    )
+    hugo_root = peers.make_hugo_site(
+        (content / "blog").glob("*.md"), content / "images", work / "hugo" / "site"
+    )
+    hugo_out = work / "hugo" / "public"
+    hugo = Tool(
+        name="Hugo",
+        command=peers.hugo_command(hugo_root, hugo_out),
+        output=hugo_out,
+        cold_paths=[hugo_root / "resources", hugo_root / ".hugo_build.lock"],
+    )
+    return [ours, pelican, hugo]
+
+
+def measure(tools: list[Tool], corpus: make_corpus.Corpus, work: Path) -> None:
+    """Cold then unchanged for each tool, then one post edited and each tool once more."""
+    for tool in tools:
+        tool.clean()
+        for phase in PHASES[:2]:
+            tool.runs[phase] = run_child(tool.command, tool.env, work / "logs" / tool.name / phase)
+            report_progress(tool, phase)
+        tool.pages = count_pages(tool.output)
+    edited = corpus.post_path(corpus.posts // 2)
+    make_corpus.edit_post(edited)
+    hugo_root = work / "hugo" / "site"
+    make_corpus.edit_post(peers.hugo_post_path(hugo_root, edited))
+    for tool in tools:
+        phase = PHASES[2]
+        tool.runs[phase] = run_child(tool.command, tool.env, work / "logs" / tool.name / phase)
+        report_progress(tool, phase)
+
+
+def report_progress(tool: Tool, phase: str) -> None:
+    run = tool.runs[phase]
+    last = (run.stdout.strip().splitlines() or [""])[-1]
+    note = f"  {last}" if last and tool.name.startswith("ours") else ""
+    print(f"  {tool.name:32} {phase:10} {run.seconds:7.2f} s{note}", flush=True)
+    if not run.ok:
+        tail = "\n".join(run.stderr.strip().splitlines()[-15:])
+        print(f"    FAILED with status {run.status}:\n{tail}", flush=True)
+
+
+def format_table(tools: list[Tool], corpus: make_corpus.Corpus) -> str:
+    hugo_cold = next(t for t in tools if t.name == "Hugo").runs["cold"].seconds
+    header = f"{'':32}" + "".join(f"{p:>16}" for p in PHASES) + f"{'peak RSS':>11}{'pages':>8}"
+    lines = [
+        f"Build benchmark: {corpus.posts} posts, {corpus.events} events, "
+        f"{corpus.products} products (ratio = time / Hugo cold build)",
+        header,
+    ]
+    for tool in tools:
+        cells = ""
+        for phase in PHASES:
+            run = tool.runs[phase]
+            mark = "" if run.ok else "!"
+            cells += f"{run.seconds:>8.2f} s{mark:1}{run.seconds / hugo_cold:>5.1f}x"
+        rss = max(run.max_rss_mb for run in tool.runs.values())
+        lines.append(f"{tool.name:32}{cells}{rss:>8.0f} MB{tool.pages:>8}")
+    lines.append("(! = the build exited with an error; ours also builds events and products)")
+    return "\n".join(lines)
+
+
+def format_targets(tools: list[Tool]) -> str:
+    ours = tools[0]
+    hugo_cold = next(t for t in tools if t.name == "Hugo").runs["cold"].seconds
+    peak = max(run.max_rss_mb for run in ours.runs.values())
+    checks = [
+        ("cold build <= 2x Hugo cold", ours.runs["cold"].seconds, 2 * hugo_cold, "s"),
+        ("unchanged rebuild < Hugo cold", ours.runs["unchanged"].seconds, hugo_cold, "s"),
+        ("one-edit rebuild < Hugo cold", ours.runs["one edit"].seconds, hugo_cold, "s"),
+        ("peak memory < 300 MB", peak, 300.0, "MB"),
+    ]
+    lines = ["Targets for our build:"]
+    for label, value, limit, unit in checks:
+        ok = value <= limit if label.startswith("cold") else value < limit
+        ok = ok and all(run.ok for run in ours.runs.values())
+        verdict = "met" if ok else "MISSED"
+        lines.append(f"  {label:32} {value:8.2f} {unit:2} (limit {limit:.2f} {unit})  {verdict}")
+    return "\n".join(lines)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--events", type=int, default=200)
+    parser.add_argument("--products", type=int, default=300)
+    parser.add_argument("--quick", action="store_true", help="100 posts, 20 events, 30 products")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.posts, args.events, args.products = 100, 20, 30
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="ra-bench-build-"))
+    tools: list[Tool] = []
+    try:
+        corpus = make_corpus.generate(work / "corpus", args.posts, args.events, args.products)
+        tools = setup_tools(work, corpus)
+        print(f"Corpus in {corpus.content}; {os.cpu_count()} CPUs (a shared machine varies)")
+        measure(tools, corpus, work)
+        print()
+        print(format_table(tools, corpus))
+        print()
+        print(format_targets(tools))
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    failed = [t.name for t in tools if not all(r.ok for r in t.runs.values())]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
