@@ -34,8 +34,11 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The local build points at the local servers (target-specific: `make build` is unchanged).
+serve: export SITE_URL ?= http://$(HOST):8080
+serve: export COMMERCE_API_URL ?= http://$(HOST):8000
 serve: build
-	$(PY) -m tools.serve --host $(HOST) --build $(OUTPUT)
+	$(PY) scripts/serve_stack.py --host $(HOST) --build $(OUTPUT)
 
 bench: bench-build bench-commerce bench-federation
 

@@ -50,7 +50,8 @@ class FakeSumUpProcess:
         if self.api_key:
             cmd += ["--api-key", self.api_key]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self._proc = subprocess.Popen(cmd, cwd=_REPO_ROOT, env=env)
+        # Own session: a Ctrl-C meant for the parent does not kill it mid-teardown.
+        self._proc = subprocess.Popen(cmd, cwd=_REPO_ROOT, env=env, start_new_session=True)
         deadline = time.monotonic() + ready_timeout
         while True:
             if self._proc.poll() is not None:
