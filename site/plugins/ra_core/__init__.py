@@ -1,8 +1,15 @@
 """Shared pieces for Rose Ash's Pelican plugins (content errors, helpers)."""
 
 from ra_core.errors import ContentError, content_errors, report_error
+from ra_core.sources import LABEL_SETTING, source_label
 
-__all__ = ["ContentError", "content_errors", "report_error"]
+__all__ = [
+    "LABEL_SETTING",
+    "ContentError",
+    "content_errors",
+    "report_error",
+    "source_label",
+]
 
 
 def register() -> None:

@@ -1,0 +1,246 @@
+"""Build driver behind ``make build``: content/ -> a complete, CDN-ready site.
+
+    python site/build_site.py --content content --output build
+
+The site is built into a staging folder beside the output and swapped in only when the build
+succeeds, so a content error never leaves a half-written or broken ``build/``. Content errors
+are printed one per line (``content/x.md: field: message``) and the exit status is 1; a clean
+build ends with one summary line. The steps are small functions so other parts (the
+incremental build) can hook in: ``prepare_staging`` -> ``run_pelican`` -> ``check_output``
+-> ``postprocess`` -> ``swap_into_place``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import MutableMapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SETTINGS_FILE = HERE / "pelicanconf.py"
+sys.path.insert(0, str(HERE / "plugins"))
+
+from pelican import Pelican, signals  # noqa: E402
+from pelican.settings import read_settings  # noqa: E402
+from ra_core import LABEL_SETTING, ContentError, content_errors, report_error  # noqa: E402
+
+Context = MutableMapping[str, Any]
+
+
+@dataclass
+class BuildReport:
+    """What the summary line says."""
+
+    output: Path
+    written: int = 0
+    unchanged: int = 0
+    errors: list[ContentError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"Built {self.output}: {self.written} pages written, {self.unchanged} unchanged, "
+            f"{len(self.errors)} errors in {self.seconds:.2f} s"
+        )
+
+
+class BuildFailed(Exception):
+    """The content has errors; the previous output was left as it was."""
+
+    def __init__(self, errors: Sequence[ContentError]) -> None:
+        super().__init__(f"{len(errors)} content errors")
+        self.errors = list(errors)
+
+
+# --- steps ----------------------------------------------------------------------------------
+
+
+def prepare_staging(output: Path) -> Path:
+    """An empty folder beside ``output`` (same file system, so the final swap is a rename)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+
+
+def load_settings(content: Path, staging: Path, content_label: str) -> dict[str, Any]:
+    """pelicanconf.py with the paths of this run (and ``SITE_URL`` from the environment)."""
+    override: dict[str, Any] = {
+        "PATH": str(content.resolve()),
+        "OUTPUT_PATH": str(staging),
+        LABEL_SETTING: content_label,
+    }
+    return read_settings(str(SETTINGS_FILE), override=override)
+
+
+class _Recorder:
+    """Collects the shared Pelican context and the files the writer wrote during one run."""
+
+    def __init__(self) -> None:
+        self.context: Context = {}
+        self.written: list[str] = []
+
+    def on_generators_finalized(self, generators: Sequence[Any]) -> None:
+        if generators:
+            self.context = generators[0].context
+
+    def on_written(self, path: str, **_: Any) -> None:
+        self.written.append(path)
+
+
+_recorder = _Recorder()
+
+
+def _on_generators_finalized(generators: Sequence[Any]) -> None:
+    _recorder.on_generators_finalized(generators)
+
+
+def _on_content_written(path: str, **kwargs: Any) -> None:
+    _recorder.on_written(path, **kwargs)
+
+
+def _on_feed_written(path: str, **kwargs: Any) -> None:
+    _recorder.on_written(path, **kwargs)
+
+
+signals.all_generators_finalized.connect(_on_generators_finalized)
+signals.content_written.connect(_on_content_written)
+signals.feed_written.connect(_on_feed_written)
+
+
+def run_pelican(settings: dict[str, Any]) -> tuple[Context, int]:
+    """Run Pelican once; return its shared context and the number of files it wrote."""
+    _recorder.__init__()
+    Pelican(settings).run()
+    context = _recorder.context
+    _report_unread_files(context)
+    return context, len(set(_recorder.written))
+
+
+def _report_unread_files(context: Context) -> None:
+    """Any source Pelican gave up on without a reason recorded yet still fails the build."""
+    from ra_core import source_label
+
+    reported = {error.source for error in content_errors(context)}
+    for path, content in context.get("generated_content", {}).items():
+        label = source_label(context, path)
+        if content is None and label not in reported:
+            report_error(context, ContentError(label, "file", "could not be read"))
+
+
+def check_output(context: Context, staging: Path) -> list[ContentError]:
+    """Checks that need the written site (links to pages that do not exist); all errors."""
+    import ra_validate
+
+    ra_validate.check_internal_links(context, staging)
+    return content_errors(context)
+
+
+def postprocess(context: Context, staging: Path) -> None:
+    """Site-wide outputs: hashed assets, manifests, sitemap/robots/_headers, .gz/.br files."""
+    import ra_assets
+    import ra_manifests
+    import ra_seo
+
+    asset_map = ra_assets.fingerprint(staging)
+    ra_manifests.write_manifests(context, staging, asset_map)
+    ra_seo.write_site_files(context, staging)
+    ra_assets.write_headers(staging)
+    ra_assets.precompress(staging)
+
+
+def swap_into_place(staging: Path, output: Path) -> None:
+    """Replace ``output`` with ``staging`` by renames; the old tree is deleted afterwards."""
+    old: Path | None = None
+    if output.exists():
+        old = output.with_name(f".{output.name}.old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        output.rename(old)
+    staging.rename(output)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def discard_staging(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+# --- orchestration ----------------------------------------------------------------------------
+
+
+def build(content: Path, output: Path, content_label: str | None = None) -> BuildReport:
+    """Build ``content`` into ``output``; raise BuildFailed (output untouched) on content errors."""
+    started = time.perf_counter()
+    report = BuildReport(output=output)
+    staging = prepare_staging(output)
+    try:
+        settings = load_settings(content, staging, content_label or str(content))
+        context, report.written = run_pelican(settings)
+        errors = check_output(context, staging)
+        if errors:
+            raise BuildFailed(errors)
+        postprocess(context, staging)
+        swap_into_place(staging, output)
+    except BaseException:
+        discard_staging(staging)
+        raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def quiet_pelican_logs(verbose: bool) -> None:
+    """Pelican's own log lines are noise for editors: our error lines say what matters."""
+    import pelican.log
+
+    level = logging.INFO if verbose else logging.CRITICAL + 1
+    logger = logging.getLogger("pelican")
+    logger.setLevel(level)
+    if not verbose:
+        logger.propagate = False
+        logger.addHandler(logging.NullHandler())
+    pelican.log.console.quiet = not verbose
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--content", default="content", help="Markdown sources (default content)")
+    parser.add_argument("--output", default="build", help="where the site goes (default build)")
+    parser.add_argument("--verbose", action="store_true", help="show Pelican's log and tracebacks")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    quiet_pelican_logs(args.verbose)
+    content, output = Path(args.content), Path(args.output)
+    if not content.is_dir():
+        print(f"{args.content}: content folder not found", file=sys.stderr)
+        return 1
+    try:
+        report = build(content, output, content_label=args.content.rstrip("/"))
+    except BuildFailed as failed:
+        for error in failed.errors:
+            print(error, file=sys.stderr)
+        print(
+            f"Build failed: {len(failed.errors)} errors; {output} was left unchanged",
+            file=sys.stderr,
+        )
+        return 1
+    except Exception as exc:  # a bug in a plugin or template, not in the content
+        if args.verbose:
+            traceback.print_exc()
+        print(f"Build failed: {type(exc).__name__}: {exc} (rerun with --verbose)", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Checks over all read content (slugs, images, internal links) for posts and pages.
+
+Products and events have their own rules in their plugins; the image and link checks here
+run over every content object in the build, whatever plugin made it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, MutableMapping
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from ra_core import ContentError, report_error, source_label
+
+Context = MutableMapping[str, Any]
+_CHECKED_KINDS = ("Article", "Page")
+
+
+class _TagCollector(HTMLParser):
+    """Collects ``<img>`` (src, alt) and ``<a href>`` from rendered content HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.images: list[tuple[str, str | None]] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "img":
+            self.images.append((values.get("src") or "", values.get("alt")))
+        elif tag == "a" and values.get("href"):
+            self.links.append(values["href"] or "")
+
+
+def parse_html(html: str) -> _TagCollector:
+    collector = _TagCollector()
+    collector.feed(html or "")
+    collector.close()
+    return collector
+
+
+def all_content(context: Context) -> list[Any]:
+    """Every content object any generator read (published, draft or hidden)."""
+    return [c for c in context.get("generated_content", {}).values() if c is not None]
+
+
+def _kind(content: Any) -> str:
+    return type(content).__name__
+
+
+def _label(context: Context, content: Any) -> str:
+    return source_label(context, content.source_path)
+
+
+def check_duplicate_slugs(context: Context, contents: Iterable[Any]) -> None:
+    """Two posts (or two pages) with the same slug would overwrite each other's page and id."""
+    by_slug: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for content in contents:
+        if _kind(content) in _CHECKED_KINDS and getattr(content, "slug", None):
+            by_slug[(_kind(content), content.slug)].append(content)
+    for (_, slug), same in by_slug.items():
+        if len(same) < 2:
+            continue
+        labels = sorted(_label(context, c) for c in same)
+        for label in labels[1:]:
+            report_error(
+                context, ContentError(label, "slug", f"{slug!r} is already used by {labels[0]}")
+            )
+
+
+def check_images(context: Context, content: Any) -> None:
+    """Every image needs alt text: in the Markdown body and as ``image`` + ``image_alt``."""
+    label = _label(context, content)
+    for src, alt in parse_html(getattr(content, "content", "") or "").images:
+        if not (alt or "").strip():
+            report_error(context, ContentError(label, "image", f"{src} has no alt text"))
+    image = content.metadata.get("image")
+    if image and not str(content.metadata.get("image_alt", "")).strip():
+        report_error(context, ContentError(label, "image_alt", f"missing for image {image}"))
+
+
+def check_content(generators: Any) -> None:
+    """all_generators_finalized: slug and image checks over posts and pages."""
+    if not generators:
+        return
+    context = generators[0].context
+    contents = all_content(context)
+    check_duplicate_slugs(context, contents)
+    for content in contents:
+        if _kind(content) in _CHECKED_KINDS:
+            check_images(context, content)
+
+
+def url_to_file(url: str, page_url: str, site_url: str, output: Path) -> Path | None:
+    """The output file an internal link points at, or None for an external link."""
+    if url.startswith(("mailto:", "tel:", "data:", "javascript:", "#")):
+        return None
+    base = f"{site_url.rstrip('/')}/{page_url}"
+    absolute = urljoin(base, url)
+    site = urlsplit(site_url)
+    target = urlsplit(absolute)
+    if (target.scheme, target.netloc) != (site.scheme, site.netloc):
+        return None
+    path = unquote(target.path)
+    prefix = site.path.rstrip("/")
+    if prefix and path.startswith(prefix):
+        path = path[len(prefix) :]
+    relative = path.lstrip("/")
+    if not relative or relative.endswith("/"):
+        relative += "index.html"
+    return output / relative
+
+
+def link_exists(file: Path) -> bool:
+    return file.is_file() or (file / "index.html").is_file()
+
+
+def check_internal_links(context: Context, output: Path) -> None:
+    """After writing: a link in any content body to a page of this site that does not exist."""
+    site_url = str(context.get("SITEURL", ""))
+    for content in all_content(context):
+        if getattr(content, "status", "published") != "published":
+            continue
+        label = _label(context, content)
+        for href in parse_html(getattr(content, "content", "") or "").links:
+            if "{" in href and "}" in href:  # a {filename}/{static} link Pelican could not resolve
+                target = href.split("}", 1)[1]
+                report_error(context, ContentError(label, "link", f"{target} does not exist"))
+                continue
+            file = url_to_file(href, getattr(content, "url", ""), site_url, output)
+            if file is not None and not link_exists(file):
+                report_error(context, ContentError(label, "link", f"{href} does not exist"))
+
+
+__all__ = [
+    "check_content",
+    "check_duplicate_slugs",
+    "check_images",
+    "check_internal_links",
+    "link_exists",
+    "url_to_file",
+]
