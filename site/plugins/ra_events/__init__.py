@@ -1,0 +1,34 @@
+"""Rose Ash events: a Pelican content type, generator, calendars and iCalendar feeds."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+
+try:
+    import ra_core  # noqa: F401  (shared error reporting, a sibling plugin)
+except ImportError:  # loaded by path before ra_core: make the plugins folder importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from .content import Event
+from .generator import EventsGenerator
+from .settings import apply_defaults
+
+__all__ = ["Event", "EventsGenerator", "register"]
+
+
+def _apply_defaults(pelican: Any) -> None:
+    apply_defaults(pelican.settings)
+
+
+def _get_generators(_pelican: Any) -> type[EventsGenerator]:
+    return EventsGenerator
+
+
+def register() -> None:
+    """Connect the plugin: settings defaults first, then the generator."""
+    signals.initialized.connect(_apply_defaults)
+    signals.get_generators.connect(_get_generators)
