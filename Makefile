@@ -36,7 +36,7 @@ format: venv
 
 # The local build points at the local servers (target-specific: `make build` is unchanged).
 serve: export SITE_URL ?= http://$(HOST):8080
-serve: export COMMERCE_API_URL ?= http://$(HOST):8000
+serve: export COMMERCE_URL ?= http://$(HOST):8000
 serve: build
 	$(PY) scripts/serve_stack.py --host $(HOST) --build $(OUTPUT)
 

@@ -1,0 +1,390 @@
+// Rose Ash cart island: progressive enhancement over the plain "Add to cart" forms.
+//
+// Without JavaScript each form posts to the commerce API and works on its own. With it, this
+// script adds items over fetch (JSON, no page load), shows a cart summary in the header, and
+// sends the shopper to SumUp's hosted checkout. Prices and totals always come from the API;
+// the page only sends ids and quantities. Plain browser JavaScript, no framework, no imports:
+// it runs the same whether loaded as a module or a deferred classic script.
+//
+// API base URL: <meta name="commerce-api" content="https://api.example">, else a
+// data-commerce-api attribute on <html>, else the origin of the first cart form's action.
+(() => {
+  "use strict";
+
+  const TOKEN_KEY = "ra_cart_token";
+  const CHECKOUT_KEY = "ra_checkout_attempt";
+  const FORM_SELECTOR = "form.add-to-cart, form[data-cart-form]";
+
+  const state = { api: "", cart: null, busy: false, ui: null };
+
+  // --- small helpers ------------------------------------------------------------------------
+
+  function apiBase() {
+    const meta = document.querySelector('meta[name="commerce-api"]');
+    const fromMeta = meta && meta.content.trim();
+    const fromAttr = document.documentElement.dataset.commerceApi;
+    if (fromMeta || fromAttr) return (fromMeta || fromAttr).replace(/\/+$/, "");
+    const form = document.querySelector(FORM_SELECTOR);
+    if (form && form.action) {
+      const url = new URL(form.action, window.location.href);
+      return url.origin + url.pathname.replace(/\/cart\/items\/?$/, "").replace(/\/+$/, "");
+    }
+    return "";
+  }
+
+  function storage(kind) {
+    try {
+      const store = window[kind];
+      store.setItem("__ra_probe", "1");
+      store.removeItem("__ra_probe");
+      return store;
+    } catch {
+      return null; // private mode or storage disabled: the cookie still carries the cart
+    }
+  }
+  const local = storage("localStorage");
+  const session = storage("sessionStorage");
+
+  const getToken = () => (local ? local.getItem(TOKEN_KEY) : null);
+  function setToken(token) {
+    if (!local) return;
+    if (token) local.setItem(TOKEN_KEY, token);
+    else local.removeItem(TOKEN_KEY);
+  }
+
+  function money(minor, currency) {
+    if (minor == null || !currency) return "";
+    try {
+      const format = new Intl.NumberFormat(document.documentElement.lang || "en-GB", {
+        style: "currency",
+        currency,
+      });
+      const digits = format.resolvedOptions().maximumFractionDigits;
+      return format.format(minor / 10 ** digits); // display only; the server does the sums
+    } catch {
+      return `${minor} ${currency}`;
+    }
+  }
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs)) {
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) if (child != null) node.append(child);
+    return node;
+  }
+
+  // An API error as a sentence a shopper can act on (RFC 9457 problem bodies name the field).
+  async function problemMessage(response) {
+    let body = null;
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+    if (body && typeof body === "object") {
+      const errors = Array.isArray(body.errors) ? body.errors : [];
+      const first = errors.find((e) => e && (e.message || e.detail));
+      const detail = body.detail || (first && (first.message || first.detail)) || body.title;
+      if (detail) return String(detail);
+    }
+    if (response.status === 404) return "That item is no longer on sale.";
+    if (response.status >= 500) return "The shop is not answering right now. Please try again.";
+    return `The shop could not do that (error ${response.status}).`;
+  }
+
+  async function call(method, path, { body, headers = {} } = {}) {
+    const token = getToken();
+    const init = {
+      method,
+      credentials: "include",
+      headers: { Accept: "application/json", ...headers },
+    };
+    if (token) init.headers["X-Cart-Token"] = token;
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(state.api + path, init);
+    } catch {
+      throw new Error("Could not reach the shop. Check your connection and try again.");
+    }
+    if (!response.ok) {
+      const error = new Error(await problemMessage(response));
+      error.status = response.status;
+      throw error;
+    }
+    return response.status === 204 ? null : response.json();
+  }
+
+  function remember(cart) {
+    state.cart = cart;
+    if (cart && cart.token) setToken(cart.token);
+    render();
+  }
+
+  // --- the cart summary in the header -------------------------------------------------------
+
+  function injectStyle() {
+    const css =
+      ".ra-cart{position:relative}" +
+      ".ra-cart__toggle{font:inherit;padding:.35rem .8rem;border:1px solid currentColor;" +
+      "border-radius:.5rem;background:#fff;cursor:pointer}" +
+      ".ra-cart__panel{position:absolute;right:0;z-index:20;min-width:18rem;max-width:90vw;" +
+      "background:#fff;border:1px solid #e4ddd0;border-radius:.5rem;padding:1rem;" +
+      "box-shadow:0 4px 16px rgba(0,0,0,.12)}" +
+      ".ra-cart__panel ul{list-style:none;margin:0 0 .75rem;padding:0}" +
+      ".ra-cart__panel li{display:flex;justify-content:space-between;gap:.5rem;" +
+      "padding:.25rem 0;border-bottom:1px solid #e4ddd0}" +
+      ".ra-cart__remove{font:inherit;font-size:.85em;background:none;border:0;" +
+      "color:#a3224a;text-decoration:underline;cursor:pointer}" +
+      ".ra-cart__checkout{font:inherit;padding:.45rem 1rem;width:100%}" +
+      ".ra-cart-status{margin:.5rem 0 0}.ra-cart-status--error{color:#a3224a;font-weight:600}";
+    document.head.append(el("style", { text: css }));
+  }
+
+  function buildWidget() {
+    const count = el("span", { class: "ra-cart__count", "data-cart-count": "", text: "0" });
+    const panelId = "ra-cart-panel";
+    const toggle = el(
+      "button",
+      {
+        type: "button",
+        class: "ra-cart__toggle",
+        "aria-expanded": "false",
+        "aria-controls": panelId,
+        onclick: () => setOpen(toggle.getAttribute("aria-expanded") !== "true"),
+      },
+      "Cart (",
+      count,
+      ")",
+    );
+    const panel = el("div", {
+      id: panelId,
+      class: "ra-cart__panel",
+      role: "region",
+      "aria-label": "Your cart",
+      hidden: "",
+    });
+    const message = el("p", { class: "ra-cart-status", role: "status", "aria-live": "polite" });
+    const root = el("div", { class: "ra-cart", "data-cart": "" }, toggle, panel);
+    const host = document.querySelector("[data-cart-slot]") || document.querySelector(".site-header .wrap");
+    (host || document.body).append(root);
+    panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+    return { root, toggle, count, panel, message };
+  }
+
+  function setOpen(open) {
+    state.ui.toggle.setAttribute("aria-expanded", String(open));
+    state.ui.panel.hidden = !open;
+  }
+
+  function render() {
+    const ui = state.ui;
+    const cart = state.cart;
+    const lines = (cart && cart.lines) || [];
+    const items = lines.reduce((sum, line) => sum + line.quantity, 0);
+    ui.count.textContent = String(items);
+    ui.panel.replaceChildren();
+    if (!lines.length) {
+      ui.panel.append(el("p", { text: "Your cart is empty." }), ui.message);
+      return;
+    }
+    const list = el("ul");
+    for (const line of lines) {
+      const label = `${line.quantity} × ${line.title}`;
+      list.append(
+        el(
+          "li",
+          { "data-cart-line": line.item_id },
+          el("span", { text: label + (line.available === false ? " (no longer available)" : "") }),
+          el("span", { text: money(line.line_total_minor, cart.currency) }),
+          el("button", {
+            type: "button",
+            class: "ra-cart__remove",
+            "aria-label": `Remove ${line.title}`,
+            text: "Remove",
+            onclick: () => removeLine(line.item_id),
+          }),
+        ),
+      );
+    }
+    const total = el("p", {}, "Total ", el("strong", { "data-cart-total": "", text: money(cart.total_minor, cart.currency) }));
+    const checkout = el("button", {
+      type: "button",
+      class: "ra-cart__checkout",
+      "data-checkout": "",
+      text: "Checkout",
+      onclick: () => startCheckout(checkout),
+    });
+    ui.panel.append(list, total, checkout, ui.message);
+  }
+
+  function say(target, text, isError = false) {
+    target.textContent = text;
+    target.classList.toggle("ra-cart-status--error", isError);
+    target.setAttribute("role", isError ? "alert" : "status");
+  }
+
+  // --- actions --------------------------------------------------------------------------------
+
+  async function loadCart() {
+    if (!getToken()) return render();
+    try {
+      remember(await call("GET", "/cart/"));
+    } catch (error) {
+      if (error.status === 404 || error.status === 400) setToken(null); // expired or unknown cart
+      state.cart = null;
+      render();
+    }
+  }
+
+  async function addFromForm(form, status) {
+    const data = new FormData(form);
+    const itemId =
+      data.get("item_id") || form.dataset.productId || form.dataset.ticketId || form.dataset.itemId;
+    const quantity = Number.parseInt(String(data.get("quantity") || "1"), 10);
+    if (!Number.isInteger(quantity) || quantity < 1) {
+      say(status, "Please enter a quantity of at least 1.", true);
+      return;
+    }
+    const button = form.querySelector('button[type="submit"], button:not([type])');
+    if (button) button.disabled = true;
+    form.setAttribute("aria-busy", "true");
+    try {
+      const cart = await call("POST", "/cart/items", { body: { item_id: itemId, quantity } });
+      remember(cart);
+      const line = (cart.lines || []).find((l) => l.item_id === itemId);
+      const title = (line && line.title) || form.dataset.productTitle || "the item";
+      say(status, `Added ${quantity} × ${title} to your cart.`);
+      if (session) session.removeItem(CHECKOUT_KEY); // the cart changed: a new checkout attempt
+    } catch (error) {
+      say(status, error.message, true);
+    } finally {
+      if (button) button.disabled = false;
+      form.removeAttribute("aria-busy");
+    }
+  }
+
+  async function removeLine(itemId) {
+    try {
+      remember(await call("DELETE", `/cart/items/${encodeURIComponent(itemId)}`));
+      if (session) session.removeItem(CHECKOUT_KEY);
+    } catch (error) {
+      say(state.ui.message, error.message, true);
+    }
+  }
+
+  // One Idempotency-Key per attempt at checking out this cart: a retry after a network error
+  // or a 503 reuses it, so the API returns the same order instead of making a second one.
+  function attemptKey() {
+    const token = getToken() || "cookie";
+    const saved = session && JSON.parse(session.getItem(CHECKOUT_KEY) || "null");
+    if (saved && saved.token === token) return saved.key;
+    const key = window.crypto && crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+    if (session) session.setItem(CHECKOUT_KEY, JSON.stringify({ token, key }));
+    return key;
+  }
+
+  async function startCheckout(button) {
+    if (state.busy) return;
+    state.busy = true;
+    button.disabled = true;
+    say(state.ui.message, "Starting a secure payment…");
+    try {
+      const token = getToken();
+      const body = token ? { cart_token: token } : {};
+      const order = await call("POST", "/checkout", {
+        body,
+        headers: { "Idempotency-Key": attemptKey() },
+      });
+      const url =
+        order.hosted_checkout_url ||
+        (order.payment && order.payment.hosted_checkout_url) ||
+        (order.checkout && order.checkout.hosted_checkout_url);
+      if (!url) {
+        say(state.ui.message, "Your order is saved, but payment could not start. Please try again.", true);
+        return;
+      }
+      if (order.order_token || order.token) {
+        if (session) session.setItem("ra_last_order", order.order_token || order.token);
+      }
+      window.location.assign(url);
+    } catch (error) {
+      say(state.ui.message, error.message, true);
+    } finally {
+      state.busy = false;
+      button.disabled = false;
+    }
+  }
+
+  // After paying, the shop sends the shopper back with ?order=<token>: show where it stands.
+  async function showOrder() {
+    const token = new URLSearchParams(window.location.search).get("order");
+    if (!token) return;
+    let target = document.querySelector("[data-order-status]");
+    if (!target) {
+      target = el("p", { class: "ra-cart-status", "data-order-status": "", role: "status" });
+      (document.querySelector("main") || document.body).prepend(target);
+    }
+    try {
+      const order = await call("GET", `/orders/${encodeURIComponent(token)}`);
+      const words = {
+        paid: "Thank you: your order is paid.",
+        fulfilled: "Your order has been handed over.",
+        pending: "We are waiting for the payment to be confirmed.",
+        failed: "The payment did not go through. Your cart is still here.",
+        expired: "This order expired before it was paid.",
+        cancelled: "This order was cancelled.",
+        refunded: "This order was refunded.",
+      };
+      const status = String(order.status || order.state || "").toLowerCase();
+      target.dataset.orderState = status;
+      say(target, words[status] || `Order status: ${status}`);
+      if (status === "paid" || status === "fulfilled") {
+        setToken(null);
+        if (session) session.removeItem(CHECKOUT_KEY);
+        state.cart = null;
+        render();
+      }
+    } catch (error) {
+      say(target, error.message, true);
+    }
+  }
+
+  function enhanceForms() {
+    for (const form of document.querySelectorAll(FORM_SELECTOR)) {
+      const status = el("p", { class: "ra-cart-status", role: "status", "aria-live": "polite" });
+      form.after(status);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        addFromForm(form, status);
+      });
+    }
+  }
+
+  function start() {
+    state.api = apiBase();
+    if (!state.api || !window.fetch) return; // the plain forms keep working
+    injectStyle();
+    state.ui = buildWidget();
+    enhanceForms();
+    render();
+    loadCart().then(showOrder);
+    document.documentElement.dataset.cartReady = "true";
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
