@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import httpx
 
 from federation_server.activitypub.ids import Urls
 from federation_server.db.engine import Database
 from federation_server.settings import Settings
-
-if TYPE_CHECKING:
-    import httpx
 
 
 @dataclass

@@ -82,6 +82,8 @@ class Settings:
     delivery_max_attempts: int = 16
     #: How often an idle delivery worker polls the queue, seconds.
     delivery_poll_seconds: float = 1.0
+    #: Password encrypting actors' private keys at rest (PKCS#8); empty keeps them plain.
+    key_password: str = ""
     #: Software name/version reported by NodeInfo.
     software_name: str = "rose-ash"
     software_version: str = "0.1.0"
@@ -145,6 +147,7 @@ class Settings:
             delivery_max_attempts=int(
                 env.get("FEDERATION_DELIVERY_MAX_ATTEMPTS", cls.delivery_max_attempts)
             ),
+            key_password=env.get("FEDERATION_KEY_PASSWORD", ""),
             delivery_poll_seconds=float(
                 env.get("FEDERATION_DELIVERY_POLL_SECONDS", cls.delivery_poll_seconds)
             ),

@@ -24,7 +24,7 @@ CONTEXT: list[Any] = [
         "PropertyValue": "schema:PropertyValue",
         "value": "schema:value",
         "PostalAddress": "schema:PostalAddress",
-        "address": {"@id": "schema:address", "@type": "@id"},
+        "address": {"@id": "schema:address", "@type": "schema:PostalAddress"},
         "streetAddress": "schema:streetAddress",
         "addressLocality": "schema:addressLocality",
         "postalCode": "schema:postalCode",

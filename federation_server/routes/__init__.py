@@ -4,4 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-ROUTE_HANDLERS: list[Any] = []
+from federation_server.routes import actors, inbox, objects, wellknown
+
+ROUTE_HANDLERS: list[Any] = [
+    *wellknown.HANDLERS,
+    *actors.HANDLERS,
+    *objects.HANDLERS,
+    *inbox.HANDLERS,
+]

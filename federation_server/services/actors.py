@@ -1,0 +1,115 @@
+"""Our actors: created with an RSA-2048 key on first start, rendered as ActivityPub actors."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from federation_server import keys
+from federation_server.context import Context
+from federation_server.db.models import Follower, Following, LocalActor
+from federation_server.errors import NotFound
+from federation_server.settings import Settings
+
+
+def _new_key_pair(password: str) -> tuple[str, str]:
+    private = keys.generate_private_key()
+    return keys.private_key_to_pem(private, password.encode() or None), keys.public_key_pem(private)
+
+
+async def ensure_local_actors(ctx: Context) -> None:
+    """Create any configured actor that has no row yet (keys are generated once, then kept)."""
+    async with ctx.database.session() as session, session.begin():
+        existing = set((await session.scalars(select(LocalActor.name))).all())
+        for actor in ctx.settings.actors:
+            if actor.name in existing:
+                continue
+            private_pem, public_pem = await asyncio.to_thread(
+                _new_key_pair, ctx.settings.key_password
+            )
+            session.add(
+                LocalActor(
+                    name=actor.name,
+                    display_name=actor.display_name,
+                    summary=actor.summary,
+                    icon=actor.icon,
+                    url=actor.url,
+                    private_key_pem=private_pem,
+                    public_key_pem=public_pem,
+                )
+            )
+
+
+async def get_actor(session: AsyncSession, settings: Settings, name: str) -> LocalActor:
+    """The configured actor ``name`` or NotFound (an actor removed from settings is gone)."""
+    if settings.actor(name) is None:
+        raise NotFound(f"No actor named {name!r} here.")
+    actor = await session.scalar(select(LocalActor).where(LocalActor.name == name))
+    if actor is None:
+        raise NotFound(f"No actor named {name!r} here.")
+    return actor
+
+
+@lru_cache(maxsize=64)
+def _load_private(pem: str, password: str) -> Any:
+    return keys.load_private_key(pem, password.encode() or None)
+
+
+def private_key_of(actor: LocalActor, settings: Settings) -> Any:
+    """The actor's private key object (parsed once per process)."""
+    return _load_private(actor.private_key_pem, settings.key_password)
+
+
+def render_actor(ctx: Context, actor: LocalActor) -> dict[str, Any]:
+    """The actor document (without ``@context``)."""
+    urls = ctx.urls
+    actor_id = urls.actor(actor.name)
+    document: dict[str, Any] = {
+        "id": actor_id,
+        "type": "Service",
+        "preferredUsername": actor.name,
+        "name": actor.display_name or actor.name,
+        "summary": actor.summary or "",
+        "url": actor.url or f"{ctx.settings.site_url}/{actor.name}/",
+        "inbox": urls.inbox(actor.name),
+        "outbox": urls.outbox(actor.name),
+        "followers": urls.followers(actor.name),
+        "following": urls.following(actor.name),
+        "endpoints": {"sharedInbox": urls.shared_inbox},
+        "manuallyApprovesFollowers": False,
+        "discoverable": True,
+        "indexable": True,
+        "published": actor.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "publicKey": {
+            "id": urls.key(actor.name),
+            "owner": actor_id,
+            "publicKeyPem": actor.public_key_pem,
+        },
+    }
+    if actor.icon:
+        document["icon"] = {"type": "Image", "url": actor.icon}
+    return document
+
+
+async def follower_count(session: AsyncSession, name: str) -> int:
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(Follower).where(Follower.actor_name == name)
+        )
+        or 0
+    )
+
+
+async def following_count(session: AsyncSession, name: str) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Following)
+            .where(Following.actor_name == name, Following.accepted.is_(True))
+        )
+        or 0
+    )

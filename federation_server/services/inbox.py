@@ -1,0 +1,335 @@
+"""The inbox: check a POST (size, JSON, blocklist, signature, ownership), then act on it.
+
+Order of checks, each answered before anything is stored:
+413 body too large → 400 malformed → 403 blocked domain → 202 Delete from an unknown actor
+(nothing fetched) → 401 unsigned or bad signature → 401 signer does not own ``actor``.
+Accepted activities are handled by one function per type (``HANDLERS``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from federation_server.activitypub.ids import domain_of
+from federation_server.context import Context
+from federation_server.db.models import (
+    Follower,
+    Following,
+    Interaction,
+    LocalActor,
+    PublishedObject,
+)
+from federation_server.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from federation_server.services.outgoing import send_activity
+from federation_server.services.remote import (
+    FetchError,
+    KeyResolver,
+    actor_endpoints,
+    is_known_actor,
+)
+from federation_server.signatures import verify_request
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """An accepted activity: who sent it, to which inbox (None for the shared inbox)."""
+
+    activity: dict[str, Any]
+    actor: str
+    inbox_owner: str | None
+
+
+def _id_of(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return value["id"]
+    return None
+
+
+def parse_activity(body: bytes) -> dict[str, Any]:
+    """The activity as a dict with a ``type`` and an ``actor``, else BadRequest."""
+    try:
+        activity = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("The body is not JSON.") from None
+    if not isinstance(activity, dict):
+        raise BadRequest("The body is not a JSON object.")
+    kind = activity.get("type")
+    if not isinstance(kind, str) or not kind:
+        raise BadRequest("The activity has no type.")
+    actor = _id_of(activity.get("actor"))
+    if not actor or urlsplit(actor).scheme not in {"http", "https"}:
+        raise BadRequest("The activity has no actor URL.")
+    if "object" in activity and _id_of(activity["object"]) is None and kind != "Delete":
+        raise BadRequest("The activity's object is neither a URL nor an object with an id.")
+    return activity
+
+
+_KEY_ID = re.compile(r'keyid\s*=\s*"([^"]+)"', re.IGNORECASE)
+
+
+def _key_domain(headers: Mapping[str, str]) -> str | None:
+    """Host of the signature's keyId (draft-cavage or RFC 9421), without fetching it."""
+    for name in ("signature", "signature-input"):
+        match = _KEY_ID.search(headers.get(name) or "")
+        if match:
+            return domain_of(match.group(1))
+    return None
+
+
+async def receive(
+    ctx: Context,
+    *,
+    inbox_owner: str | None,
+    method: str,
+    target: str,
+    headers: Mapping[str, str],
+    body: bytes,
+) -> bool:
+    """Check and handle one inbox POST; True when handled, False when ignored (both 202)."""
+    settings = ctx.settings
+    if len(body) > settings.max_inbox_bytes:
+        from federation_server.errors import PayloadTooLarge
+
+        raise PayloadTooLarge(f"The body is larger than {settings.max_inbox_bytes} bytes.")
+    if inbox_owner is not None and settings.actor(inbox_owner) is None:
+        raise NotFound(f"No actor named {inbox_owner!r} here.")
+    activity = parse_activity(body)
+    actor = _id_of(activity["actor"]) or ""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    if settings.is_blocked(domain_of(actor)) or settings.is_blocked(_key_domain(lowered)):
+        raise Forbidden("This domain is blocked.")
+    if activity["type"] == "Delete" and not await is_known_actor(ctx, actor):
+        return False
+    if "signature" not in lowered and "signature-input" not in lowered:
+        raise Unauthorized("The request is not signed.", extra={"reason": "unsigned"})
+    resolver = KeyResolver(ctx)
+    verdict = await verify_request(
+        method,
+        target,
+        lowered,
+        body,
+        key_lookup=resolver,
+        default_scheme=urlsplit(settings.public_url).scheme or "https",
+    )
+    if not verdict.ok:
+        raise Unauthorized(
+            f"Signature not accepted: {verdict.reason}", extra={"reason": verdict.reason}
+        )
+    if verdict.owner != actor:
+        raise Unauthorized(
+            f"The key {verdict.key_id} belongs to {verdict.owner}, not to {actor}.",
+            extra={"reason": "signer does not own the actor"},
+        )
+    await resolver.persist()
+    handler = HANDLERS.get(activity["type"])
+    if handler is None:
+        return False
+    return await handler(ctx, Incoming(activity=activity, actor=actor, inbox_owner=inbox_owner))
+
+
+def _local_name(ctx: Context, uri: str | None) -> str | None:
+    name = ctx.urls.local_actor_name(uri) if uri else None
+    return name if name and ctx.settings.actor(name) else None
+
+
+def _without_context(document: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in document.items() if k != "@context"}
+
+
+async def on_follow(ctx: Context, incoming: Incoming) -> bool:
+    """Store the follower and send a signed Accept back (a repeated Follow is harmless)."""
+    activity = incoming.activity
+    name = _local_name(ctx, _id_of(activity.get("object")))
+    if name is None:
+        return False
+    try:
+        endpoints = await actor_endpoints(ctx, incoming.actor)
+    except FetchError as exc:
+        log.info("follow from %s ignored: %s", incoming.actor, exc)
+        return False
+    async with ctx.database.session() as session, session.begin():
+        local = await session.scalar(select(LocalActor).where(LocalActor.name == name))
+        if local is None:
+            return False
+        follower = await session.scalar(
+            select(Follower).where(
+                Follower.actor_name == name, Follower.follower_uri == incoming.actor
+            )
+        )
+        if follower is None:
+            follower = Follower(actor_name=name, follower_uri=incoming.actor)
+            session.add(follower)
+        follower.inbox = endpoints.inbox
+        follower.shared_inbox = endpoints.shared_inbox
+        follower.follow_id = _id_of(activity)
+        accept = {
+            "id": ctx.urls.new_activity(),
+            "type": "Accept",
+            "actor": ctx.urls.actor(name),
+            "to": [incoming.actor],
+            "object": _without_context(activity),
+        }
+        await send_activity(session, ctx, local, accept, inboxes=[endpoints.inbox])
+    return True
+
+
+async def on_undo(ctx: Context, incoming: Incoming) -> bool:
+    """Undo Follow (embedded or by id) removes the follower; Undo Like/Announce the count."""
+    obj = incoming.activity.get("object")
+    object_id = _id_of(obj)
+    async with ctx.database.session() as session, session.begin():
+        if isinstance(obj, dict) and obj.get("type") == "Follow":
+            if _id_of(obj.get("actor")) != incoming.actor:
+                return False
+            name = _local_name(ctx, _id_of(obj.get("object")))
+            if name is None:
+                return False
+            result = await session.execute(
+                delete(Follower).where(
+                    Follower.actor_name == name, Follower.follower_uri == incoming.actor
+                )
+            )
+            return bool(result.rowcount)
+        if not object_id:
+            return False
+        removed = await session.execute(
+            delete(Follower).where(
+                Follower.follow_id == object_id, Follower.follower_uri == incoming.actor
+            )
+        )
+        if removed.rowcount:
+            return True
+        undone = await session.execute(
+            delete(Interaction).where(
+                Interaction.activity_id == object_id, Interaction.actor_uri == incoming.actor
+            )
+        )
+        return bool(undone.rowcount)
+
+
+async def on_delete(ctx: Context, incoming: Incoming) -> bool:
+    """An actor deleting itself stops following us; a deleted reply stops being counted."""
+    object_id = _id_of(incoming.activity.get("object"))
+    async with ctx.database.session() as session, session.begin():
+        if object_id == incoming.actor:
+            await session.execute(delete(Follower).where(Follower.follower_uri == incoming.actor))
+            await session.execute(delete(Following).where(Following.target_uri == incoming.actor))
+            return True
+        if object_id:
+            result = await session.execute(
+                delete(Interaction).where(
+                    Interaction.activity_id == object_id, Interaction.actor_uri == incoming.actor
+                )
+            )
+            return bool(result.rowcount)
+    return False
+
+
+async def on_accept(ctx: Context, incoming: Incoming) -> bool:
+    """Our Follow was accepted: record that our actor now follows the sender."""
+    obj = incoming.activity.get("object")
+    async with ctx.database.session() as session, session.begin():
+        if isinstance(obj, dict) and obj.get("type") == "Follow":
+            name = _local_name(ctx, _id_of(obj.get("actor")))
+            if name is None or _id_of(obj.get("object")) != incoming.actor:
+                return False
+            follow_id = _id_of(obj)
+        else:
+            row = await session.scalar(
+                select(Following).where(
+                    Following.follow_id == _id_of(obj), Following.target_uri == incoming.actor
+                )
+            )
+            if row is None:
+                return False
+            name, follow_id = row.actor_name, row.follow_id
+        row = await session.scalar(
+            select(Following).where(
+                Following.actor_name == name, Following.target_uri == incoming.actor
+            )
+        )
+        if row is None:
+            row = Following(actor_name=name, target_uri=incoming.actor)
+            session.add(row)
+        row.follow_id = follow_id
+        row.accepted = True
+    return True
+
+
+async def on_reject(ctx: Context, incoming: Incoming) -> bool:
+    async with ctx.database.session() as session, session.begin():
+        result = await session.execute(
+            delete(Following).where(Following.target_uri == incoming.actor)
+        )
+        return bool(result.rowcount)
+
+
+async def _store_interaction(
+    ctx: Context, kind: str, activity_id: str | None, actor: str, object_id: str | None
+) -> bool:
+    if not activity_id or not object_id:
+        return False
+    async with ctx.database.session() as session:
+        known = await session.scalar(
+            select(PublishedObject.id).where(
+                PublishedObject.ap_id == object_id, PublishedObject.deleted_at.is_(None)
+            )
+        )
+        if known is None:
+            return False
+        session.add(
+            Interaction(activity_id=activity_id, kind=kind, actor_uri=actor, object_ap_id=object_id)
+        )
+        try:
+            await session.commit()
+        except IntegrityError:  # the same activity delivered twice counts once
+            await session.rollback()
+            return False
+    return True
+
+
+async def on_like(ctx: Context, incoming: Incoming) -> bool:
+    activity = incoming.activity
+    kind = "like" if activity["type"] == "Like" else "announce"
+    return await _store_interaction(
+        ctx, kind, _id_of(activity), incoming.actor, _id_of(activity.get("object"))
+    )
+
+
+async def on_create(ctx: Context, incoming: Incoming) -> bool:
+    """A reply to one of our objects is counted on it."""
+    obj = incoming.activity.get("object")
+    if not isinstance(obj, dict):
+        return False
+    if _id_of(obj.get("attributedTo")) not in {None, incoming.actor}:
+        return False
+    return await _store_interaction(
+        ctx, "reply", _id_of(obj), incoming.actor, _id_of(obj.get("inReplyTo"))
+    )
+
+
+Handler = Callable[[Context, Incoming], Awaitable[bool]]
+
+HANDLERS: dict[str, Handler] = {
+    "Follow": on_follow,
+    "Undo": on_undo,
+    "Delete": on_delete,
+    "Accept": on_accept,
+    "Reject": on_reject,
+    "Like": on_like,
+    "Announce": on_like,
+    "Create": on_create,
+}

@@ -1,0 +1,195 @@
+"""Fetching remote actors and keys (over the SSRF-guarded client) and caching them.
+
+``KeyResolver`` is the ``key_lookup`` the signature verifier calls. It follows ``owner``
+when the key document is a stub (GoToSocial), and insists the owner's actor document lists
+that key. What it fetched is only written to the database by ``persist()``, which the inbox
+calls after the request was accepted: nothing is stored from a rejected request.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urldefrag
+
+import httpx
+from sqlalchemy import select
+
+from federation_server.activitypub.ids import domain_of
+from federation_server.activitypub.jsonld import AP_CONTENT_TYPE, LD_PROFILE
+from federation_server.context import Context
+from federation_server.db.base import utcnow
+from federation_server.db.models import RemoteActor, RemoteKey
+from federation_server.signatures import PublicKeyInfo
+
+ACCEPT = f"{AP_CONTENT_TYPE}, {LD_PROFILE}"
+MAX_DOCUMENT_BYTES = 1_000_000
+
+
+class FetchError(Exception):
+    """A remote document could not be fetched or is not usable."""
+
+
+@dataclass(frozen=True)
+class ActorEndpoints:
+    uri: str
+    inbox: str
+    shared_inbox: str | None
+
+
+def _id_of(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return value["id"]
+    return None
+
+
+def endpoints_of(document: dict[str, Any]) -> ActorEndpoints | None:
+    """Inbox and shared inbox of an actor document, when it has an inbox."""
+    uri, inbox = _id_of(document), _id_of(document.get("inbox"))
+    if not uri or not inbox:
+        return None
+    endpoints = document.get("endpoints")
+    shared = _id_of(endpoints.get("sharedInbox")) if isinstance(endpoints, dict) else None
+    return ActorEndpoints(uri=uri, inbox=inbox, shared_inbox=shared)
+
+
+def _keys_in(document: dict[str, Any]) -> list[dict[str, Any]]:
+    keys = document.get("publicKey")
+    if isinstance(keys, dict):
+        return [keys]
+    if isinstance(keys, list):
+        return [k for k in keys if isinstance(k, dict)]
+    return []
+
+
+async def fetch_document(ctx: Context, url: str) -> dict[str, Any]:
+    """GET an ActivityPub document (at most 1 MB of JSON) through the guarded client."""
+    if ctx.http is None:
+        raise FetchError("no outgoing HTTP client")
+    if ctx.settings.is_blocked(domain_of(url)):
+        raise FetchError(f"{domain_of(url)} is blocked")
+    try:
+        async with ctx.http.stream("GET", url, headers={"Accept": ACCEPT}) as response:
+            if response.status_code != 200:
+                raise FetchError(f"GET {url} answered {response.status_code}")
+            final_url = str(response.url)
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body.extend(chunk)
+                if len(body) > MAX_DOCUMENT_BYTES:
+                    raise FetchError(f"GET {url} is larger than 1 MB")
+    except httpx.HTTPError as exc:
+        raise FetchError(f"GET {url} failed: {type(exc).__name__}") from exc
+    try:
+        document = json.loads(body)
+    except ValueError as exc:
+        raise FetchError(f"GET {url} is not JSON") from exc
+    if not isinstance(document, dict):
+        raise FetchError(f"GET {url} is not a JSON object")
+    claimed = _id_of(document)
+    if claimed is not None and domain_of(claimed) != domain_of(final_url):
+        raise FetchError(f"GET {url} returned a document claiming to be {claimed}")
+    return document
+
+
+@dataclass
+class KeyResolver:
+    """``key_lookup`` for ``verify_request``: DB cache first, then the network."""
+
+    ctx: Context
+    fetched_keys: dict[str, PublicKeyInfo] = field(default_factory=dict)
+    fetched_actors: dict[str, ActorEndpoints] = field(default_factory=dict)
+
+    async def __call__(self, key_id: str, *, refresh: bool = False) -> PublicKeyInfo | None:
+        if not refresh:
+            cached = await self._cached(key_id)
+            if cached is not None:
+                return cached
+        return await self._fetch(key_id)
+
+    async def _cached(self, key_id: str) -> PublicKeyInfo | None:
+        horizon = utcnow() - timedelta(seconds=self.ctx.settings.key_cache_seconds)
+        async with self.ctx.database.session() as session:
+            row = await session.get(RemoteKey, key_id)
+        if row is None or row.fetched_at < horizon:
+            return None
+        return PublicKeyInfo(pem=row.public_key_pem, owner=row.owner)
+
+    async def _fetch(self, key_id: str) -> PublicKeyInfo | None:
+        document = await fetch_document(self.ctx, urldefrag(key_id).url)
+        key = next((k for k in _keys_in(document) if k.get("id") == key_id), None)
+        if key is None and document.get("id") == key_id and document.get("owner"):
+            # A stub key document: the actor named by ``owner`` must list this key.
+            owner = _id_of(document.get("owner"))
+            if not owner:
+                return None
+            document = await fetch_document(self.ctx, owner)
+            key = next((k for k in _keys_in(document) if k.get("id") == key_id), None)
+        if key is None or not isinstance(key.get("publicKeyPem"), str):
+            return None
+        owner = _id_of(key.get("owner")) or _id_of(document)
+        if owner != _id_of(document) or domain_of(owner) != domain_of(key_id):
+            # An actor may only vouch for keys on its own host, and only for itself.
+            return None
+        info = PublicKeyInfo(pem=key["publicKeyPem"], owner=owner)
+        self.fetched_keys[key_id] = info
+        endpoints = endpoints_of(document)
+        if endpoints is not None:
+            self.fetched_actors[endpoints.uri] = endpoints
+        return info
+
+    async def persist(self) -> None:
+        """Write what was fetched to the cache (called once the request was accepted)."""
+        if not self.fetched_keys and not self.fetched_actors:
+            return
+        async with self.ctx.database.session() as session, session.begin():
+            for key_id, info in self.fetched_keys.items():
+                await session.merge(
+                    RemoteKey(
+                        key_id=key_id,
+                        owner=info.owner,
+                        public_key_pem=info.pem,
+                        fetched_at=utcnow(),
+                    )
+                )
+            for endpoints in self.fetched_actors.values():
+                await save_actor(session, endpoints)
+
+
+async def save_actor(session: Any, endpoints: ActorEndpoints) -> None:
+    await session.merge(
+        RemoteActor(
+            uri=endpoints.uri,
+            inbox=endpoints.inbox,
+            shared_inbox=endpoints.shared_inbox,
+            fetched_at=utcnow(),
+        )
+    )
+
+
+async def actor_endpoints(ctx: Context, uri: str) -> ActorEndpoints:
+    """Inbox and shared inbox of a remote actor: cached, else fetched and cached."""
+    async with ctx.database.session() as session:
+        row = await session.get(RemoteActor, uri)
+        if row is not None:
+            return ActorEndpoints(uri=row.uri, inbox=row.inbox, shared_inbox=row.shared_inbox)
+    document = await fetch_document(ctx, uri)
+    endpoints = endpoints_of(document)
+    if endpoints is None or endpoints.uri != uri:
+        raise FetchError(f"{uri} is not an actor with an inbox")
+    async with ctx.database.session() as session, session.begin():
+        await save_actor(session, endpoints)
+    return endpoints
+
+
+async def is_known_actor(ctx: Context, uri: str) -> bool:
+    """Whether we ever accepted a request from, or fetched, the actor ``uri``."""
+    async with ctx.database.session() as session:
+        if await session.get(RemoteActor, uri) is not None:
+            return True
+        found = await session.scalar(select(RemoteKey.key_id).where(RemoteKey.owner == uri))
+        return found is not None
