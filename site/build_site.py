@@ -149,7 +149,7 @@ def postprocess(context: Context, staging: Path) -> None:
     import ra_manifests
     import ra_seo
 
-    asset_map = ra_assets.fingerprint(staging)
+    asset_map = ra_assets.fingerprint(staging, str(context.get("SITEURL", "")))
     ra_manifests.write_manifests(context, staging, asset_map)
     ra_seo.write_site_files(context, staging)
     ra_assets.write_headers(staging)

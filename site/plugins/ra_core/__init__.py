@@ -1,12 +1,15 @@
 """Shared pieces for Rose Ash's Pelican plugins (content errors, helpers)."""
 
 from ra_core.errors import ContentError, content_errors, report_error
+from ra_core.hashing import canonical_json, content_hash
 from ra_core.sources import LABEL_SETTING, source_label
 
 __all__ = [
     "LABEL_SETTING",
     "ContentError",
+    "canonical_json",
     "content_errors",
+    "content_hash",
     "report_error",
     "source_label",
 ]

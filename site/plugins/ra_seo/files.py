@@ -1,8 +1,69 @@
+"""sitemap.xml (every HTML page of the finished site) and robots.txt pointing at it.
+
+The sitemap is made from the written files rather than from one generator's content, so the
+pages other plugins write (events, calendars) are listed without them doing anything.
+"""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
+
+EXCLUDED = {"404.html"}
+NOINDEX = b'<meta name="robots" content="noindex">'
 
 
-def write_site_files(context: Any, output: Path) -> None:
-    return None
+def page_url(site_url: str, relative: str) -> str:
+    if relative == "index.html":
+        return f"{site_url}/"
+    if relative.endswith("/index.html"):
+        return f"{site_url}/{relative[: -len('index.html')]}"
+    return f"{site_url}/{relative}"
+
+
+def _last_modified(context: Mapping[str, Any]) -> dict[str, str]:
+    """save_as -> W3C date for content that has a date (posts, events, dated pages)."""
+    dates: dict[str, str] = {}
+    for content in context.get("generated_content", {}).values():
+        when = getattr(content, "modified", None) or getattr(content, "date", None)
+        save_as = getattr(content, "save_as", None)
+        if content is None or not save_as or not isinstance(when, datetime):
+            continue
+        if when.tzinfo is not None:
+            when = when.astimezone(UTC)
+        dates[save_as] = when.strftime("%Y-%m-%d")
+    return dates
+
+
+def sitemap_xml(context: Mapping[str, Any], output: Path) -> str:
+    site_url = str(context.get("SITEURL", "")).rstrip("/")
+    dates = _last_modified(context)
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for page in sorted(output.rglob("*.html")):
+        relative = page.relative_to(output).as_posix()
+        if relative in EXCLUDED or relative.startswith((".", "_")):
+            continue
+        if NOINDEX in page.read_bytes():
+            continue
+        lines.append(f"  <url><loc>{escape(page_url(site_url, relative))}</loc>")
+        if relative in dates:
+            lines[-1] += f"<lastmod>{dates[relative]}</lastmod>"
+        lines[-1] += "</url>"
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def robots_txt(context: Mapping[str, Any]) -> str:
+    site_url = str(context.get("SITEURL", "")).rstrip("/")
+    return f"User-agent: *\nAllow: /\nDisallow: /_data/\n\nSitemap: {site_url}/sitemap.xml\n"
+
+
+def write_site_files(context: Mapping[str, Any], output: Path) -> None:
+    (output / "sitemap.xml").write_text(sitemap_xml(context, output), encoding="utf-8")
+    (output / "robots.txt").write_text(robots_txt(context), encoding="utf-8")

@@ -1,0 +1,133 @@
+"""One manifest entry per published post and product (docs/manifests.md, schema_version 1).
+
+Entries are built with the site's own URLs; the writer then points image URLs at their hashed
+names and computes ``content_hash`` last, over exactly what is written.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+
+Entry = dict[str, Any]
+
+
+def absolute(site_url: str, path: str) -> str:
+    return f"{site_url.rstrip('/')}/{path.lstrip('/')}"
+
+
+def utc(value: datetime | None) -> str | None:
+    """``2026-03-01T09:00:00Z`` (manifests use UTC for published/updated)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def media_type(url: str) -> str:
+    return mimetypes.guess_type(url)[0] or "application/octet-stream"
+
+
+class _Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "img" and values.get("src"):
+            self.found.append((values["src"] or "", values.get("alt") or ""))
+
+
+def image_attachments(content: Any, site_url: str) -> list[Entry]:
+    """The lead image (front matter) then every image in the body, each once, with alt text."""
+    images: list[tuple[str, str]] = []
+    if getattr(content, "image", None):
+        images.append((absolute(site_url, content.image), str(content.image_alt or "")))
+    parser = _Images()
+    parser.feed(content.content or "")
+    images.extend(parser.found)
+    seen: set[str] = set()
+    attachments = []
+    for url, alt in images:
+        if url in seen:
+            continue
+        seen.add(url)
+        attachments.append({"type": "Image", "mediaType": media_type(url), "url": url, "name": alt})
+    return attachments
+
+
+def hashtags(content: Any, site_url: str) -> list[Entry]:
+    return [
+        {"type": "Hashtag", "name": f"#{tag.slug}", "href": absolute(site_url, tag.url)}
+        for tag in getattr(content, "tags", []) or []
+    ]
+
+
+def post_object(article: Any, site_url: str) -> Entry:
+    return {
+        "id": f"post:{article.slug}",
+        "section": "blog",
+        "type": "Article",
+        "name": article.title,
+        "summary": str(article.summary or ""),
+        "content": article.content,
+        "url": absolute(site_url, article.url),
+        "published": utc(article.date),
+        "updated": utc(getattr(article, "modified", None)),
+        "tag": hashtags(article, site_url),
+        "attachment": image_attachments(article, site_url),
+    }
+
+
+def product_item(product: Any, site_url: str) -> Entry:
+    return {
+        "id": product.product_id,
+        "kind": "product",
+        "title": product.title,
+        "url": absolute(site_url, product.url),
+        "price": product.price,
+        "currency": product.currency,
+        "stock": product.stock,
+        "category": str(product.category),
+        "image": absolute(site_url, product.image) if getattr(product, "image", None) else None,
+    }
+
+
+def product_object(product: Any, site_url: str) -> Entry:
+    return {
+        "id": product.product_id,
+        "section": "market",
+        "type": "Note",
+        "name": product.title,
+        "summary": str(product.summary or ""),
+        "content": product.content,
+        "url": absolute(site_url, product.url),
+        "published": utc(getattr(product, "date", None)),
+        "updated": utc(getattr(product, "modified", None)),
+        "tag": [],
+        "attachment": image_attachments(product, site_url),
+        "price": {
+            "amount": product.price,
+            "currency": product.currency,
+            "display": product.price_display,
+        },
+        "availability": product.availability,
+    }
+
+
+def actors(settings: Mapping[str, Any], site_url: str, logo_url: str) -> list[Entry]:
+    return [
+        {
+            "name": actor["name"],
+            "display_name": actor["display_name"],
+            "summary": actor["summary"],
+            "icon": logo_url,
+            "url": absolute(site_url, actor["path"]),
+        }
+        for actor in settings.get("RA_ACTORS", [])
+    ]
