@@ -1,0 +1,161 @@
+"""Headless Chromium (Debian's, never a downloaded one) over a real local stack.
+
+The site is built into a temporary folder with its URLs pointing at loopback servers started
+here: a static file server for the build, the commerce API on SQLite (migrated, catalogue
+synced) and the fake SumUp, each a real process. Without ``/usr/bin/chromium`` the browser
+tests skip locally and fail in CI.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from commerce_api.fake_sumup import FakeSumUpProcess
+from tests.conftest import REPO_ROOT, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def _load_serve_stack() -> ModuleType:
+    path = REPO_ROOT / "scripts" / "serve_stack.py"
+    spec = importlib.util.spec_from_file_location("serve_stack", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+serve_stack = _load_serve_stack()
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.is_file():
+        return
+    message = f"{CHROMIUM} is missing (apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(message + "; CI must run the browser tests")
+    pytest.skip(message)
+
+
+@dataclass(frozen=True)
+class Ports:
+    site: int
+    api: int
+
+    @property
+    def site_url(self) -> str:
+        return f"http://127.0.0.1:{self.site}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api}"
+
+
+@pytest.fixture(scope="session")
+def ports() -> Ports:
+    return Ports(site=free_port(), api=free_port())
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory, ports: Ports) -> Path:
+    """The sample content built with its URLs on the loopback servers below."""
+    output = tmp_path_factory.mktemp("browser") / "site"
+    env = {**os.environ, "SITE_URL": ports.site_url, "COMMERCE_URL": ports.api_url}
+    done = subprocess.run(
+        [sys.executable, "site/build_site.py", "--content", "content", "--output", str(output)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return output
+
+
+@pytest.fixture(scope="session")
+def catalog(built_site: Path) -> dict[str, Any]:
+    return json.loads((built_site / "_data" / "catalog.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site: Path, ports: Ports) -> Iterator[str]:
+    server = serve_stack.StaticServer(built_site, "127.0.0.1", ports.site).start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@dataclass(frozen=True)
+class Shop:
+    api_url: str
+    sumup: FakeSumUpProcess
+
+
+@pytest.fixture(scope="session")
+def shop(
+    built_site: Path, ports: Ports, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Shop]:
+    """The commerce API (SQLite, migrated, catalogue synced) and the fake SumUp, as processes."""
+    database = tmp_path_factory.mktemp("shop") / "commerce.db"
+    with FakeSumUpProcess(port=free_port()) as sumup:
+        env = serve_stack.commerce_env(
+            database_url=f"sqlite+aiosqlite:///{database}",
+            site_url=ports.site_url,
+            api_url=ports.api_url,
+            sumup_url=sumup.url,
+        )
+        catalog_file = built_site / "_data" / "catalog.json"
+        api = serve_stack.start_commerce_api(env, catalog_file, "127.0.0.1", ports.api)
+        try:
+            yield Shop(api_url=ports.api_url, sumup=sumup)
+        finally:
+            serve_stack.stop_process(api)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page_without_js(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
