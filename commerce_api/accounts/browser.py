@@ -1,0 +1,212 @@
+"""``/auth``: the HTML pages a browser reaches directly (the OAuth sign-in, links in emails).
+
+Forms work without JavaScript. The sign-in form carries a double-submit token (a random
+cookie echoed in a hidden field) so another site cannot sign a visitor into its own account
+(login CSRF); pages reached from email links carry their single-use token in the form, and
+a GET never consumes it (mail scanners follow links).
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect
+
+from commerce_api.accounts.controllers import sign_in_response
+from commerce_api.accounts.errors import EmailNotVerified, InvalidCredentials, TooManyAttempts
+from commerce_api.accounts.pages import render
+from commerce_api.accounts.sessions import SignedIn
+from commerce_api.accounts.tokens import new_token
+from commerce_api.accounts.web import Identity, client_address, identity_dependencies
+from commerce_api.errors import CommerceError
+
+__all__ = ["BrowserAuthController", "safe_next"]
+
+FORM_CSRF_COOKIE = "ra_form_csrf"
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def safe_next(value: str | None) -> str:
+    """Only a path on this server (never another site: no open redirect)."""
+    if value and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return "/auth/signed-in"
+
+
+def _signin_page(
+    identity: Identity,
+    next_url: str,
+    *,
+    error: str | None = None,
+    email: str = "",
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response[str]:
+    token = new_token(24)
+    response = render(
+        "signin.html",
+        title="Sign in",
+        csrf_token=token,
+        next=next_url,
+        email=email,
+        error=error,
+        status=status,
+        headers=headers,
+    )
+    response.cookies.append(
+        Cookie(
+            key=FORM_CSRF_COOKIE,
+            value=token,
+            path="/auth",
+            httponly=True,
+            secure=identity.settings.cookie_secure,
+            samesite="lax",
+            max_age=3600,
+        )
+    )
+    return response
+
+
+class BrowserAuthController(Controller):
+    path = "/auth"
+    include_in_schema = False
+    dependencies = identity_dependencies
+
+    @get("/signin")
+    async def signin_page(
+        self, identity: Identity, current: SignedIn | None, next: str | None = None
+    ) -> Response[Any]:
+        target = safe_next(next)
+        if current is not None:
+            return Redirect(target, status_code=303)
+        return _signin_page(identity, target)
+
+    @post("/signin", status_code=303)
+    async def signin(
+        self, identity: Identity, request: Request[Any, Any, Any], data: Form
+    ) -> Response[Any]:
+        target = safe_next(data.get("next"))
+        expected = request.cookies.get(FORM_CSRF_COOKIE, "")
+        sent = data.get("csrf_token", "")
+        if not expected or not hmac.compare_digest(expected, sent):
+            return _signin_page(
+                identity,
+                target,
+                status=403,
+                error="The form expired; please sign in again.",
+            )
+        email = data.get("email", "")
+        try:
+            user = await identity.accounts.authenticate(
+                email, data.get("password", ""), client_address(request)
+            )
+        except TooManyAttempts as exc:
+            return _signin_page(
+                identity,
+                target,
+                email=email,
+                status=429,
+                error="Too many failed attempts; wait a few minutes and try again.",
+                headers={"Retry-After": str(exc.retry_after)},
+            )
+        except (InvalidCredentials, EmailNotVerified) as exc:
+            return _signin_page(
+                identity, target, email=email, status=exc.status_code, error=exc.title + "."
+            )
+        return await sign_in_response(
+            identity, request, user, lambda info: Redirect(target, status_code=303)
+        )
+
+    @get("/signed-in")
+    async def signed_in_page(self, identity: Identity, current: SignedIn | None) -> Response[str]:
+        if current is None:
+            return Redirect("/auth/signin", status_code=303)  # type: ignore[return-value]
+        return render(
+            "message.html",
+            title="Signed in",
+            message=f"You are signed in as {current.user.email}.",
+            link=identity.settings.site_url + "/",
+            link_text="Back to the site",
+        )
+
+    @get("/verify-email")
+    async def verify_page(self, token: str = "") -> Response[str]:
+        return render(
+            "token_form.html",
+            title="Confirm your email",
+            action="/auth/verify-email",
+            message="Confirm this address for your Rose Ash account.",
+            fields=[("token", token)],
+            button="Confirm",
+            password=False,
+        )
+
+    @post("/verify-email")
+    async def verify(self, identity: Identity, data: Form) -> Response[str]:
+        try:
+            await identity.accounts.verify_email(data.get("token", ""))
+        except CommerceError as exc:
+            return render(
+                "message.html",
+                title="Link not valid",
+                message=exc.detail,
+                error=True,
+                status=exc.status_code,
+            )
+        return render(
+            "message.html",
+            title="Email confirmed",
+            message="Thank you: your address is confirmed.",
+            link="/auth/signin",
+            link_text="Sign in",
+        )
+
+    @get("/forgot-password")
+    async def forgot_page(self) -> Response[str]:
+        return render("forgot.html", title="Forgot your password?")
+
+    @post("/forgot-password")
+    async def forgot(self, identity: Identity, data: Form) -> Response[str]:
+        await identity.accounts.request_password_reset(data.get("email", ""))
+        return render(
+            "message.html",
+            title="Check your inbox",
+            message="If the address has an account, a reset link is on its way.",
+        )
+
+    @get("/reset-password")
+    async def reset_page(self, token: str = "") -> Response[str]:
+        return render(
+            "token_form.html",
+            title="Choose a new password",
+            action="/auth/reset-password",
+            message="Choose a new password (at least 10 characters).",
+            fields=[("token", token)],
+            button="Save password",
+            password=True,
+        )
+
+    @post("/reset-password")
+    async def reset(self, identity: Identity, data: Form) -> Response[str]:
+        try:
+            await identity.accounts.reset_password(data.get("token", ""), data.get("password", ""))
+        except CommerceError as exc:
+            return render(
+                "message.html",
+                title="Password not changed",
+                message=exc.detail,
+                error=True,
+                status=exc.status_code,
+            )
+        return render(
+            "message.html",
+            title="Password changed",
+            message="Your password is changed and every session was signed out.",
+            link="/auth/signin",
+            link_text="Sign in",
+        )

@@ -1,0 +1,97 @@
+"""Server-side browser sessions: a random id in an HttpOnly cookie, its hash in the database.
+
+Because sessions live in the database, several API processes share them and a sign-out is
+effective everywhere at once. A new id is minted at every sign-in (and any id the browser
+brought is dropped), so a planted cookie can never become a signed-in session (fixation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from litestar import Response
+from litestar.datastructures import Cookie
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commerce_api.accounts.models import User, WebSession
+from commerce_api.accounts.tokens import hash_token, new_token
+from commerce_api.db import utcnow
+from commerce_api.settings import Settings
+
+__all__ = [
+    "SignedIn",
+    "clear_session_cookie",
+    "create_session",
+    "end_session",
+    "load_session",
+    "session_cookie",
+]
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A live session with its member."""
+
+    session: WebSession
+    user: User
+
+    @property
+    def csrf_token(self) -> str:
+        return self.session.csrf_token
+
+
+async def create_session(
+    db: AsyncSession, user: User, settings: Settings, *, replaces: str | None = None
+) -> tuple[str, WebSession]:
+    """A fresh session for ``user``; the old one (``replaces``, a cookie value) is deleted."""
+    if replaces:
+        await end_session(db, replaces)
+    token = new_token()
+    row = WebSession(
+        token_hash=hash_token(token),
+        user_id=user.id,
+        csrf_token=new_token(24),
+        expires_at=utcnow() + timedelta(days=settings.session_days),
+    )
+    db.add(row)
+    await db.flush()
+    return token, row
+
+
+async def load_session(db: AsyncSession, token: str | None) -> SignedIn | None:
+    if not token or len(token) > 200:
+        return None
+    row = (
+        await db.execute(
+            select(WebSession, User)
+            .join(User, User.id == WebSession.user_id)
+            .where(WebSession.token_hash == hash_token(token), WebSession.expires_at > utcnow())
+        )
+    ).first()
+    return SignedIn(row[0], row[1]) if row else None
+
+
+async def end_session(db: AsyncSession, token: str) -> None:
+    await db.execute(delete(WebSession).where(WebSession.token_hash == hash_token(token)))
+
+
+async def end_all_sessions(db: AsyncSession, user_id: int) -> None:
+    await db.execute(delete(WebSession).where(WebSession.user_id == user_id))
+
+
+def session_cookie(token: str, settings: Settings) -> Cookie:
+    return Cookie(
+        key=settings.session_cookie_name,
+        value=token,
+        max_age=settings.session_days * 86400,
+        path="/",
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+    )
+
+
+def clear_session_cookie(response: Response, settings: Settings) -> None:
+    response.delete_cookie(settings.session_cookie_name, path="/")

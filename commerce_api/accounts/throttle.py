@@ -1,0 +1,69 @@
+"""Failed sign-ins counted per account and per client address, in the database.
+
+Counting rows in a sliding window (instead of a per-process counter) means every API
+process enforces the same limit. The account key is a hash of the normalised email, so the
+table does not list who was attacked, and unknown emails are counted exactly like known ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commerce_api.accounts.errors import TooManyAttempts
+from commerce_api.accounts.models import AuthFailure
+from commerce_api.accounts.tokens import hash_token
+from commerce_api.db import utcnow
+
+__all__ = ["Throttle", "account_key", "address_key"]
+
+
+def account_key(email: str) -> str:
+    return "account:" + hash_token(email)[:40]
+
+
+def address_key(address: str) -> str:
+    return "address:" + address[:80]
+
+
+@dataclass(frozen=True)
+class Throttle:
+    per_account: int
+    per_address: int
+    window: timedelta
+
+    async def check(self, session: AsyncSession, account: str, address: str) -> None:
+        """Raise :class:`TooManyAttempts` when either key is at its limit."""
+        now = utcnow()
+        for key, limit in ((account, self.per_account), (address, self.per_address)):
+            count, oldest = (
+                await session.execute(
+                    select(func.count(), func.min(AuthFailure.failed_at)).where(
+                        AuthFailure.key == key, AuthFailure.failed_at > now - self.window
+                    )
+                )
+            ).one()
+            if count >= limit:
+                raise TooManyAttempts(self._retry_after(oldest, now))
+
+    def _retry_after(self, oldest: datetime | None, now: datetime) -> int:
+        if oldest is None:
+            return int(self.window.total_seconds())
+        if oldest.tzinfo is None:  # SQLite's MIN() bypasses the column type
+            from datetime import UTC
+
+            oldest = oldest.replace(tzinfo=UTC)
+        return int((oldest + self.window - now).total_seconds()) + 1
+
+    async def record_failure(self, session: AsyncSession, account: str, address: str) -> None:
+        now = utcnow()
+        await session.execute(delete(AuthFailure).where(AuthFailure.failed_at < now - self.window))
+        session.add_all(
+            [AuthFailure(key=account, failed_at=now), AuthFailure(key=address, failed_at=now)]
+        )
+
+    async def clear(self, session: AsyncSession, account: str) -> None:
+        await session.execute(delete(AuthFailure).where(AuthFailure.key == account))

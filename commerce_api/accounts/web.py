@@ -1,0 +1,160 @@
+"""Wiring for the identity parts: the services on ``app.state.identity``, and the
+dependencies handlers use to find the signed-in member.
+
+CSRF: a session cookie is sent by the browser on its own, so every state-changing request
+that is *authenticated by that cookie* must also echo the session's CSRF token (header
+``X-CSRF-Token``, or a ``csrf_token`` form field for HTML forms). The check sits in
+:func:`signed_in`, the one place that turns a cookie into a member, so it covers exactly the
+cookie-authenticated requests: carts (bearer cart tokens), the SumUp webhook and the OAuth
+token endpoints (client-authenticated) never need it. Other parts use :func:`signed_in` (or
+:func:`require_member`) as a dependency to get the same protection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.di import Provide
+
+from commerce_api.accounts.errors import CsrfRejected, SignInRequired
+from commerce_api.accounts.passwords import PasswordPolicy, Passwords
+from commerce_api.accounts.service import Accounts
+from commerce_api.accounts.sessions import SignedIn, load_session
+from commerce_api.db import Database
+from commerce_api.mail import Mailer, SmtpMailer, make_mailer
+from commerce_api.settings import Settings
+
+__all__ = [
+    "CSRF_HEADER",
+    "Identity",
+    "client_address",
+    "identity_dependencies",
+    "identity_lifespan",
+    "require_member",
+    "signed_in",
+]
+
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+@dataclass
+class Identity:
+    """Accounts, mail and the (lazily started) OAuth provider of one process."""
+
+    settings: Settings
+    db: Database
+    mailer: Mailer
+    accounts: Accounts
+    _bridge: Any = None
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @classmethod
+    def create(cls, settings: Settings, db: Database, mailer: Mailer | None = None) -> Identity:
+        if mailer is None:
+            smtp = None
+            if settings.smtp_host:
+                smtp = SmtpMailer(
+                    host=settings.smtp_host,
+                    port=settings.smtp_port,
+                    username=settings.smtp_username,
+                    password=settings.smtp_password,
+                    starttls=settings.smtp_starttls,
+                    sender=settings.mail_from,
+                )
+            mailer = make_mailer(settings.mail_backend, db.sessions, smtp=smtp)
+        passwords = Passwords(
+            PasswordPolicy(
+                settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
+            )
+        )
+        return cls(settings, db, mailer, Accounts(db, settings, mailer, passwords))
+
+    async def oauth(self) -> Any:
+        """The OAuth bridge, built on first use (it needs the signing key from the database,
+        so the app still starts on a database without the identity tables)."""
+        if self._bridge is None:
+            async with self._lock:
+                if self._bridge is None:
+                    from commerce_api.oauth.bridge import OAuthBridge
+                    from commerce_api.oauth.keys import load_signing_keys
+                    from commerce_api.oauth.server import OAuthServer
+                    from commerce_api.oauth.store import SyncStore
+
+                    key, jwks = await load_signing_keys(self.db)
+                    server = OAuthServer(self.settings, key, jwks)
+                    self._bridge = OAuthBridge(server, SyncStore(self.settings.database_url))
+        return self._bridge
+
+    def close(self) -> None:
+        if self._bridge is not None:
+            self._bridge.store.dispose()
+
+
+@asynccontextmanager
+async def identity_lifespan(app: Litestar) -> Any:
+    """Runs after the core lifespan (it needs ``app.state.db``)."""
+    identity = Identity.create(app.state.settings, app.state.db)
+    app.state.identity = identity
+    try:
+        yield
+    finally:
+        identity.close()
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The peer address (``X-Forwarded-For`` is not trusted: anyone can send it)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def _sent_csrf_token(request: Request[Any, Any, Any]) -> str | None:
+    sent = request.headers.get(CSRF_HEADER)
+    if sent:
+        return sent
+    if request.content_type[0] in FORM_TYPES:
+        value = (await request.form()).get("csrf_token")
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def signed_in(request: Request[Any, Any, Any]) -> SignedIn | None:
+    """The member of this request's session cookie (None when there is none), with the CSRF
+    check for unsafe methods."""
+    if "signed_in" in request.scope.get("state", {}):
+        return request.scope["state"]["signed_in"]  # type: ignore[no-any-return]
+    identity: Identity = request.app.state.identity
+    token = request.cookies.get(identity.settings.session_cookie_name)
+    found = None
+    if token:
+        async with identity.db.sessions() as session:
+            found = await load_session(session, token)
+    if found is not None and request.method not in SAFE_METHODS:
+        sent = await _sent_csrf_token(request)
+        if not sent or not hmac.compare_digest(sent, found.csrf_token):
+            raise CsrfRejected(f"send the session's CSRF token in {CSRF_HEADER}", field=CSRF_HEADER)
+    request.scope.setdefault("state", {})["signed_in"] = found
+    return found
+
+
+async def require_member(request: Request[Any, Any, Any]) -> SignedIn:
+    found = await signed_in(request)
+    if found is None:
+        raise SignInRequired("sign in first")
+    return found
+
+
+def _identity(request: Request[Any, Any, Any]) -> Identity:
+    return request.app.state.identity  # type: ignore[no-any-return]
+
+
+identity_dependencies = {
+    "identity": Provide(_identity, sync_to_thread=False),
+    "current": Provide(signed_in),
+    "member": Provide(require_member),
+}

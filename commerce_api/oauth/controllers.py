@@ -1,0 +1,235 @@
+"""The provider's HTTP endpoints: thin handlers that hand Authlib a request through
+:mod:`commerce_api.oauth.bridge` and show the sign-in, consent and error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from authlib.oauth2.rfc6749.errors import OAuth2Error
+from litestar import Controller, Request, Response, get, post, route
+from litestar.response import Redirect
+from sqlalchemy import select
+
+from commerce_api.accounts.models import User
+from commerce_api.accounts.pages import render
+from commerce_api.accounts.sessions import SignedIn, end_session
+from commerce_api.accounts.tokens import hash_token
+from commerce_api.accounts.web import Identity, identity_dependencies
+from commerce_api.db import utcnow
+from commerce_api.oauth.models import OAuthToken
+from commerce_api.oauth.server import SCOPES, Member, PlainRequest, user_claims
+
+__all__ = ["DiscoveryController", "OAuthController"]
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _error_page(error: OAuth2Error) -> Response[str]:
+    """RFC 6749 §4.1.2.1: a bad client or redirect URI is shown, never redirected to."""
+    return render(
+        "message.html",
+        title="This sign-in link is not valid",
+        error=True,
+        status=400,
+        message=f"{error.error}: {error.description or 'the request is malformed'}",
+    )
+
+
+def _bearer_error(description: str, status: int = 401, error: str = "invalid_token") -> Response:
+    return Response(
+        {"error": error, "error_description": description},
+        status_code=status,
+        headers={"WWW-Authenticate": f'Bearer error="{error}"', **NO_STORE},
+    )
+
+
+class OAuthController(Controller):
+    path = "/oauth"
+    tags = ["oauth"]
+    dependencies = identity_dependencies
+
+    @route("/authorize", http_method=["GET", "POST"], include_in_schema=False, status_code=200)
+    async def authorize(
+        self, identity: Identity, request: Request[Any, Any, Any], current: SignedIn | None
+    ) -> Response[Any]:
+        bridge = await identity.oauth()
+        server = bridge.server
+        plain: PlainRequest = await bridge.read(request)
+        member = Member.of(current.user, current.session.created_at) if current else None
+        decision = plain.form.get("decision") if request.method == "POST" else None
+
+        def flow() -> tuple[str, Any]:
+            try:
+                grant = server.get_consent_grant(plain, end_user=member)
+            except OAuth2Error as error:
+                if error.redirect_uri:
+                    return "response", server.handle_error_response(plain, error)
+                return "error", error
+            if member is None:
+                return "signin", None
+            client = grant.client.row
+            if not client.first_party and decision is None:
+                return "consent", (client.name, (grant.request.scope or "").split())
+            user = member if client.first_party or decision == "allow" else None
+            return "response", server.create_authorization_response(
+                plain, grant_user=user, grant=grant
+            )
+
+        outcome, value = await bridge.call(flow)
+        if outcome == "error":
+            return _error_page(value)
+        if outcome == "signin":
+            target = "/oauth/authorize?" + urlencode(list(plain.payload.data.items()))
+            return Redirect("/auth/signin?" + urlencode({"next": target}), status_code=303)
+        if outcome == "consent":
+            name, scopes = value
+            params = [(k, v) for k, v in plain.payload.data.items() if k != "csrf_token"]
+            return render(
+                "consent.html",
+                title="Allow access?",
+                client_name=name,
+                scopes=scopes,
+                email=current.user.email if current else "",
+                params=params,
+                csrf_token=current.csrf_token if current else "",
+            )
+        return bridge.response(value)
+
+    @post("/token", summary="Token endpoint (RFC 6749 §3.2)", status_code=200)
+    async def token(self, identity: Identity, request: Request[Any, Any, Any]) -> Response[Any]:
+        return await (await identity.oauth()).endpoint("token", request)
+
+    @post("/revoke", summary="Token revocation (RFC 7009)", status_code=200)
+    async def revoke(self, identity: Identity, request: Request[Any, Any, Any]) -> Response[Any]:
+        return await (await identity.oauth()).endpoint("revocation", request)
+
+    @post("/introspect", summary="Token introspection (RFC 7662), for our servers", status_code=200)
+    async def introspect(
+        self, identity: Identity, request: Request[Any, Any, Any]
+    ) -> Response[Any]:
+        return await (await identity.oauth()).endpoint("introspection", request)
+
+    @route(
+        "/userinfo", http_method=["GET", "POST"], summary="OpenID Connect UserInfo", status_code=200
+    )
+    async def userinfo(self, identity: Identity, request: Request[Any, Any, Any]) -> Response[Any]:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return Response(
+                {"error": "invalid_request", "error_description": "send a Bearer token"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="userinfo"'},
+            )
+        async with identity.db.sessions() as session:
+            row = (
+                await session.execute(
+                    select(OAuthToken, User)
+                    .join(User, User.id == OAuthToken.user_id)
+                    .where(OAuthToken.access_token_hash == hash_token(token.strip()))
+                )
+            ).first()
+        if row is None or row[0].revoked_at is not None or row[0].access_expires_at <= utcnow():
+            return _bearer_error("the access token is unknown, expired or revoked")
+        issued, user = row
+        if "openid" not in issued.scope.split():
+            return _bearer_error("the token lacks the openid scope", 403, "insufficient_scope")
+        return Response(user_claims(Member.of(user), issued.scope), headers=NO_STORE)
+
+    @route("/logout", http_method=["GET", "POST"], include_in_schema=False, status_code=200)
+    async def logout(
+        self, identity: Identity, request: Request[Any, Any, Any], current: SignedIn | None
+    ) -> Response[Any]:
+        """RP-initiated logout: with a valid ``id_token_hint`` at once, otherwise after the
+        member confirms (a bare link must not sign anyone out)."""
+        bridge = await identity.oauth()
+        plain = await bridge.read(request)
+
+        def validate() -> Any:
+            try:
+                return bridge.server.validate_endpoint_request("end_session", plain)
+            except OAuth2Error as error:
+                return error
+
+        checked = await bridge.call(validate)
+        if isinstance(checked, OAuth2Error):
+            return _error_page(checked)
+        if checked.needs_confirmation and request.method == "GET" and current is not None:
+            params = [(k, v) for k, v in plain.payload.data.items() if k != "csrf_token"]
+            return render(
+                "logout.html",
+                title="Sign out?",
+                params=params,
+                csrf_token=current.csrf_token,
+                client_name=checked.client.row.name if checked.client else None,
+            )
+        response: Response[Any]
+        if checked.redirect_uri:
+            response = Redirect(checked.redirect_uri, status_code=303)
+        else:
+            response = render(
+                "message.html", title="Signed out", message="You are signed out of Rose Ash."
+            )
+        if current is not None:
+            token = request.cookies.get(identity.settings.session_cookie_name, "")
+            async with identity.db.transaction() as session:
+                await end_session(session, token)
+            response.delete_cookie(identity.settings.session_cookie_name, path="/")
+        return response
+
+
+class DiscoveryController(Controller):
+    path = "/.well-known"
+    tags = ["oauth"]
+    dependencies = identity_dependencies
+
+    @get("/openid-configuration", summary="OpenID Connect discovery")
+    async def configuration(self, identity: Identity) -> dict[str, Any]:
+        base = identity.settings.public_url
+        return {
+            "issuer": base,
+            "authorization_endpoint": f"{base}/oauth/authorize",
+            "token_endpoint": f"{base}/oauth/token",
+            "userinfo_endpoint": f"{base}/oauth/userinfo",
+            "jwks_uri": f"{base}/.well-known/jwks.json",
+            "revocation_endpoint": f"{base}/oauth/revoke",
+            "introspection_endpoint": f"{base}/oauth/introspect",
+            "end_session_endpoint": f"{base}/oauth/logout",
+            "scopes_supported": SCOPES,
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "token_endpoint_auth_methods_supported": [
+                "client_secret_basic",
+                "client_secret_post",
+                "none",
+            ],
+            "revocation_endpoint_auth_methods_supported": [
+                "client_secret_basic",
+                "client_secret_post",
+                "none",
+            ],
+            "introspection_endpoint_auth_methods_supported": [
+                "client_secret_basic",
+                "client_secret_post",
+            ],
+            "code_challenge_methods_supported": ["S256"],
+            "claims_supported": [
+                "sub",
+                "iss",
+                "aud",
+                "exp",
+                "iat",
+                "auth_time",
+                "nonce",
+                "email",
+                "email_verified",
+                "name",
+            ],
+        }
+
+    @get("/jwks.json", summary="The keys that sign ID tokens (JWKS)")
+    async def jwks(self, identity: Identity) -> dict[str, Any]:
+        return (await identity.oauth()).server.jwks.as_dict(private=False)
