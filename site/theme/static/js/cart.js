@@ -303,24 +303,26 @@
     button.disabled = true;
     say(state.ui.message, "Starting a secure payment…");
     try {
-      const token = getToken();
-      const body = token ? { cart_token: token } : {};
       const order = await call("POST", "/checkout", {
-        body,
+        body: {},
         headers: { "Idempotency-Key": attemptKey() },
       });
-      const url =
-        order.hosted_checkout_url ||
-        (order.payment && order.payment.hosted_checkout_url) ||
-        (order.checkout && order.checkout.hosted_checkout_url);
-      if (!url) {
-        say(state.ui.message, "Your order is saved, but payment could not start. Please try again.", true);
+      if (session && order.token) session.setItem("ra_last_order", order.token);
+      const orderState = String(order.state || "").toLowerCase();
+      if (order.hosted_checkout_url && orderState === "pending") {
+        window.location.assign(order.hosted_checkout_url);
         return;
       }
-      if (order.order_token || order.token) {
-        if (session) session.setItem("ra_last_order", order.order_token || order.token);
+      if (orderState === "paid" || orderState === "fulfilled") {
+        // Nothing to pay (a free booking): the order is already confirmed.
+        setToken(null);
+        if (session) session.removeItem(CHECKOUT_KEY);
+        state.cart = null;
+        render();
+        say(state.ui.message, `Booked: your reference is ${order.reference}.`);
+        return;
       }
-      window.location.assign(url);
+      say(state.ui.message, "Your order is saved, but payment could not start. Please try again.", true);
     } catch (error) {
       say(state.ui.message, error.message, true);
     } finally {

@@ -1,0 +1,84 @@
+"""A shopper with JavaScript: add to cart, check out, pay on the (fake) hosted page, come back.
+
+Everything is real: Chromium, the built site on a static server, the commerce API process on
+SQLite and the fake SumUp process. The order's state is read back from the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Shop
+
+pytestmark = pytest.mark.browser
+
+
+def _item(catalog: dict[str, Any], item_id: str) -> dict[str, Any]:
+    return next(item for item in catalog["items"] if item["id"] == item_id)
+
+
+def _cart_ready(page: Any) -> None:
+    expect(page.locator("html")).to_have_attribute("data-cart-ready", "true")
+
+
+def test_shopper_adds_to_cart_pays_and_sees_the_order_paid(
+    page: Any, site_server: str, shop: Shop, catalog: dict[str, Any]
+) -> None:
+    honey = _item(catalog, "product:wildflower-honey")
+    page.goto(honey["url"])
+    _cart_ready(page)
+    form = page.locator(f'form[data-product-id="{honey["id"]}"]')
+    form.locator('input[name="quantity"]').fill("2")
+    form.get_by_role("button", name="Add to cart").click()
+    added = f"Added 2 \N{MULTIPLICATION SIGN} {honey['title']} to your cart."
+    expect(page.get_by_text(added)).to_be_visible()
+    expect(page.locator("[data-cart-count]")).to_have_text("2")
+
+    # The cart survives a page change, totals come from the server.
+    page.goto(f"{site_server}/market/")
+    _cart_ready(page)
+    expect(page.locator("[data-cart-count]")).to_have_text("2")
+    page.get_by_role("button", name="Cart (2)").click()
+    expect(page.locator("[data-cart-total]")).to_have_text("£13.00")
+
+    page.get_by_role("button", name="Checkout").click()
+    page.wait_for_url(f"{shop.sumup.url}/pay/**")
+    expect(page.locator("#amount")).to_have_text("13.00 GBP")
+    page.get_by_role("button", name="Pay").click()
+
+    page.wait_for_url(f"{site_server}/**order=**")
+    token = parse_qs(urlsplit(page.url).query)["order"][0]
+    expect(page.locator("[data-order-status]")).to_have_text("Thank you: your order is paid.")
+    order = httpx.get(f"{shop.api_url}/orders/{token}", timeout=10).json()
+    assert order["state"] == "paid"
+    assert (order["total_minor"], order["currency"]) == (1300, "GBP")
+    [checkout] = [
+        c for c in shop.sumup.checkouts() if c["checkout_reference"] == order["reference"]
+    ]
+    assert checkout["status"] == "PAID"
+    [delivery] = checkout["webhook_deliveries"]
+    assert 200 <= delivery["status"] < 300
+    expect(page.locator("[data-cart-count]")).to_have_text("0")
+
+
+def test_api_refusal_is_shown_to_the_shopper(
+    page: Any, site_server: str, shop: Shop, catalog: dict[str, Any]
+) -> None:
+    spoon = _item(catalog, "product:cherry-spoon")
+    too_many = spoon["stock"] + 1
+    page.goto(spoon["url"])
+    _cart_ready(page)
+    form = page.locator(f'form[data-product-id="{spoon["id"]}"]')
+    form.locator('input[name="quantity"]').fill(str(too_many))
+    form.get_by_role("button", name="Add to cart").click()
+    refusal = httpx.post(
+        f"{shop.api_url}/cart/items", json={"item_id": spoon["id"], "quantity": too_many}
+    )
+    assert refusal.status_code in (400, 409, 422)
+    expect(page.get_by_role("alert")).to_have_text(refusal.json()["detail"])
+    expect(page.locator("[data-cart-count]")).to_have_text("0")
