@@ -42,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
 
     fulfil = sub.add_parser("fulfil", help="mark a paid order as fulfilled (handed over)")
     fulfil.add_argument("order", help="order reference, token or number")
+
+    from commerce_api.accounts.cli import add_identity_commands
+
+    add_identity_commands(sub)  # users add, clients add
     return parser
 
 
@@ -120,6 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(f"order {order.reference} is {order.state}")
             return 0
+        if args.command in ("users", "clients"):
+            from commerce_api.accounts.cli import run_identity_command
+
+            return run_identity_command(args, settings)
         if args.command == "fulfil":
             from commerce_api.domain.orders import fulfil_order
 

@@ -15,11 +15,13 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
+from commerce_api.accounts.web import identity_lifespan, session_member_id
 from commerce_api.db import Database
-from commerce_api.deps import dependencies
+from commerce_api.deps import MemberLookup, dependencies
 from commerce_api.errors import exception_handlers
 from commerce_api.payments import Payments
 from commerce_api.settings import Settings, get_settings
@@ -31,11 +33,34 @@ log = logging.getLogger(__name__)
 
 def route_handlers() -> list[Any]:
     """Every controller and handler of the API. Add yours here."""
+    from commerce_api.domain.cart.controllers import CartController
+    from commerce_api.domain.catalog.controllers import CatalogController
+    from commerce_api.domain.checkout.controllers import CheckoutController
+    from commerce_api.domain.orders.controllers import OrdersController
+    from commerce_api.domain.payments import sumup_webhook
     from commerce_api.domain.system import health
+    from commerce_api.domain.tickets.controllers import book, ticket_check
 
     return [
         health,
+        CatalogController,
+        CartController,
+        CheckoutController,
+        OrdersController,
+        ticket_check,
+        book,
+        sumup_webhook,
+        *_identity_handlers(),
     ]
+
+
+def _identity_handlers() -> list[Any]:
+    """Accounts, newsletters and the OAuth/OpenID provider."""
+    from commerce_api.accounts.browser import BrowserAuthController
+    from commerce_api.accounts.controllers import AccountController
+    from commerce_api.oauth.controllers import DiscoveryController, OAuthController
+
+    return [AccountController, BrowserAuthController, OAuthController, DiscoveryController]
 
 
 def create_app(
@@ -43,9 +68,11 @@ def create_app(
     *,
     payments: Payments | None = None,
     sweep: bool = False,
+    member_lookup: MemberLookup | None = None,
 ) -> Litestar:
     """Build the app. ``payments`` overrides the SumUp client built from ``settings``;
-    ``sweep`` starts the periodic expiry sweep (``serve`` turns it on)."""
+    ``sweep`` starts the periodic expiry sweep (``serve`` turns it on); ``member_lookup``
+    tells handlers who is signed in (see ``commerce_api.deps``)."""
     settings = settings or get_settings()
 
     @contextlib.asynccontextmanager
@@ -72,13 +99,19 @@ def create_app(
         route_handlers=route_handlers(),
         dependencies=dependencies,
         exception_handlers=exception_handlers,
-        lifespan=[lifespan],
-        state=_initial_state(settings),
+        lifespan=[lifespan, identity_lifespan],
+        state=State({"settings": settings, "member_lookup": member_lookup or session_member_id}),
         cors_config=CORSConfig(
             allow_origins=list(settings.cors_origins),
             allow_credentials=True,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-            allow_headers=["Content-Type", "Idempotency-Key", "X-Cart-Token", "Authorization"],
+            allow_headers=[
+                "Content-Type",
+                "Idempotency-Key",
+                "X-Cart-Token",
+                "Authorization",
+                "X-CSRF-Token",
+            ],
             expose_headers=["X-Cart-Token", "Location", "Retry-After"],
         ),
         openapi_config=OpenAPIConfig(
@@ -96,15 +129,9 @@ def create_app(
     )
 
 
-def _initial_state(settings: Settings) -> Any:
-    from litestar.datastructures import State
-
-    return State({"settings": settings})
-
-
 async def _sweep_forever(db: Database, payments: Payments, settings: Settings) -> None:
     """Release expired reservations every ``expiry_sweep_seconds``; never dies on an error."""
-    from commerce_api.domain.orders.expiry import expire_stale_orders
+    from commerce_api.domain.orders import expire_stale_orders
 
     while True:
         await asyncio.sleep(settings.expiry_sweep_seconds)

@@ -1,11 +1,19 @@
-"""Dependencies handlers declare by name: ``settings``, ``db``, ``sumup``.
+"""Dependencies handlers declare by name: ``settings``, ``db``, ``payments``, ``member_id``.
 
-They come from ``app.state``, filled once by :func:`commerce_api.app.create_app`'s lifespan,
-so a handler signature like ``async def f(db: Database, settings: Settings)`` is all it takes.
+They come from ``app.state``, filled by :func:`commerce_api.app.create_app`, so a handler
+signature like ``async def f(db: Database, settings: Settings)`` is all it takes.
+
+``member_id`` is the signed-in member's id (``None`` when anonymous). Accounts supply the way
+to find it by passing ``member_lookup=`` to ``create_app``: an async callable taking the
+``Request`` and returning the member id as a string, or ``None``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
 
@@ -13,7 +21,9 @@ from commerce_api.db import Database
 from commerce_api.payments import Payments
 from commerce_api.settings import Settings
 
-__all__ = ["dependencies"]
+__all__ = ["MemberLookup", "dependencies"]
+
+MemberLookup = Callable[[Request[Any, Any, Any]], Awaitable[str | None]]
 
 
 def _settings(state: State) -> Settings:
@@ -28,8 +38,14 @@ def _payments(state: State) -> Payments:
     return state.payments
 
 
+async def _member_id(request: Request[Any, Any, Any], state: State) -> str | None:
+    lookup: MemberLookup | None = state.get("member_lookup")
+    return None if lookup is None else await lookup(request)
+
+
 dependencies = {
     "settings": Provide(_settings, sync_to_thread=False),
     "db": Provide(_db, sync_to_thread=False),
     "payments": Provide(_payments, sync_to_thread=False),
+    "member_id": Provide(_member_id),
 }

@@ -57,6 +57,32 @@ class Settings:
     """Page on the static site that shows an order; the shopper lands there after paying."""
     catalog_path: str | None = None
     """If set, ``serve`` syncs the catalogue from this ``catalog.json`` at start-up."""
+    # --- accounts and OAuth (commerce_api.accounts, commerce_api.oauth) ---
+    session_cookie_name: str = "ra_session"
+    session_days: int = 30
+    """A browser session lasts this long after sign-in."""
+    verify_token_hours: int = 48
+    reset_token_minutes: int = 60
+    signin_failures_per_account: int = 5
+    signin_failures_per_address: int = 20
+    signin_failure_window_seconds: int = 900
+    """More failed sign-ins than the limits within this window answer 429."""
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 64 * 1024
+    argon2_parallelism: int = 4
+    """Argon2id parameters (RFC 9106 low-memory profile by default)."""
+    mail_backend: str = "outbox"
+    """``outbox`` (the ``mail_outbox`` table; default) or ``smtp``."""
+    mail_from: str = "Rose Ash <no-reply@localhost>"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    oauth_code_seconds: int = 60
+    oauth_access_token_seconds: int = 600
+    oauth_refresh_token_days: int = 30
+    oauth_id_token_seconds: int = 600
 
     @property
     def cors_origins(self) -> tuple[str, ...]:
@@ -135,6 +161,39 @@ class Settings:
             cart_cookie_name=text("CART_COOKIE_NAME", cls.cart_cookie_name),
             order_return_path=text("ORDER_RETURN_PATH", cls.order_return_path),
             catalog_path=env.get("CATALOG_PATH", "").strip() or None,
+            session_cookie_name=text("SESSION_COOKIE_NAME", cls.session_cookie_name),
+            session_days=number("SESSION_DAYS", cls.session_days, minimum=1),
+            verify_token_hours=number("VERIFY_TOKEN_HOURS", cls.verify_token_hours, minimum=1),
+            reset_token_minutes=number("RESET_TOKEN_MINUTES", cls.reset_token_minutes, minimum=1),
+            signin_failures_per_account=number(
+                "SIGNIN_FAILURES_PER_ACCOUNT", cls.signin_failures_per_account, minimum=1
+            ),
+            signin_failures_per_address=number(
+                "SIGNIN_FAILURES_PER_ADDRESS", cls.signin_failures_per_address, minimum=1
+            ),
+            signin_failure_window_seconds=number(
+                "SIGNIN_FAILURE_WINDOW_SECONDS", cls.signin_failure_window_seconds, minimum=1
+            ),
+            argon2_time_cost=number("ARGON2_TIME_COST", cls.argon2_time_cost, minimum=1),
+            argon2_memory_kib=number("ARGON2_MEMORY_KIB", cls.argon2_memory_kib, minimum=8),
+            argon2_parallelism=number("ARGON2_PARALLELISM", cls.argon2_parallelism, minimum=1),
+            mail_backend=text("MAIL_BACKEND", cls.mail_backend),
+            mail_from=text("MAIL_FROM", cls.mail_from),
+            smtp_host=env.get("SMTP_HOST", "").strip(),
+            smtp_port=number("SMTP_PORT", cls.smtp_port, minimum=1),
+            smtp_username=env.get("SMTP_USERNAME", "").strip(),
+            smtp_password=env.get("SMTP_PASSWORD", ""),
+            smtp_starttls=env.get("SMTP_STARTTLS", "1").strip().lower() not in ("0", "false", "no"),
+            oauth_code_seconds=number("OAUTH_CODE_SECONDS", cls.oauth_code_seconds, minimum=1),
+            oauth_access_token_seconds=number(
+                "OAUTH_ACCESS_TOKEN_SECONDS", cls.oauth_access_token_seconds, minimum=1
+            ),
+            oauth_refresh_token_days=number(
+                "OAUTH_REFRESH_TOKEN_DAYS", cls.oauth_refresh_token_days, minimum=1
+            ),
+            oauth_id_token_seconds=number(
+                "OAUTH_ID_TOKEN_SECONDS", cls.oauth_id_token_seconds, minimum=1
+            ),
         )
 
 

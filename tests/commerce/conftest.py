@@ -1,30 +1,113 @@
-"""Fixtures for the commerce tests.
-
-``fake_sumup``: the fake SumUp as a real process on a free loopback port, shared by the whole
-session and reset before each test. It yields a ``FakeSumUpProcess``: ``.url`` is the base URL
-(``SUMUP_API_URL``), and its methods drive the fake (``set_fault``, ``pay``, ``decline``,
-``checkouts``, ``set_webhook_envelope``, ``resend_webhook``; see
-``commerce_api.fake_sumup``).
-"""
+"""Fixtures for the commerce API tests: a migrated database (SQLite and PostgreSQL via
+``database_url``), an in-process app for HTTP-level tests, and the fake SumUp as a real
+process on a loopback port."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
+import httpx
 import pytest
+from litestar.testing import AsyncTestClient
 
+from commerce_api.app import create_app
+from commerce_api.db import Database, migrate
+from commerce_api.domain.catalog import parse_catalog, sync_catalog
 from commerce_api.fake_sumup import FakeSumUpProcess
-from tests.conftest import free_port
+from commerce_api.payments import Payments
+from commerce_api.settings import Settings
+from tests.commerce import catalogs
+
+API_KEY = "sk_test_rose_ash"
+MERCHANT = "MTEST1234"
+
+
+def wait_until_up(
+    url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 20.0
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(url, timeout=0.5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 @pytest.fixture(scope="session")
-def _fake_sumup_process() -> Iterator[FakeSumUpProcess]:
-    with FakeSumUpProcess(port=free_port()) as fake:
+def fake_sumup_process() -> Iterator[FakeSumUpProcess]:
+    """``python -m commerce_api.fake_sumup`` on a free loopback port, once per session (it
+    accepts any bearer token, so each test may use its own key)."""
+    with FakeSumUpProcess() as fake:
         yield fake
 
 
 @pytest.fixture
-def fake_sumup(_fake_sumup_process: FakeSumUpProcess) -> FakeSumUpProcess:
-    """The running fake SumUp, with no checkouts, no faults and the old webhook envelope."""
-    _fake_sumup_process.reset()
-    return _fake_sumup_process
+def fake_sumup(fake_sumup_process: FakeSumUpProcess) -> Iterator[FakeSumUpProcess]:
+    """The shared fake SumUp; reset (checkouts, faults, envelope) after each test."""
+    yield fake_sumup_process
+    fake_sumup_process.reset()
+
+
+def make_settings(database_url: str, sumup_url: str = "", **changes: object) -> Settings:
+    base = Settings(
+        database_url=database_url,
+        site_url="https://rose-ash.example.coop",
+        public_url="http://127.0.0.1:9",
+        sumup_api_url=sumup_url or "http://127.0.0.1:9",
+        sumup_api_key=API_KEY if sumup_url else "",
+        sumup_merchant_code=MERCHANT if sumup_url else "",
+        sumup_timeout_seconds=3.0,
+    )
+    return base.with_(**changes) if changes else base
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A migrated, empty database holding the sample catalogue."""
+    await migrate(database_url)
+    database = Database(database_url)
+    await sync_catalog(database, parse_catalog(catalogs.sample()))
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return make_settings(database_url)
+
+
+@pytest.fixture
+async def client(db: Database, settings: Settings) -> AsyncIterator[AsyncTestClient]:
+    """The app in-process, with SumUp not configured (cart and validation tests)."""
+    app = create_app(settings, payments=Payments(None))
+    async with AsyncTestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def sumup_payments(fake_sumup: FakeSumUpProcess) -> AsyncIterator[Payments]:
+    """Payments through the real client, talking HTTP to the fake SumUp process."""
+    payments = Payments.from_settings(make_settings("sqlite+aiosqlite://", fake_sumup.url))
+    try:
+        yield payments
+    finally:
+        await payments.aclose()

@@ -1,0 +1,23 @@
+"""Anonymous carts keyed by an unguessable token."""
+
+from commerce_api.domain.cart._service import (
+    MAX_QUANTITY,
+    CartLineView,
+    CartView,
+    add_item,
+    load_cart,
+    remove_item,
+    set_quantity,
+    view_cart,
+)
+
+__all__ = [
+    "MAX_QUANTITY",
+    "CartLineView",
+    "CartView",
+    "add_item",
+    "load_cart",
+    "remove_item",
+    "set_quantity",
+    "view_cart",
+]

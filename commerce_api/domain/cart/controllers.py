@@ -1,0 +1,135 @@
+"""``/cart``: thin handlers over the cart service; the token travels in the ``X-Cart-Token``
+header or the ``ra_cart`` cookie, and every answer sets both so either client style works."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from litestar import Controller, Response, delete, get, post, put
+from litestar.datastructures import Cookie
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from commerce_api.db import Database
+from commerce_api.domain.cart._service import (
+    CartView,
+    add_item,
+    remove_item,
+    set_quantity,
+    view_cart,
+)
+from commerce_api.errors import (
+    BadRequest,
+    CurrencyMismatch,
+    NotFound,
+    OutOfStock,
+    UnknownItem,
+    responses,
+)
+from commerce_api.settings import Settings
+
+__all__ = ["CART_COOKIE", "CartController", "cart_token"]
+
+CART_COOKIE = "ra_cart"
+CART_COOKIE_MAX_AGE = 30 * 24 * 3600
+
+
+@dataclass
+class AddToCart:
+    """Only the id and quantity are read; any price or total a client sends is ignored."""
+
+    item_id: str
+    quantity: int = 1
+
+
+@dataclass
+class ChangeQuantity:
+    quantity: int
+
+
+def cart_token(
+    header_token: Annotated[
+        str | None,
+        Parameter(header="X-Cart-Token", description="Cart token (or the ra_cart cookie)"),
+    ] = None,
+    cookie_token: Annotated[str | None, Parameter(cookie=CART_COOKIE)] = None,
+) -> str | None:
+    """The cart token from the header, else the cookie."""
+    return header_token or cookie_token or None
+
+
+def _respond(view: CartView, settings: Settings, status_code: int = 200) -> Response[CartView]:
+    if view.token is None:
+        return Response(view, status_code=status_code)
+    cookie = Cookie(
+        key=CART_COOKIE,
+        value=view.token,
+        max_age=CART_COOKIE_MAX_AGE,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="none" if settings.cookie_secure else "lax",
+        path="/",
+    )
+    return Response(
+        view, status_code=status_code, headers={"X-Cart-Token": view.token}, cookies=[cookie]
+    )
+
+
+class CartController(Controller):
+    path = "/cart"
+    tags = ["cart"]
+    dependencies = {"token": Provide(cart_token, sync_to_thread=False)}
+
+    @get(
+        "/",
+        summary="View the cart with server-computed totals",
+        responses=responses(BadRequest, NotFound),
+    )
+    async def get_cart(
+        self, db: Database, settings: Settings, token: str | None
+    ) -> Response[CartView]:
+        return _respond(await view_cart(db, token), settings)
+
+    @post(
+        "/items",
+        summary="Add a product or ticket (creates the cart when no token is sent)",
+        responses=responses(BadRequest, NotFound, UnknownItem, CurrencyMismatch, OutOfStock),
+    )
+    async def add_to_cart(
+        self, db: Database, settings: Settings, token: str | None, data: AddToCart
+    ) -> Response[CartView]:
+        view = await add_item(db, token, data.item_id, data.quantity)
+        return _respond(view, settings, status_code=201 if token is None else 200)
+
+    @put(
+        "/items/{item_id:str}",
+        summary="Change the quantity of a line",
+        responses=responses(BadRequest, NotFound, UnknownItem, OutOfStock),
+    )
+    async def change_quantity(
+        self,
+        db: Database,
+        settings: Settings,
+        token: str | None,
+        item_id: str,
+        data: ChangeQuantity,
+    ) -> Response[CartView]:
+        return _respond(await set_quantity(db, _need(token), item_id, data.quantity), settings)
+
+    @delete(
+        "/items/{item_id:str}",
+        status_code=200,
+        summary="Remove a line",
+        responses=responses(BadRequest, NotFound),
+    )
+    async def remove_from_cart(
+        self, db: Database, settings: Settings, token: str | None, item_id: str
+    ) -> Response[CartView]:
+        return _respond(await remove_item(db, _need(token), item_id), settings)
+
+
+def _need(token: str | None) -> str:
+    if token is None:
+        raise BadRequest("send the cart token (X-Cart-Token or the cookie)", field="X-Cart-Token")
+    return token

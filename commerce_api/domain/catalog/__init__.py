@@ -1,0 +1,23 @@
+"""The catalogue: parsed from the build's ``catalog.json`` and synced into ``items``."""
+
+from commerce_api.domain.catalog._queries import get_item, list_items
+from commerce_api.domain.catalog._schema import (
+    Catalog,
+    CatalogEntry,
+    CatalogError,
+    load_catalog_file,
+    parse_catalog,
+)
+from commerce_api.domain.catalog._sync import SyncReport, sync_catalog
+
+__all__ = [
+    "Catalog",
+    "CatalogEntry",
+    "CatalogError",
+    "SyncReport",
+    "get_item",
+    "list_items",
+    "load_catalog_file",
+    "parse_catalog",
+    "sync_catalog",
+]

@@ -1,0 +1,123 @@
+"""``POST /checkout`` and the shopper's return from SumUp."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Annotated
+
+from litestar import Controller, Response, get, post
+from litestar.di import Provide
+from litestar.params import Parameter
+from litestar.response import Redirect
+
+from commerce_api.db import Database
+from commerce_api.domain.cart.controllers import cart_token
+from commerce_api.domain.checkout._service import (
+    check_email,
+    check_idempotency_key,
+    place_order,
+    start_payment,
+)
+from commerce_api.domain.orders import OrderView, order_by_token, refresh_order, view_of
+from commerce_api.errors import (
+    BadRequest,
+    CommerceError,
+    CurrencyMismatch,
+    EmptyCart,
+    NotFound,
+    OutOfStock,
+    PaymentProviderError,
+    PaymentUnavailable,
+    UnknownItem,
+    responses,
+)
+from commerce_api.payments import Payments
+from commerce_api.settings import Settings
+
+__all__ = ["CheckoutController"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CheckoutRequest:
+    email: str | None = None
+    """Where to send the receipt (optional)."""
+
+
+class CheckoutController(Controller):
+    path = "/checkout"
+    tags = ["checkout"]
+    dependencies = {"token": Provide(cart_token, sync_to_thread=False)}
+
+    @post(
+        "/",
+        summary="Turn the cart into an order and open a SumUp hosted checkout",
+        description=(
+            "Needs an Idempotency-Key header: retrying with the same key returns the same "
+            "order (200) instead of a second one (201). Stock is reserved for "
+            "RESERVATION_MINUTES. Send the shopper to hosted_checkout_url. If SumUp is down "
+            "the answer is 503 with the order's token; retry with the same key."
+        ),
+        responses=responses(
+            BadRequest,
+            NotFound,
+            EmptyCart,
+            UnknownItem,
+            CurrencyMismatch,
+            OutOfStock,
+            PaymentProviderError,
+            PaymentUnavailable,
+        ),
+    )
+    async def checkout(
+        self,
+        db: Database,
+        payments: Payments,
+        settings: Settings,
+        token: str | None,
+        member_id: str | None,
+        idempotency_key: Annotated[
+            str | None,
+            Parameter(header="Idempotency-Key", description="Unique per checkout attempt"),
+        ] = None,
+        data: CheckoutRequest | None = None,
+    ) -> Response[OrderView]:
+        key = check_idempotency_key(idempotency_key)
+        if token is None:
+            raise BadRequest(
+                "send the cart token (X-Cart-Token or the cookie)", field="X-Cart-Token"
+            )
+        order, created = await place_order(
+            db,
+            settings,
+            token,
+            key,
+            email=check_email(data.email if data else None),
+            member_id=member_id,
+            can_charge=payments.configured,
+        )
+        try:
+            order = await start_payment(db, payments, settings, order)
+        except CommerceError as exc:
+            exc.extra.update(order_token=order.token, order_reference=order.reference)
+            raise
+        return Response(await view_of(db, order), status_code=201 if created else 200)
+
+    @get(
+        "/return/{order_token:str}",
+        summary="Where SumUp sends the shopper back; confirms and redirects to the order page",
+        responses=responses(BadRequest, NotFound),
+        status_code=303,
+    )
+    async def shopper_return(
+        self, db: Database, payments: Payments, settings: Settings, order_token: str
+    ) -> Redirect:
+        async with db.sessions() as session:
+            order = await order_by_token(session, order_token, field="order_token")
+        try:
+            await refresh_order(db, payments, order)
+        except (PaymentUnavailable, PaymentProviderError) as exc:
+            log.warning("return of %s: SumUp not asked (%s)", order.reference, exc.detail)
+        return Redirect(settings.order_page_url(order.token), status_code=303)

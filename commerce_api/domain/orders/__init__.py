@@ -1,0 +1,49 @@
+"""Orders: states, stock reservation, payment confirmation, expiry, refunds."""
+
+from commerce_api.domain.orders._admin import cancel_order, fulfil_order, refund_order
+from commerce_api.domain.orders._lookup import order_by_id, order_by_token, order_for_admin
+from commerce_api.domain.orders._read import member_orders, order_view, view_of
+from commerce_api.domain.orders._settle import confirm_checkout, refresh_order, settle
+from commerce_api.domain.orders._states import (
+    CANCELLED,
+    EXPIRED,
+    FAILED,
+    FULFILLED,
+    PAID,
+    PENDING,
+    REFUNDED,
+    transition,
+)
+from commerce_api.domain.orders._stock import release, reserve
+from commerce_api.domain.orders._tickets import issue_tickets
+from commerce_api.domain.orders.expiry import expire_order, expire_stale_orders
+from commerce_api.domain.orders.schemas import OrderView
+
+__all__ = [
+    "CANCELLED",
+    "EXPIRED",
+    "FAILED",
+    "FULFILLED",
+    "PAID",
+    "PENDING",
+    "REFUNDED",
+    "OrderView",
+    "cancel_order",
+    "confirm_checkout",
+    "expire_order",
+    "expire_stale_orders",
+    "fulfil_order",
+    "issue_tickets",
+    "member_orders",
+    "order_by_id",
+    "order_by_token",
+    "order_for_admin",
+    "order_view",
+    "refresh_order",
+    "refund_order",
+    "release",
+    "reserve",
+    "settle",
+    "transition",
+    "view_of",
+]

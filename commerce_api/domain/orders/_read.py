@@ -1,0 +1,53 @@
+"""Read orders as their owners see them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from commerce_api.db import Database
+from commerce_api.db.models import Order, Ticket
+from commerce_api.domain.orders._lookup import order_by_token
+from commerce_api.domain.orders.schemas import OrderView
+
+__all__ = ["member_orders", "order_view", "view_of"]
+
+
+async def view_of(db: Database, order: Order) -> OrderView:
+    async with db.sessions() as session:
+        tickets = list(
+            await session.scalars(
+                select(Ticket).where(Ticket.order_id == order.id).order_by(Ticket.id)
+            )
+        )
+    return OrderView.of(order, tickets)
+
+
+async def order_view(db: Database, token: str) -> OrderView:
+    async with db.sessions() as session:
+        order = await order_by_token(session, token)
+    return await view_of(db, order)
+
+
+async def member_orders(db: Database, member_id: str) -> list[OrderView]:
+    """Every order a signed-in member placed, newest first."""
+    async with db.sessions() as session:
+        orders = list(
+            await session.scalars(
+                select(Order)
+                .where(Order.member_id == member_id)
+                .options(selectinload(Order.lines))
+                .order_by(Order.created_at.desc(), Order.id.desc())
+            )
+        )
+        tickets = list(
+            await session.scalars(
+                select(Ticket)
+                .where(Ticket.order_id.in_([o.id for o in orders]))
+                .order_by(Ticket.id)
+            )
+        )
+    by_order: dict[int, list[Ticket]] = {}
+    for ticket in tickets:
+        by_order.setdefault(ticket.order_id, []).append(ticket)
+    return [OrderView.of(o, by_order.get(o.id, [])) for o in orders]

@@ -1,0 +1,158 @@
+"""Payment confirmation: the one idempotent path the webhook, the shopper's return, and the
+expiry sweep all use. It never trusts what a caller claims; it asks SumUp for the checkout and
+applies that status with compare-and-set transitions, so any number of repeats is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commerce_api.db import Database, utcnow
+from commerce_api.db.models import Order
+from commerce_api.domain.orders._lookup import order_by_checkout, order_by_id
+from commerce_api.domain.orders._states import (
+    CLOSED_UNPAID,
+    EXPIRED,
+    FAILED,
+    PAID,
+    PENDING,
+    REFUNDED,
+    transition,
+)
+from commerce_api.domain.orders._stock import release, reserve
+from commerce_api.domain.orders._tickets import issue_tickets
+from commerce_api.errors import OutOfStock
+from commerce_api.payments import Payments, translate_sumup_errors
+from commerce_api.sumup import Checkout, SumUpError, SumUpRejected
+
+__all__ = ["confirm_checkout", "refresh_order", "settle"]
+
+log = logging.getLogger(__name__)
+
+
+def held(order: Order) -> list[tuple[str, int]]:
+    return [(line.item_id, line.quantity) for line in order.lines]
+
+
+async def _mark_paid(session: AsyncSession, order: Order, checkout: Checkout) -> bool:
+    moved = await transition(
+        session,
+        order.id,
+        (PENDING,),
+        PAID,
+        paid_at=utcnow(),
+        expires_at=None,
+        sumup_transaction_id=checkout.transaction_id,
+    )
+    if moved:
+        issue_tickets(session, order)
+    return moved
+
+
+async def _late_payment(session: AsyncSession, order: Order, checkout: Checkout) -> bool:
+    """Paid after we had released its stock: take the stock again if it is still there.
+    Returns False when it is gone (the caller then refunds)."""
+    try:
+        async with session.begin_nested():
+            if not await transition(
+                session,
+                order.id,
+                CLOSED_UNPAID,
+                PAID,
+                paid_at=utcnow(),
+                expires_at=None,
+                sumup_transaction_id=checkout.transaction_id,
+            ):
+                return True  # someone else settled it meanwhile
+            await reserve(session, held(order))
+    except OutOfStock:
+        return False
+    issue_tickets(session, order)
+    return True
+
+
+async def settle(db: Database, payments: Payments, order_id: int, checkout: Checkout) -> Order:
+    """Apply SumUp's view of ``checkout`` to the order; returns the order as it now stands."""
+    must_refund = False
+    async with db.transaction() as session:
+        order = await order_by_id(session, order_id)
+        if checkout.reference and checkout.reference != order.reference:
+            log.error("checkout %s is not for order %s", checkout.id, order.reference)
+            return order
+        if order.sumup_checkout_id is None:
+            await session.execute(
+                update(Order).where(Order.id == order.id).values(sumup_checkout_id=checkout.id)
+            )
+        if checkout.status == "PAID":
+            if (checkout.amount_minor, checkout.currency) != (order.total_minor, order.currency):
+                log.error(
+                    "checkout %s paid %s %s but order %s is %s %s; not confirming",
+                    checkout.id,
+                    checkout.amount_minor,
+                    checkout.currency,
+                    order.reference,
+                    order.total_minor,
+                    order.currency,
+                )
+            elif order.state == PENDING:
+                await _mark_paid(session, order, checkout)
+            elif order.state in CLOSED_UNPAID:
+                must_refund = not await _late_payment(session, order, checkout)
+        elif checkout.status in ("FAILED", "EXPIRED") and order.state == PENDING:
+            to = FAILED if checkout.status == "FAILED" else EXPIRED
+            if await transition(session, order.id, (PENDING,), to, expires_at=None):
+                await release(session, held(order))
+    if must_refund and checkout.transaction_id:
+        await _refund_late_payment(db, payments, order, checkout)
+    async with db.sessions() as session:
+        return await order_by_id(session, order_id)
+
+
+async def _refund_late_payment(
+    db: Database, payments: Payments, order: Order, checkout: Checkout
+) -> None:
+    log.warning("order %s was paid after its stock was released; refunding", order.reference)
+    try:
+        await payments.client.refund(str(checkout.transaction_id), None, order.currency)
+    except SumUpRejected as exc:
+        if exc.status_code != 409:  # 409: SumUp says it is already refunded
+            log.error("refund of late payment %s refused: %s", order.reference, exc)
+            return
+    except SumUpError as exc:
+        log.error("refund of late payment %s failed (%s); will retry", order.reference, exc)
+        return
+    async with db.transaction() as session:
+        await transition(
+            session, order.id, CLOSED_UNPAID, REFUNDED, sumup_transaction_id=checkout.transaction_id
+        )
+
+
+async def confirm_checkout(db: Database, payments: Payments, checkout_id: str) -> Order | None:
+    """Ask SumUp about ``checkout_id`` and settle the order it belongs to (None if ours has
+    no such checkout: an unknown id in a webhook is ignored)."""
+    with translate_sumup_errors():
+        checkout = await payments.client.get_checkout(checkout_id)
+    async with db.sessions() as session:
+        order = await order_by_checkout(session, checkout.id, checkout.reference or None)
+    if order is None:
+        log.info("SumUp checkout %s matches no order; ignored", checkout_id)
+        return None
+    return await settle(db, payments, order.id, checkout)
+
+
+async def refresh_order(db: Database, payments: Payments, order: Order) -> Order:
+    """Bring an order up to date with SumUp (used on the shopper's return and by the sweep)."""
+    if not payments.configured:
+        return order
+    with translate_sumup_errors():
+        if order.sumup_checkout_id:
+            checkout = await payments.client.get_checkout(order.sumup_checkout_id)
+        else:
+            found = await payments.client.find_checkout_by_reference(order.reference)
+            if found is None:
+                return order
+            checkout = found
+    return await settle(db, payments, order.id, checkout)

@@ -1,0 +1,69 @@
+"""Reserve and release stock (products) and places (tickets) without ever overselling.
+
+Each reservation is one conditional ``UPDATE ... SET available = available - :n WHERE id = :id
+AND available >= :n`` whose row count says whether it fitted: atomic on PostgreSQL (the row
+lock re-checks the condition after a concurrent writer commits) and on SQLite (writers are
+serialised by ``BEGIN IMMEDIATE``). Items are reserved in id order so two orders never wait on
+each other's rows in opposite order (no deadlocks). A CHECK constraint keeps ``available`` at
+or above zero whatever happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commerce_api.db.models import Item
+from commerce_api.errors import OutOfStock
+
+__all__ = ["release", "reserve"]
+
+
+def _merged(wanted: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    totals: dict[str, int] = {}
+    for item_id, quantity in wanted:
+        totals[item_id] = totals.get(item_id, 0) + quantity
+    return sorted(totals.items())
+
+
+async def reserve(session: AsyncSession, wanted: Iterable[tuple[str, int]]) -> None:
+    """Take ``quantity`` of each item or raise :class:`OutOfStock` (the caller's transaction
+    then rolls back whatever this call already took)."""
+    for item_id, quantity in _merged(wanted):
+        result = await session.execute(
+            update(Item)
+            .where(
+                Item.id == item_id,
+                Item.active.is_(True),
+                or_(Item.available.is_(None), Item.available >= quantity),
+            )
+            .values(available=Item.available - quantity)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            row = (
+                await session.execute(
+                    select(Item.title, Item.available, Item.active).where(Item.id == item_id)
+                )
+            ).one_or_none()
+            left = 0 if row is None or not row.active else row.available
+            title = row.title if row is not None else item_id
+            raise OutOfStock(
+                f"only {left} of {title!r} left, {quantity} wanted",
+                field="quantity",
+                item_id=item_id,
+                available=left,
+            )
+
+
+async def release(session: AsyncSession, held: Iterable[tuple[str, int]]) -> None:
+    """Give reserved units back (an order expired, failed, was cancelled or refunded)."""
+    for item_id, quantity in _merged(held):
+        await session.execute(
+            update(Item)
+            .where(Item.id == item_id, Item.available.is_not(None))
+            .values(available=Item.available + quantity)
+            .execution_options(synchronize_session=False)
+        )

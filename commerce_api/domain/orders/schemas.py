@@ -1,0 +1,71 @@
+"""What order endpoints return: the price snapshot taken at checkout, never today's prices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from commerce_api.db.models import Order, Ticket
+
+__all__ = ["OrderLineView", "OrderView", "TicketSummary"]
+
+
+@dataclass
+class OrderLineView:
+    item_id: str
+    kind: str
+    title: str
+    unit_price_minor: int
+    quantity: int
+    line_total_minor: int
+
+
+@dataclass
+class TicketSummary:
+    code: str
+    item_id: str
+    state: str
+
+
+@dataclass
+class OrderView:
+    reference: str
+    """What the shopper quotes (also SumUp's checkout_reference)."""
+    token: str
+    """Unguessable; ``GET /orders/{token}`` reads the order."""
+    state: str
+    currency: str
+    total_minor: int
+    lines: list[OrderLineView]
+    tickets: list[TicketSummary]
+    created_at: datetime
+    hosted_checkout_url: str | None = None
+    """Where to send the shopper to pay (only while the order is pending)."""
+    expires_at: datetime | None = None
+    paid_at: datetime | None = None
+
+    @classmethod
+    def of(cls, order: Order, tickets: list[Ticket] | None = None) -> OrderView:
+        return cls(
+            reference=order.reference,
+            token=order.token,
+            state=order.state,
+            currency=order.currency,
+            total_minor=order.total_minor,
+            lines=[
+                OrderLineView(
+                    item_id=line.item_id,
+                    kind=line.kind,
+                    title=line.title,
+                    unit_price_minor=line.unit_price_minor,
+                    quantity=line.quantity,
+                    line_total_minor=line.line_total_minor,
+                )
+                for line in order.lines
+            ],
+            tickets=[TicketSummary(t.code, t.item_id, t.state) for t in tickets or []],
+            created_at=order.created_at,
+            hosted_checkout_url=order.hosted_checkout_url if order.state == "pending" else None,
+            expires_at=order.expires_at,
+            paid_at=order.paid_at,
+        )

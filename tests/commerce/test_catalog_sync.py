@@ -1,0 +1,139 @@
+"""Catalogue sync: upsert, removal makes items unavailable, stock survives re-syncs, and a
+malformed catalogue is refused whole, naming the field, with nothing changed."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import select
+
+from commerce_api.db import Database, migrate
+from commerce_api.db.models import Item
+from commerce_api.domain.catalog import CatalogError, parse_catalog, sync_catalog
+from commerce_api.domain.orders import reserve
+from tests.commerce import catalogs
+from tests.conftest import REPO_ROOT
+
+
+async def items(db: Database) -> dict[str, Item]:
+    async with db.sessions() as session:
+        return {i.id: i for i in await session.scalars(select(Item))}
+
+
+async def test_sync_loads_products_and_tickets(db: Database) -> None:
+    stored = await items(db)
+    honey = stored["product:wildflower-honey"]
+    assert (honey.price_minor, honey.currency, honey.available, honey.active) == (
+        650,
+        "GBP",
+        24,
+        True,
+    )
+    assert stored["product:sourdough"].available is None  # null stock = unlimited
+    fair = stored["ticket:winter-fair-2026:adult"]
+    assert (fair.kind, fair.event_id, fair.available) == ("ticket", "event:winter-fair-2026", 120)
+    assert fair.starts_at is not None and fair.starts_at.utcoffset() is not None
+
+
+async def test_resync_is_idempotent_and_keeps_sales(db: Database) -> None:
+    async with db.transaction() as session:
+        await reserve(session, [("product:wildflower-honey", 4)])
+    report = await sync_catalog(db, parse_catalog(catalogs.sample()))
+    assert report.added == [] and report.updated == [] and report.deactivated == []
+    assert (await items(db))["product:wildflower-honey"].available == 20
+
+    # The author restocks: 24 -> 30 in the content adds 6 to what is left.
+    data = catalogs.sample()
+    data["items"][0] = catalogs.product("wildflower-honey", price=700, stock=30)
+    report = await sync_catalog(db, parse_catalog(data))
+    assert report.updated == ["product:wildflower-honey"]
+    honey = (await items(db))["product:wildflower-honey"]
+    assert (honey.available, honey.price_minor) == (26, 700)
+
+
+async def test_removed_item_becomes_unavailable_not_deleted(db: Database) -> None:
+    data = catalogs.sample()
+    data["items"] = [i for i in data["items"] if i["id"] != "product:plum-jam"]
+    report = await sync_catalog(db, parse_catalog(data))
+    assert report.deactivated == ["product:plum-jam"]
+    jam = (await items(db))["product:plum-jam"]
+    assert jam.active is False and jam.title == "Plum jam"
+
+    report = await sync_catalog(db, parse_catalog(catalogs.sample()))
+    assert report.updated == ["product:plum-jam"]
+    assert (await items(db))["product:plum-jam"].active is True
+
+
+def _broken(mutate) -> dict:  # type: ignore[no-untyped-def]
+    data = copy.deepcopy(catalogs.sample())
+    mutate(data)
+    return data
+
+
+BROKEN = {
+    "schema_version": lambda d: d.update(schema_version=2),
+    "items": lambda d: d.update(items={"not": "a list"}),
+    "items[0].price": lambda d: d["items"][0].update(price="6.50"),
+    "items[1].stock": lambda d: d["items"][1].update(stock=-1),
+    "items[2].currency": lambda d: d["items"][2].update(currency="pounds"),
+    "items[3].capacity": lambda d: d["items"][3].pop("capacity"),
+    "items[3].starts_at": lambda d: d["items"][3].update(starts_at="2026-12-12T10:00:00"),
+    "items[4].kind": lambda d: d["items"][4].update(kind="raffle"),
+    "items[0].id": lambda d: d["items"][0].update(id="honey"),
+    "items[1].content_hash": lambda d: d["items"][1].update(content_hash="md5:abc"),
+    "items[0].url": lambda d: d["items"][0].update(url="/market/honey/"),
+}
+
+
+@pytest.mark.parametrize("field", sorted(BROKEN))
+def test_malformed_catalogue_names_the_field(field: str) -> None:
+    with pytest.raises(CatalogError) as caught:
+        parse_catalog(_broken(BROKEN[field]))
+    assert caught.value.field == field
+
+
+def test_duplicate_ids_are_refused() -> None:
+    data = catalogs.sample()
+    data["items"].append(copy.deepcopy(data["items"][0]))
+    with pytest.raises(CatalogError) as caught:
+        parse_catalog(data)
+    assert caught.value.field == "items[5].id"
+
+
+def test_optional_additions_are_accepted() -> None:
+    data = catalogs.sample()
+    data["items"][0]["subtitle"] = "a field added later without a version bump"
+    assert len(parse_catalog(data).items) == 5
+
+
+async def test_cli_sync_rejects_malformed_file_and_changes_nothing(
+    database_url: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    await migrate(database_url)
+    env = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"}
+    good = catalogs.write(tmp_path / "good.json", catalogs.sample())
+    run = [sys.executable, "-m", "commerce_api", "sync-catalog"]
+    ok = subprocess.run([*run, str(good)], env=env, cwd=REPO_ROOT, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "5 added" in ok.stdout
+
+    data = catalogs.sample()
+    data["items"][0]["price"] = 999  # a valid change...
+    data["items"][3]["capacity"] = "lots"  # ...next to a broken one
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    refused = subprocess.run(
+        [*run, str(bad)], env=env, cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert refused.returncode == 1
+    assert "items[3].capacity" in refused.stderr
+
+    db = Database(database_url)
+    try:
+        assert (await items(db))["product:wildflower-honey"].price_minor == 650
+    finally:
+        await db.dispose()
