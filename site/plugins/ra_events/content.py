@@ -26,20 +26,25 @@ EVENT_KEYS = ("start", "end", "timezone", "rrule", "venue", "tickets", "image", 
 class _ImageCollector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.missing: list[str] = []
+        self.found: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag == "img" and not (values.get("alt") or "").strip():
-            self.missing.append(values.get("src") or "")
+        if tag == "img":
+            self.found.append((values.get("src") or "", (values.get("alt") or "").strip()))
+
+
+def body_images(html: str) -> list[tuple[str, str]]:
+    """(src, alt) of every <img> in rendered HTML, in order."""
+    collector = _ImageCollector()
+    collector.feed(html)
+    collector.close()
+    return collector.found
 
 
 def images_without_alt(html: str) -> list[str]:
     """The src of every <img> in rendered Markdown that has no (or empty) alt text."""
-    collector = _ImageCollector()
-    collector.feed(html)
-    collector.close()
-    return collector.missing
+    return [src for src, alt in body_images(html) if not alt]
 
 
 class Event(Content):

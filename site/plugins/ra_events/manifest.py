@@ -7,23 +7,18 @@ manifests plugin writes them out.
 
 from __future__ import annotations
 
-import hashlib
-import json
+import mimetypes
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ra_core import content_hash
+
+from .content import body_images
 from .jsonld import place
 from .settings import absolute_url
 
 if TYPE_CHECKING:
     from .content import Event
-
-
-def content_hash(entry: dict[str, Any]) -> str:
-    """sha256 over the canonical JSON of the entry without its own `content_hash`."""
-    body = {k: v for k, v in entry.items() if k != "content_hash"}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _with_hash(entry: dict[str, Any]) -> dict[str, Any]:
@@ -56,7 +51,7 @@ def catalog_items(event: Event, settings: dict[str, Any]) -> list[dict[str, Any]
 def _utc(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def activity_object(
@@ -81,18 +76,7 @@ def activity_object(
             {"type": "Hashtag", "name": f"#{tag.slug}", "href": tag_urls[str(tag)]}
             for tag in getattr(event, "tags", [])
         ],
-        "attachment": (
-            [
-                {
-                    "type": "Image",
-                    "mediaType": _media_type(image_url),
-                    "url": image_url,
-                    "name": event.image_alt,
-                }
-            ]
-            if image_url
-            else []
-        ),
+        "attachment": attachments(event, image_url, content_html),
         "startTime": event.start.isoformat(),
         "endTime": event.end.isoformat(),
         "timezone": event.timezone.key,
@@ -108,14 +92,15 @@ def activity_object(
     return _with_hash(entry)
 
 
-def _media_type(url: str) -> str:
-    suffix = url.rsplit(".", 1)[-1].lower()
-    return {
-        "jpg": "image/jpeg",
-        "jpeg": "image/jpeg",
-        "png": "image/png",
-        "webp": "image/webp",
-        "gif": "image/gif",
-        "svg": "image/svg+xml",
-        "avif": "image/avif",
-    }.get(suffix, "application/octet-stream")
+def attachments(event: Event, image_url: str | None, content_html: str) -> list[dict[str, Any]]:
+    """The lead image, then every image in the text, each once, with its alt text."""
+    images = [(image_url, event.image_alt or "")] if image_url else []
+    images += body_images(content_html)
+    seen: set[str] = set()
+    found = []
+    for url, alt in images:
+        if url and url not in seen:
+            seen.add(url)
+            media_type = mimetypes.guess_type(url)[0] or "application/octet-stream"
+            found.append({"type": "Image", "mediaType": media_type, "url": url, "name": alt})
+    return found

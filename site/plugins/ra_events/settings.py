@@ -6,6 +6,7 @@ time, a normal build uses the current time.
 
 from __future__ import annotations
 
+import os
 from collections.abc import MutableMapping
 from datetime import UTC, datetime
 from typing import Any
@@ -32,13 +33,14 @@ DEFAULTS: dict[str, Any] = {
     "EVENTS_CALENDAR_SAVE_AS": "events/calendar.ics",
     # Local times in front matter are in this zone unless an event says otherwise.
     "EVENTS_DEFAULT_TIMEZONE": "Europe/London",
-    # A datetime (aware) or ISO 8601 string; None means the current time.
+    # A datetime (aware) or ISO 8601 string; None means the current time. When the site does
+    # not set it, the EVENTS_NOW environment variable may (tests build through the CLI).
     "EVENTS_NOW": None,
     # How many occurrences the "upcoming events" widget shows.
     "EVENTS_UPCOMING_COUNT": 5,
     # Open-ended recurrences are expanded this far past "now" (listings, month pages).
     "EVENTS_RECURRENCE_HORIZON_DAYS": 400,
-    # Where the no-JS booking form posts (the commerce API's cart endpoint).
+    # Where the no-JS booking form posts; the site's RA_CART_ACTION wins when it is set.
     "EVENTS_CART_ACTION": "/cart/items",
     # schema.org organizer; None means the site itself (SITENAME + SITEURL).
     "EVENTS_ORGANIZER": None,
@@ -52,6 +54,10 @@ def apply_defaults(settings: MutableMapping[str, Any]) -> None:
     """Fill in every setting the plugin reads that the site did not set."""
     for key, value in DEFAULTS.items():
         settings.setdefault(key, value)
+    if settings["EVENTS_NOW"] is None and os.environ.get("EVENTS_NOW"):
+        settings["EVENTS_NOW"] = os.environ["EVENTS_NOW"]
+    if settings.get("RA_CART_ACTION"):
+        settings["EVENTS_CART_ACTION"] = settings["RA_CART_ACTION"]
 
 
 def events_now(settings: MutableMapping[str, Any]) -> datetime:
