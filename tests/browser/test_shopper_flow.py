@@ -69,16 +69,23 @@ def test_shopper_adds_to_cart_pays_and_sees_the_order_paid(
 def test_api_refusal_is_shown_to_the_shopper(
     page: Any, site_server: str, shop: Shop, catalog: dict[str, Any]
 ) -> None:
-    spoon = _item(catalog, "product:cherry-spoon")
-    too_many = spoon["stock"] + 1
-    page.goto(spoon["url"])
-    _cart_ready(page)
-    form = page.locator(f'form[data-product-id="{spoon["id"]}"]')
-    form.locator('input[name="quantity"]').fill(str(too_many))
-    form.get_by_role("button", name="Add to cart").click()
-    refusal = httpx.post(
-        f"{shop.api_url}/cart/items", json={"item_id": spoon["id"], "quantity": too_many}
-    )
+    """A cart holds one currency: the API's problem detail reaches the shopper as an alert."""
+    voucher = _item(catalog, "product:orchard-visit-voucher")
+    honey = _item(catalog, "product:wildflower-honey")
+    assert voucher["currency"] != honey["currency"]
+    with httpx.Client(base_url=shop.api_url, timeout=10) as api:
+        token = api.post("/cart/items", json={"item_id": voucher["id"]}).json()["token"]
+        refusal = api.post(
+            "/cart/items", json={"item_id": honey["id"]}, headers={"X-Cart-Token": token}
+        )
     assert refusal.status_code in (400, 409, 422)
+
+    page.goto(voucher["url"])
+    _cart_ready(page)
+    page.locator(f'form[data-product-id="{voucher["id"]}"] button[type="submit"]').click()
+    expect(page.locator("[data-cart-count]")).to_have_text("1")
+    page.goto(honey["url"])
+    _cart_ready(page)
+    page.locator(f'form[data-product-id="{honey["id"]}"] button[type="submit"]').click()
     expect(page.get_by_role("alert")).to_have_text(refusal.json()["detail"])
-    expect(page.locator("[data-cart-count]")).to_have_text("0")
+    expect(page.locator("[data-cart-count]")).to_have_text("1")
