@@ -127,3 +127,18 @@ class Interaction(Base):
     actor_uri: Mapped[str] = mapped_column(URI)
     object_ap_id: Mapped[str] = mapped_column(URI, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InboxActivity(Base):
+    """Every activity an inbox accepted (signature verified); its id makes redelivery a no-op."""
+
+    __tablename__ = "inbox_activities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activity_id: Mapped[str | None] = mapped_column(URI, unique=True, nullable=True)
+    activity_type: Mapped[str] = mapped_column(String(32), index=True)
+    actor_uri: Mapped[str] = mapped_column(URI)
+    object_id: Mapped[str | None] = mapped_column(URI, nullable=True, index=True)
+    inbox_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    activity_json: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

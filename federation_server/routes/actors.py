@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response, get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
 from sqlalchemy import func, select
 
 from federation_server.activitypub.responses import activity_json, negotiate
@@ -19,11 +20,13 @@ from federation_server.services.actors import (
 )
 from federation_server.services.collections import collection, collection_page
 
-Page = Parameter(query="page", ge=1, le=100_000, required=False)
+Page = Annotated[int | None, QueryParameter(ge=1, le=100_000)]
 
 
 @get("/actors/{name:str}")
-async def actor_document(request: Request[Any, Any, Any], ctx: Context, name: str) -> Response[Any]:
+async def actor_document(
+    request: Request[Any, Any, Any], ctx: NamedDependency[Context], name: FromPath[str]
+) -> Response[Any]:
     async with ctx.database.session() as session:
         actor = await get_actor(session, ctx.settings, name)
     document = render_actor(ctx, actor)
@@ -31,7 +34,9 @@ async def actor_document(request: Request[Any, Any, Any], ctx: Context, name: st
 
 
 @get("/actors/{name:str}/outbox")
-async def outbox(ctx: Context, name: str, page: int | None = Page) -> Response[Any]:
+async def outbox(
+    ctx: NamedDependency[Context], name: FromPath[str], page: Page = None
+) -> Response[Any]:
     size = ctx.settings.page_size
     collection_id = ctx.urls.outbox(name)
     async with ctx.database.session() as session:
@@ -58,7 +63,9 @@ async def outbox(ctx: Context, name: str, page: int | None = Page) -> Response[A
 
 
 @get("/actors/{name:str}/followers")
-async def followers(ctx: Context, name: str, page: int | None = Page) -> Response[Any]:
+async def followers(
+    ctx: NamedDependency[Context], name: FromPath[str], page: Page = None
+) -> Response[Any]:
     size = ctx.settings.page_size
     collection_id = ctx.urls.followers(name)
     async with ctx.database.session() as session:
@@ -78,7 +85,9 @@ async def followers(ctx: Context, name: str, page: int | None = Page) -> Respons
 
 
 @get("/actors/{name:str}/following")
-async def following(ctx: Context, name: str, page: int | None = Page) -> Response[Any]:
+async def following(
+    ctx: NamedDependency[Context], name: FromPath[str], page: Page = None
+) -> Response[Any]:
     size = ctx.settings.page_size
     collection_id = ctx.urls.following(name)
     async with ctx.database.session() as session:

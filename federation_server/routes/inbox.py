@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 
 from federation_server.context import Context
 from federation_server.errors import PayloadTooLarge
@@ -41,12 +43,16 @@ async def _handle(
 
 
 @post("/actors/{name:str}/inbox", status_code=202, request_max_body_size=None)
-async def actor_inbox(request: Request[Any, Any, Any], ctx: Context, name: str) -> Response[Any]:
+async def actor_inbox(
+    request: Request[Any, Any, Any], ctx: NamedDependency[Context], name: FromPath[str]
+) -> Response[Any]:
     return await _handle(request, ctx, name)
 
 
 @post("/inbox", status_code=202, request_max_body_size=None)
-async def shared_inbox(request: Request[Any, Any, Any], ctx: Context) -> Response[Any]:
+async def shared_inbox(
+    request: Request[Any, Any, Any], ctx: NamedDependency[Context]
+) -> Response[Any]:
     return await _handle(request, ctx, None)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from sqlalchemy import func, select
 
 from federation_server.activitypub.responses import activity_json, negotiate
@@ -25,7 +27,7 @@ async def _counts(session: Any, ap_id: str) -> dict[str, int]:
 
 @get("/objects/{stable_id:path}")
 async def object_document(
-    request: Request[Any, Any, Any], ctx: Context, stable_id: str
+    request: Request[Any, Any, Any], ctx: NamedDependency[Context], stable_id: FromPath[str]
 ) -> Response[Any]:
     ap_id = ctx.urls.object(stable_id.lstrip("/"))
     async with ctx.database.session() as session:
@@ -44,7 +46,7 @@ async def object_document(
 
 
 @get("/activities/{token:str}")
-async def activity_document(ctx: Context, token: str) -> Response[Any]:
+async def activity_document(ctx: NamedDependency[Context], token: FromPath[str]) -> Response[Any]:
     ap_id = ctx.urls.activity(token)
     async with ctx.database.session() as session:
         document = await session.scalar(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from sqlalchemy import func, select
 
 from federation_server.context import Context
@@ -36,7 +38,9 @@ def _resolve_resource(ctx: Context, resource: str) -> str:
 
 
 @get("/.well-known/webfinger")
-async def webfinger(ctx: Context, resource: str | None = None) -> Response[Any]:
+async def webfinger(
+    ctx: NamedDependency[Context], resource: FromQuery[str | None] = None
+) -> Response[Any]:
     if not resource:
         raise BadRequest("the resource query parameter is required")
     name = _resolve_resource(ctx, resource)
@@ -63,7 +67,7 @@ async def webfinger(ctx: Context, resource: str | None = None) -> Response[Any]:
 
 
 @get("/.well-known/host-meta")
-async def host_meta(ctx: Context) -> Response[str]:
+async def host_meta(ctx: NamedDependency[Context]) -> Response[str]:
     template = f"{ctx.settings.public_url}/.well-known/webfinger?resource={{uri}}"
     xml = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -77,7 +81,7 @@ async def host_meta(ctx: Context) -> Response[str]:
 
 
 @get("/.well-known/nodeinfo")
-async def nodeinfo_links(ctx: Context) -> Response[Any]:
+async def nodeinfo_links(ctx: NamedDependency[Context]) -> Response[Any]:
     body = {"links": [{"rel": NODEINFO_SCHEMA, "href": f"{ctx.settings.public_url}/nodeinfo/2.1"}]}
     return Response(
         body, media_type="application/json", headers={"Access-Control-Allow-Origin": "*"}
@@ -85,7 +89,7 @@ async def nodeinfo_links(ctx: Context) -> Response[Any]:
 
 
 @get("/nodeinfo/2.1")
-async def nodeinfo(ctx: Context) -> Response[Any]:
+async def nodeinfo(ctx: NamedDependency[Context]) -> Response[Any]:
     async with ctx.database.session() as session:
         posts = await session.scalar(
             select(func.count())

@@ -24,6 +24,7 @@ from federation_server.context import Context
 from federation_server.db.models import (
     Follower,
     Following,
+    InboxActivity,
     Interaction,
     LocalActor,
     PublishedObject,
@@ -134,10 +135,35 @@ async def receive(
             extra={"reason": "signer does not own the actor"},
         )
     await resolver.persist()
+    if not await _record(ctx, activity, actor, inbox_owner):
+        return False  # already received: redelivery is harmless
     handler = HANDLERS.get(activity["type"])
     if handler is None:
         return False
     return await handler(ctx, Incoming(activity=activity, actor=actor, inbox_owner=inbox_owner))
+
+
+async def _record(
+    ctx: Context, activity: dict[str, Any], actor: str, inbox_owner: str | None
+) -> bool:
+    """Remember an accepted activity; False when its id was already received."""
+    async with ctx.database.session() as session:
+        session.add(
+            InboxActivity(
+                activity_id=_id_of(activity),
+                activity_type=activity["type"][:32],
+                actor_uri=actor,
+                object_id=_id_of(activity.get("object")),
+                inbox_owner=inbox_owner,
+                activity_json=activity,
+            )
+        )
+        try:
+            await session.commit()
+        except IntegrityError:
+            await session.rollback()
+            return False
+    return True
 
 
 def _local_name(ctx: Context, uri: str | None) -> str | None:

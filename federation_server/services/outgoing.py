@@ -65,4 +65,4 @@ async def _enqueue(
 ) -> None:
     from federation_server.delivery import enqueue
 
-    await enqueue(session, ctx, actor, activity, inboxes)
+    await enqueue(session, activity, ctx.urls.key(actor.name), inboxes)

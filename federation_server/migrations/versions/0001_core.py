@@ -19,6 +19,26 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "inbox_activities",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("activity_id", sa.String(length=2048), nullable=True),
+        sa.Column("activity_type", sa.String(length=32), nullable=False),
+        sa.Column("actor_uri", sa.String(length=2048), nullable=False),
+        sa.Column("object_id", sa.String(length=2048), nullable=True),
+        sa.Column("inbox_owner", sa.String(length=64), nullable=True),
+        sa.Column("activity_json", sa.JSON(), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox_activities")),
+        sa.UniqueConstraint("activity_id", name=op.f("uq_inbox_activities_activity_id")),
+    )
+    with op.batch_alter_table("inbox_activities", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_inbox_activities_activity_type"), ["activity_type"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_inbox_activities_object_id"), ["object_id"], unique=False
+        )
 
     op.create_table(
         "interactions",
@@ -157,6 +177,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("inbox_activities")
 
     with op.batch_alter_table("following", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_following_actor_name"))

@@ -1,0 +1,55 @@
+"""Fixtures for the federation server's HTTP-level tests (AsyncTestClient, both databases)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from federation_server.app import create_app
+from federation_server.context import Context
+from federation_server.db.engine import create_database
+from federation_server.settings import Settings
+from tests.federation.fixtures import SITE, RemoteServer
+
+BASE_URL = "http://testserver.local"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings.from_env(
+        {
+            "PUBLIC_URL": BASE_URL,
+            "SITE_URL": SITE,
+            "DATABASE_URL": database_url,
+            "FEDERATION_ACTORS": "blog,events",
+            "FEDERATION_RUN_WORKER": "0",
+            "FEDERATION_ALLOW_PRIVATE_ADDRESSES": "1",
+            "FEDERATION_PAGE_SIZE": "2",
+            "FEDERATION_BLOCKED_DOMAINS": "blocked.example",
+        }
+    )
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
+    async with AsyncTestClient(create_app(settings), base_url=BASE_URL) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def ctx(client: AsyncTestClient, settings: Settings) -> AsyncIterator[Context]:
+    """A Context on the test's own event loop (the test client runs the app on another), over
+    the same database the app uses: for calling domain functions directly."""
+    database = create_database(settings.database_url)
+    try:
+        yield Context(settings=settings, database=database)
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+def remote() -> Iterator[RemoteServer]:
+    with RemoteServer() as server:
+        yield server

@@ -1,0 +1,329 @@
+"""The delivery queue end to end: real HTTP to a loopback receiver that verifies signatures.
+
+Each test runs on SQLite and PostgreSQL (``database_url``). The worker's clock is injected
+so retries can be made due without waiting; the HTTP signatures use the real time, and the
+receiver checks them with our own verifier.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from federation_server.db.engine import Database, create_database
+from federation_server.db.migrate import upgrade_engine
+from federation_server.db.models import Follower, LocalActor
+from federation_server.delivery import HostHealth, Worker, enqueue
+from federation_server.delivery.models import Delivery, HostState
+from federation_server.keys import generate_private_key, public_key_pem
+from federation_server.net import guarded_client
+from federation_server.signatures import PublicKeyInfo, verify_request
+from tests.federation.test_net import serve_in_thread
+
+ACTOR = "https://rose-ash.example.coop/actors/blog"
+KEY_ID = ACTOR + "#main-key"
+PRIVATE_KEY = generate_private_key()
+
+
+async def _key(key_id: str, *, refresh: bool) -> PublicKeyInfo | None:
+    if key_id != KEY_ID:
+        return None
+    return PublicKeyInfo(pem=public_key_pem(PRIVATE_KEY), owner=ACTOR)
+
+
+@dataclass
+class Received:
+    path: str
+    ok: bool
+    reason: str
+    content_type: str
+    activity_id: str
+
+
+@dataclass
+class Receiver:
+    """A minimal inbox server: verifies every signature, answers as scripted per path."""
+
+    received: list[Received] = field(default_factory=list)
+    #: path -> statuses to answer in turn (then 202).
+    script: dict[str, list[int]] = field(default_factory=dict)
+    response_headers: dict[str, list[tuple[bytes, bytes]]] = field(default_factory=dict)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = [(k.decode(), v.decode()) for k, v in scope["headers"]]
+        verdict = await verify_request(
+            scope["method"],
+            scope["path"],
+            headers,
+            body,
+            key_lookup=_key,
+            default_scheme="http",
+        )
+        path = scope["path"]
+        self.received.append(
+            Received(
+                path,
+                verdict.ok,
+                verdict.reason,
+                dict(headers).get("content-type", ""),
+                json.loads(body).get("id", ""),
+            )
+        )
+        statuses = self.script.get(path) or []
+        status = statuses.pop(0) if statuses else (202 if verdict.ok else 401)
+        extra = self.response_headers.get(path, [])
+        await send({"type": "http.response.start", "status": status, "headers": extra})
+        await send({"type": "http.response.body", "body": b""})
+
+    def paths(self) -> list[str]:
+        return [r.path for r in self.received]
+
+
+@pytest.fixture(scope="module")
+def receiver_server() -> Iterator[tuple[Receiver, str]]:
+    receiver = Receiver()
+    with serve_in_thread(receiver) as url:
+        yield receiver, url
+
+
+@pytest.fixture
+def receiver(receiver_server) -> Receiver:
+    receiver, _url = receiver_server
+    receiver.received.clear()
+    receiver.script.clear()
+    receiver.response_headers.clear()
+    return receiver
+
+
+@pytest.fixture
+def base_url(receiver_server) -> str:
+    return receiver_server[1]
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    database = create_database(database_url)
+    await upgrade_engine(database.engine)
+    yield database
+    await database.dispose()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def make_worker(database: Database, clock: Clock):
+    clients: list[httpx.AsyncClient] = []
+
+    async def resolver(key_id: str) -> Any:
+        assert key_id == KEY_ID
+        return PRIVATE_KEY
+
+    def make(*, allow_private: bool = True, **options: Any) -> Worker:
+        client = guarded_client(allow_private_addresses=allow_private, follow_redirects=False)
+        clients.append(client)
+        return Worker(
+            database,
+            client=client,
+            key_resolver=resolver,
+            clock=clock,
+            rand=lambda: 0.5,
+            **options,
+        )
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+def activity(n: int = 1) -> dict[str, Any]:
+    return {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{ACTOR}/activities/{n}",
+        "type": "Create",
+        "actor": ACTOR,
+        "object": {"id": f"{ACTOR}/objects/{n}", "type": "Note", "content": "<p>Hello</p>"},
+    }
+
+
+async def queue(
+    database: Database, clock: Clock, recipients: list[Any], item: dict[str, Any] | None = None
+) -> int:
+    async with database.session() as session, session.begin():
+        return await enqueue(session, item or activity(), KEY_ID, recipients, now=clock())
+
+
+async def jobs(database: Database) -> list[Delivery]:
+    async with database.session() as session:
+        return list((await session.scalars(select(Delivery).order_by(Delivery.id))).all())
+
+
+async def test_fan_out_groups_followers_by_shared_inbox_and_signs_every_post(
+    database, make_worker, receiver, base_url, clock
+):
+    followers = [
+        {"inbox": f"{base_url}/users/a/inbox", "shared_inbox": f"{base_url}/shared"},
+        {"inbox": f"{base_url}/users/b/inbox", "shared_inbox": f"{base_url}/shared"},
+        {"inbox": f"{base_url}/users/c/inbox", "shared_inbox": f"{base_url}/shared"},
+        {"inbox": f"{base_url}/users/d/inbox", "shared_inbox": None},
+        f"{base_url}/users/e/inbox",
+    ]
+    assert await queue(database, clock, followers) == 3
+    assert await queue(database, clock, followers) == 0, "the same activity is never queued twice"
+    report = await make_worker().run_once()
+    assert (report.claimed, report.delivered) == (3, 3)
+    assert sorted(receiver.paths()) == ["/shared", "/users/d/inbox", "/users/e/inbox"]
+    assert all(r.ok for r in receiver.received), [r.reason for r in receiver.received]
+    assert {r.content_type for r in receiver.received} == {"application/activity+json"}
+    assert {r.activity_id for r in receiver.received} == {activity()["id"]}
+    assert (await make_worker().run_once()).claimed == 0
+
+
+async def test_server_error_is_retried_after_backoff(
+    database, make_worker, receiver, base_url, clock
+):
+    receiver.script["/flaky"] = [500]
+    await queue(database, clock, [f"{base_url}/flaky"])
+    worker = make_worker()
+    first = await worker.run_once()
+    assert (first.delivered, first.retrying) == (0, 1)
+    assert (await worker.run_once()).claimed == 0, "not due before its backoff"
+    clock.advance(16 + 0.5 * 60 + 1)  # 1^4 + 15 + jitter (0.5 * 30 * 2)
+    second = await worker.run_once()
+    assert second.delivered == 1
+    assert receiver.paths() == ["/flaky", "/flaky"]
+    [job] = await jobs(database)
+    assert (job.status, job.attempts) == ("delivered", 2)
+
+
+async def test_client_error_is_not_retried(database, make_worker, receiver, base_url, clock):
+    receiver.script["/refuses"] = [400]
+    await queue(database, clock, [f"{base_url}/refuses"])
+    worker = make_worker()
+    assert (await worker.run_once()).failed == 1
+    clock.advance(7 * 24 * 3600)
+    assert (await worker.run_once()).claimed == 0
+    assert receiver.paths() == ["/refuses"]
+    [job] = await jobs(database)
+    assert (job.status, job.last_status) == ("failed", 400)
+
+
+async def test_gone_inbox_removes_its_follower(database, make_worker, receiver, base_url, clock):
+    async with database.session() as session, session.begin():
+        session.add(LocalActor(name="blog", private_key_pem="-", public_key_pem="-"))
+        await session.flush()
+        session.add_all(
+            [
+                Follower(
+                    actor_name="blog", follower_uri="https://x/u/gone", inbox=f"{base_url}/gone"
+                ),
+                Follower(actor_name="blog", follower_uri="https://x/u/ok", inbox=f"{base_url}/ok"),
+            ]
+        )
+    receiver.script["/gone"] = [410]
+    async with database.session() as session:
+        followers = list((await session.scalars(select(Follower))).all())
+    await queue(database, clock, followers)
+    report = await make_worker().run_once()
+    assert (report.delivered, report.gone) == (1, 1)
+    async with database.session() as session:
+        remaining = (await session.scalars(select(Follower.follower_uri))).all()
+    assert remaining == ["https://x/u/ok"]
+
+
+async def test_retry_after_is_honoured(database, make_worker, receiver, base_url, clock):
+    receiver.script["/busy"] = [429]
+    receiver.response_headers["/busy"] = [(b"retry-after", b"3600")]
+    await queue(database, clock, [f"{base_url}/busy"])
+    worker = make_worker()
+    assert (await worker.run_once()).retrying == 1
+    clock.advance(600)  # well past the normal first backoff
+    assert (await worker.run_once()).claimed == 0
+    clock.advance(3001)
+    assert (await worker.run_once()).delivered == 1
+
+
+async def test_a_killed_worker_loses_nothing(database, make_worker, receiver, base_url, clock):
+    """A worker claims a fan-out and dies; once its lease expires another delivers it all."""
+    inboxes = [f"{base_url}/users/{n}/inbox" for n in range(12)]
+    await queue(database, clock, inboxes)
+    dead = make_worker(batch_size=8, lease_seconds=300)
+    async with database.session() as session, session.begin():
+        from federation_server.delivery._queue import claim
+
+        taken = await claim(session, worker_id="dead", now=clock(), lease_seconds=300, limit=8)
+    assert len(taken) == 8  # ...and the process is killed before it sends anything
+    survivor = make_worker(lease_seconds=300)
+    assert (await survivor.run_once()).delivered == 4, "only the jobs nobody holds"
+    assert (await dead.run_once()).claimed == 0, "leased jobs are not taken twice"
+    clock.advance(301)
+    assert (await survivor.run_once()).delivered == 8
+    assert sorted(receiver.paths()) == sorted(f"/users/{n}/inbox" for n in range(12))
+    assert all(job.status == "delivered" for job in await jobs(database))
+
+
+async def test_breaker_holds_back_a_failing_host(database, make_worker, receiver, base_url, clock):
+    receiver.script["/down"] = [503] * 3
+    await queue(database, clock, [f"{base_url}/down"], activity(1))
+    await queue(database, clock, [f"{base_url}/down"], activity(2))
+    await queue(database, clock, [f"{base_url}/down"], activity(3))
+    worker = make_worker(batch_size=1, health=HostHealth(failure_threshold=2, open_seconds=3600))
+    assert (await worker.run_once()).retrying == 1
+    assert (await worker.run_once()).retrying == 1
+    assert (await worker.run_once()).claimed == 0, "the breaker is open: nothing is tried"
+    assert len(receiver.received) == 2
+    async with database.session() as session:
+        state = await session.get(HostState, base_url.split("//")[1])
+    assert state is not None and state.consecutive_failures == 2
+    clock.advance(3601)
+    assert (await worker.run_once()).retrying == 1  # half-open: one more try, still failing
+    clock.advance(3601)
+    assert (await worker.run_once()).delivered == 1
+    async with database.session() as session:
+        state = await session.get(HostState, base_url.split("//")[1])
+    assert state is not None and state.consecutive_failures == 0
+
+
+async def test_ssrf_guard_refuses_loopback_when_private_addresses_are_not_allowed(
+    database, make_worker, receiver, base_url, clock
+):
+    await queue(database, clock, [f"{base_url}/users/a/inbox"])
+    report = await make_worker(allow_private=False).run_once()
+    assert report.failed == 1
+    assert receiver.received == []
+    [job] = await jobs(database)
+    assert job.status == "failed" and "not a public address" in (job.last_error or "")
+
+
+async def test_enqueue_requires_a_stable_activity_id(database):
+    async with database.session() as session:
+        with pytest.raises(ValueError, match="stable id"):
+            await enqueue(session, {"type": "Create"}, KEY_ID, ["https://x/inbox"])
+        count = await session.scalar(select(func.count()).select_from(Delivery))
+    assert count == 0

@@ -1,0 +1,206 @@
+"""The inbox over HTTP: signed activities from a remote server on loopback, every error status."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select
+
+from federation_server import keys
+from federation_server.context import Context
+from federation_server.db.models import Follower, InboxActivity, RemoteKey
+from federation_server.delivery.models import Delivery
+from federation_server.manifest import Manifest
+from federation_server.services.publish import publish_manifest
+from tests.federation.conftest import BASE_URL
+from tests.federation.fixtures import SITE, RemoteActor, RemoteServer, post
+
+BLOG = f"{BASE_URL}/actors/blog"
+INBOX = f"{BASE_URL}/actors/blog/inbox"
+SHARED = f"{BASE_URL}/inbox"
+
+
+async def _post(
+    client: AsyncTestClient, actor: RemoteActor, activity: dict[str, Any], url: str = INBOX, **kw
+) -> Any:
+    body, headers = actor.signed(url, activity, **kw)
+    return await client.post(url.removeprefix(BASE_URL), content=body, headers=headers)
+
+
+def _follow(actor: RemoteActor, n: int = 1) -> dict[str, Any]:
+    return {"id": f"{actor.id}/follows/{n}", "type": "Follow", "actor": actor.id, "object": BLOG}
+
+
+async def _count(ctx: Context, model: Any, *where: Any) -> int:
+    async with ctx.database.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(model).where(*where)))
+
+
+async def _followers(client: AsyncTestClient) -> list[str]:
+    head = (await client.get("/actors/blog/followers")).json()
+    if not head["totalItems"]:
+        return []
+    page = (await client.get(head["first"].removeprefix(BASE_URL))).json()
+    return page["orderedItems"]
+
+
+async def test_follow_stores_follower_and_queues_a_signed_accept(
+    client: AsyncTestClient, ctx: Context, remote: RemoteServer
+) -> None:
+    alice = remote.add_actor("alice")
+    response = await _post(client, alice, _follow(alice))
+    assert response.status_code == 202, response.text
+    assert await _followers(client) == [alice.id]
+    async with ctx.database.session() as session:
+        row = await session.scalar(select(Follower))
+    assert (row.inbox, row.shared_inbox) == (alice.inbox, alice.shared_inbox)
+    outbox = (await client.get("/actors/blog/outbox?page=1")).json()["orderedItems"]
+    assert outbox[0]["type"] == "Accept"
+    assert outbox[0]["object"]["id"] == _follow(alice)["id"]
+    assert await _count(ctx, Delivery, Delivery.inbox == alice.inbox) == 1
+
+
+async def test_repeated_follow_is_harmless_and_undo_removes_it(
+    client: AsyncTestClient, ctx: Context, remote: RemoteServer
+) -> None:
+    alice = remote.add_actor("alice")
+    for n in (1, 2):
+        assert (await _post(client, alice, _follow(alice, n))).status_code == 202
+    assert await _followers(client) == [alice.id]
+    undo = {"id": f"{alice.id}/undo/1", "type": "Undo", "actor": alice.id,
+            "object": _follow(alice, 2)}  # fmt: skip
+    assert (await _post(client, alice, undo, SHARED)).status_code == 202
+    assert await _followers(client) == []
+    # Undo by id only.
+    assert (await _post(client, alice, _follow(alice, 3))).status_code == 202
+    undo_by_id = {"id": f"{alice.id}/undo/2", "type": "Undo", "actor": alice.id,
+                  "object": _follow(alice, 3)["id"]}  # fmt: skip
+    assert (await _post(client, alice, undo_by_id)).status_code == 202
+    assert await _followers(client) == []
+
+
+async def test_actor_delete_removes_the_follower(
+    client: AsyncTestClient, remote: RemoteServer
+) -> None:
+    alice = remote.add_actor("alice")
+    await _post(client, alice, _follow(alice))
+    delete = {"id": f"{alice.id}#delete", "type": "Delete", "actor": alice.id, "object": alice.id}
+    assert (await _post(client, alice, delete, SHARED)).status_code == 202
+    assert await _followers(client) == []
+
+
+async def test_stub_key_document_is_followed_to_its_owner(
+    client: AsyncTestClient, remote: RemoteServer
+) -> None:
+    gts = remote.add_actor("gts", stub_key=True)
+    assert (await _post(client, gts, _follow(gts))).status_code == 202
+    assert await _followers(client) == [gts.id]
+
+
+async def test_rotated_key_is_fetched_again_once(
+    client: AsyncTestClient, ctx: Context, remote: RemoteServer
+) -> None:
+    alice = remote.add_actor("alice")
+    assert (await _post(client, alice, _follow(alice, 1))).status_code == 202
+    alice.private_key = keys.generate_private_key()
+    remote.documents["/users/alice"] = alice.document()
+    before = len(remote.requests)
+    assert (await _post(client, alice, _follow(alice, 2))).status_code == 202
+    assert remote.requests[before:] == [("GET", "/users/alice")]
+    async with ctx.database.session() as session:
+        cached = await session.get(RemoteKey, alice.key_id)
+    assert cached.public_key_pem == keys.public_key_pem(alice.private_key)
+
+
+async def test_likes_announces_and_replies_are_counted_on_the_object(
+    client: AsyncTestClient, ctx: Context, remote: RemoteServer
+) -> None:
+    entry = post("spring-open-day")
+    from pathlib import Path
+
+    await publish_manifest(ctx, Manifest(Path("m.json"), 1, SITE, (), {entry["id"]: entry}))
+    obj_id = f"{BASE_URL}/objects/post:spring-open-day"
+    alice, bob = remote.add_actor("alice"), remote.add_actor("bob")
+    for actor in (alice, bob):
+        like = {"id": f"{actor.id}/likes/1", "type": "Like", "actor": actor.id, "object": obj_id}
+        assert (await _post(client, actor, like, SHARED)).status_code == 202
+        assert (await _post(client, actor, like, SHARED)).status_code == 202  # redelivered
+    boost = {"id": f"{bob.id}/boost/1", "type": "Announce", "actor": bob.id, "object": obj_id}
+    reply = {
+        "id": f"{alice.id}/statuses/1/activity", "type": "Create", "actor": alice.id,
+        "object": {"id": f"{alice.id}/statuses/1", "type": "Note", "attributedTo": alice.id,
+                   "inReplyTo": obj_id, "content": "<p>Lovely!</p>"},
+    }  # fmt: skip
+    for actor, activity in ((bob, boost), (alice, reply)):
+        assert (await _post(client, actor, activity, SHARED)).status_code == 202
+    document = (await client.get("/objects/post:spring-open-day")).json()
+    assert document["likes"]["totalItems"] == 2
+    assert document["shares"]["totalItems"] == 1
+    assert document["replies"]["totalItems"] == 1
+
+
+async def test_other_activities_are_accepted_and_ignored(
+    client: AsyncTestClient, ctx: Context, remote: RemoteServer
+) -> None:
+    alice = remote.add_actor("alice")
+    flag = {"id": f"{alice.id}/flag/1", "type": "Flag", "actor": alice.id, "object": BLOG}
+    assert (await _post(client, alice, flag)).status_code == 202
+    assert await _count(ctx, Follower) == 0
+
+
+async def test_rejected_requests_get_their_status_and_store_nothing(
+    client: AsyncTestClient, ctx: Context, remote: RemoteServer
+) -> None:
+    alice, mallory = remote.add_actor("alice"), remote.add_actor("mallory")
+    follow = _follow(alice)
+    body, headers = alice.signed(INBOX, follow)
+
+    too_big = await client.post("/actors/blog/inbox", content=b" " * 1_000_001)
+    assert too_big.status_code == 413
+
+    for malformed in (b"{not json", b"[1, 2]", json.dumps({"type": "Follow"}).encode()):
+        response = await client.post("/actors/blog/inbox", content=malformed)
+        assert response.status_code == 400
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+    unsigned = await client.post("/actors/blog/inbox", content=body)
+    assert unsigned.status_code == 401
+    assert unsigned.json()["reason"]
+
+    tampered = await client.post(
+        "/actors/blog/inbox", content=body.replace(b"Follow", b"Fallow"), headers=headers
+    )
+    assert tampered.status_code in {400, 401}
+    wrong_key = await _post(client, alice, follow, key=keys.generate_private_key())
+    assert wrong_key.status_code == 401
+    assert "verify" in wrong_key.json()["reason"]
+
+    impostor = await _post(client, mallory, follow)  # mallory's key, alice's activity
+    assert impostor.status_code == 401
+
+    blocked = {"id": "https://blocked.example/f/1", "type": "Follow",
+               "actor": "https://blocked.example/users/x", "object": BLOG}  # fmt: skip
+    assert (
+        await _post(client, alice, blocked, key_id="https://blocked.example/k")
+    ).status_code == 403
+
+    assert (
+        await client.post("/actors/nobody/inbox", content=body, headers=headers)
+    ).status_code == 404
+
+    assert await _count(ctx, Follower) == 0
+    assert await _count(ctx, InboxActivity) == 0
+    assert await _count(ctx, RemoteKey) == 0
+
+
+async def test_delete_from_an_unknown_actor_is_202_without_fetching(
+    client: AsyncTestClient, ctx: Context, remote: RemoteServer
+) -> None:
+    ghost = RemoteActor(remote.base, "ghost")
+    delete = {"id": f"{ghost.id}#delete", "type": "Delete", "actor": ghost.id, "object": ghost.id}
+    response = await _post(client, ghost, delete, SHARED)
+    assert response.status_code == 202
+    assert remote.requests == []
+    assert await _count(ctx, InboxActivity) == 0
