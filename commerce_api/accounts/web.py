@@ -36,6 +36,7 @@ __all__ = [
     "identity_dependencies",
     "identity_lifespan",
     "require_member",
+    "session_member_id",
     "signed_in",
 ]
 
@@ -147,6 +148,21 @@ async def require_member(request: Request[Any, Any, Any]) -> SignedIn:
     if found is None:
         raise SignInRequired("sign in first")
     return found
+
+
+async def session_member_id(request: Request[Any, Any, Any]) -> str | None:
+    """The commerce core's ``member_lookup``: the signed-in member's public id, or None.
+
+    Lenient by design: a state-changing request whose CSRF token is missing or wrong is
+    served as anonymous rather than refused, so a forged cross-site checkout or booking never
+    acts with the member's authority, and carts keep working for scripts that do not know
+    about sessions.
+    """
+    try:
+        found = await signed_in(request)
+    except CsrfRejected:
+        return None
+    return found.user.public_id if found else None
 
 
 def _identity(request: Request[Any, Any, Any]) -> Identity:

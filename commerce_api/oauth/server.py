@@ -298,6 +298,12 @@ class S256Only(CodeChallenge):
             raise InvalidRequestError("'code_challenge_method' must be 'S256'.")
         super().validate_code_challenge(grant, redirect_uri)
 
+    def get_authorization_code_challenge(self, authorization_code: Code) -> str:
+        return authorization_code.row.code_challenge
+
+    def get_authorization_code_challenge_method(self, authorization_code: Code) -> str:
+        return authorization_code.row.code_challenge_method
+
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]

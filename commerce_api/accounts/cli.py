@@ -1,0 +1,114 @@
+"""Admin commands: ``users add`` and ``clients add`` (wired into ``python -m commerce_api``).
+
+Passwords are read from standard input (never a command-line argument, which other users of
+the machine can see); a confidential client's secret is printed once and stored only as a
+hash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from commerce_api.errors import Conflict
+from commerce_api.settings import Settings
+
+__all__ = ["add_identity_commands", "run_identity_command"]
+
+
+def add_identity_commands(sub: Any) -> None:
+    users = sub.add_parser("users", help="member accounts").add_subparsers(
+        dest="action", required=True
+    )
+    add_user = users.add_parser("add", help="create a (verified) member account")
+    add_user.add_argument("--email", required=True)
+    add_user.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from the first line of standard input",
+    )
+    add_user.add_argument("--name", default=None, help="display name")
+
+    clients = sub.add_parser("clients", help="OAuth clients").add_subparsers(
+        dest="action", required=True
+    )
+    add_client = clients.add_parser("add", help="register an OAuth/OpenID client")
+    add_client.add_argument("--name", required=True)
+    add_client.add_argument(
+        "--redirect-uri",
+        action="append",
+        required=True,
+        dest="redirect_uris",
+        help="exact redirect URI (repeat for several)",
+    )
+    add_client.add_argument(
+        "--post-logout-redirect-uri", action="append", default=[], dest="logout_uris"
+    )
+    add_client.add_argument(
+        "--public", action="store_true", help="no secret (browser or native app; PKCE only)"
+    )
+    add_client.add_argument(
+        "--third-party", action="store_true", help="ask members to consent (not our own app)"
+    )
+    add_client.add_argument("--scope", default="openid profile email")
+
+
+async def _add_user(settings: Settings, args: argparse.Namespace, password: str) -> str:
+    from commerce_api.accounts.web import Identity
+    from commerce_api.db import Database
+
+    db = Database(settings.database_url)
+    try:
+        identity = Identity.create(settings, db)
+        async with db.sessions() as session:
+            email = args.email.strip().lower()
+            if await identity.accounts.user_by_email(session, email) is not None:
+                raise Conflict(f"{email} already has an account", field="email")
+        user = await identity.accounts.create_user(
+            args.email, password, verified=True, display_name=args.name
+        )
+        return user.public_id
+    finally:
+        await db.dispose()
+
+
+async def _add_client(settings: Settings, args: argparse.Namespace) -> tuple[str, str | None]:
+    from commerce_api.accounts.tokens import hash_token, new_token
+    from commerce_api.db import Database
+    from commerce_api.oauth.models import OAuthClient
+
+    client_id = new_token(18)
+    secret = None if args.public else new_token(32)
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            session.add(
+                OAuthClient(
+                    client_id=client_id,
+                    name=args.name,
+                    secret_hash=hash_token(secret) if secret else None,
+                    redirect_uris=list(args.redirect_uris),
+                    post_logout_redirect_uris=list(args.logout_uris),
+                    scope=args.scope,
+                    first_party=not args.third_party,
+                )
+            )
+    finally:
+        await db.dispose()
+    return client_id, secret
+
+
+def run_identity_command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "users":
+        password = sys.stdin.readline().rstrip("\r\n")
+        public_id = asyncio.run(_add_user(settings, args, password))
+        print(f"user {public_id} created for {args.email.strip().lower()}")
+        return 0
+    client_id, secret = asyncio.run(_add_client(settings, args))
+    print(f"client_id={client_id}")
+    if secret:
+        print(f"client_secret={secret}")
+    return 0
