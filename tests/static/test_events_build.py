@@ -203,6 +203,8 @@ def test_ticket_forms_work_without_javascript_and_show_prices(site: Path) -> Non
         assert form.find("button", type="submit") is not None
     prices = [p.get_text() for p in soup.select(".ticket .price")]
     assert prices == ["£7.50", "Free"]
+    link = soup.select_one(".prose a")
+    assert link["href"] == f"{SITEURL}/events/knit-club/"
 
 
 def test_every_image_on_event_pages_has_alt_text(site: Path) -> None:
@@ -364,6 +366,8 @@ def test_activitystreams_has_one_event_object_per_published_event(site: Path) ->
         },
     }
     assert "Two days of stalls" in fair["content"]
+    # A link to an event read later than this one still resolves (content rendered late).
+    assert f'href="{SITEURL}/events/knit-club/"' in fair["content"]
     assert fair["tag"] == [
         {"type": "Hashtag", "name": "#fair", "href": f"{SITEURL}/tag/fair/"},
     ]

@@ -28,7 +28,14 @@ def _get_generators(_pelican: Any) -> type[EventsGenerator]:
     return EventsGenerator
 
 
+def _contribute_manifests(generators: Any) -> None:
+    for generator in generators:
+        if isinstance(generator, EventsGenerator):
+            generator.contribute_manifests()
+
+
 def register() -> None:
-    """Connect the plugin: settings defaults first, then the generator."""
+    """Connect the plugin: settings defaults, the generator, then its manifest entries."""
     signals.initialized.connect(_apply_defaults)
     signals.get_generators.connect(_get_generators)
+    signals.all_generators_finalized.connect(_contribute_manifests)

@@ -102,7 +102,6 @@ class EventsGenerator(CachingGenerator):
             : self.settings["EVENTS_UPCOMING_COUNT"]
         ]
         self.context["EVENTS_INDEX_URL"] = self.settings["EVENTS_INDEX_URL"]
-        self._contribute_manifests()
         self.save_cache()
         self.readers.save_cache()
 
@@ -117,7 +116,16 @@ class EventsGenerator(CachingGenerator):
             else {}
         )
 
-    def _contribute_manifests(self) -> None:
+    def refresh_metadata_intersite_links(self) -> None:
+        for event in self.events + self.draft_events:
+            event.refresh_metadata_intersite_links()
+
+    def contribute_manifests(self) -> None:
+        """Add ticket types and Event objects to the manifest lists in the shared context.
+
+        Called once every generator has read its content (all_generators_finalized): rendering
+        an event's HTML earlier would freeze links to content read after it (Pelican memoizes).
+        """
         items = self.context.setdefault("manifest_catalog_items", [])
         objects = self.context.setdefault("manifest_activity_objects", [])
         siteurl = self.settings.get("SITEURL", "")
