@@ -1,0 +1,23 @@
+"""The persistent delivery queue: enqueue activities, deliver them signed, retry reliably."""
+
+from ._policy import HostHealth, Outcome, backoff_seconds, classify, parse_retry_after, retry_at
+from ._queue import enqueue, host_of, mark_host_available
+from ._runner import build_worker, local_key_resolver, run_worker
+from ._worker import RunReport, Worker
+
+__all__ = [
+    "HostHealth",
+    "Outcome",
+    "RunReport",
+    "Worker",
+    "backoff_seconds",
+    "build_worker",
+    "classify",
+    "enqueue",
+    "host_of",
+    "local_key_resolver",
+    "mark_host_available",
+    "parse_retry_after",
+    "retry_at",
+    "run_worker",
+]

@@ -1,0 +1,337 @@
+"""The queue's database side: enqueue, claim under a lease, record what happened.
+
+Claiming takes due rows ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so any number of workers
+share the queue without taking the same job; the lease is then set by a conditional
+``UPDATE … RETURNING``, which also keeps a second worker on SQLite (where the lock clause
+does not exist) from claiming a job twice. A worker that dies lets its lease expire and the
+job is claimed again: delivery is at least once, under the activity's stable id.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from federation_server.db.base import utcnow
+
+from ._policy import HostHealth, Outcome, classify, retry_at
+from .models import Delivery, DeliveryActivity, DeliveryStatus, HostState
+
+__all__ = [
+    "Attempt",
+    "Claimed",
+    "claim",
+    "enqueue",
+    "host_of",
+    "mark_host_available",
+    "record",
+    "remove_gone_followers",
+]
+
+
+DEFAULT_HEALTH = HostHealth()
+
+
+def host_of(inbox: str) -> str:
+    """The breaker's key: host and port (two servers on one address are two hosts)."""
+    return urlsplit(inbox).netloc.lower()
+
+
+def _target(recipient: Any) -> str | None:
+    """Where to deliver for one recipient: its shared inbox when it has one, else its inbox."""
+    if isinstance(recipient, str):
+        return recipient
+    if isinstance(recipient, Mapping):
+        return recipient.get("shared_inbox") or recipient.get("inbox")
+    return getattr(recipient, "shared_inbox", None) or getattr(recipient, "inbox", None)
+
+
+def _insert(session: AsyncSession, table: Any) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+async def enqueue(
+    session: AsyncSession,
+    activity: Mapping[str, Any],
+    actor_key_id: str,
+    recipients: Iterable[Any],
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Queue ``activity`` for every recipient, one delivery per (shared) inbox.
+
+    ``recipients`` are inbox URLs, follower rows (``inbox``/``shared_inbox`` attributes) or
+    mappings with those keys. Runs in the caller's transaction, so the queue commits with
+    whatever produced the activity. Enqueueing the same activity id again adds only inboxes
+    it was not queued for. Returns the number of deliveries added.
+    """
+    activity_id = activity.get("id")
+    if not isinstance(activity_id, str) or not activity_id:
+        raise ValueError("an activity needs a stable id to be delivered")
+    inboxes = list(dict.fromkeys(t for t in map(_target, recipients) if t))
+    if not inboxes:
+        return 0
+    when = now or utcnow()
+    body = json.dumps(activity, ensure_ascii=False, separators=(",", ":"))
+    await session.execute(
+        _insert(session, DeliveryActivity.__table__)
+        .values(activity_id=activity_id, actor_key_id=actor_key_id, body=body, created_at=when)
+        .on_conflict_do_nothing(index_elements=["activity_id"])
+    )
+    activity_pk = await session.scalar(
+        select(DeliveryActivity.id).where(DeliveryActivity.activity_id == activity_id)
+    )
+    existing = set(
+        (
+            await session.scalars(select(Delivery.inbox).where(Delivery.activity_pk == activity_pk))
+        ).all()
+    )
+    rows = [
+        {
+            "activity_pk": activity_pk,
+            "inbox": inbox,
+            "host": host_of(inbox),
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": when,
+            "created_at": when,
+        }
+        for inbox in inboxes
+        if inbox not in existing
+    ]
+    if rows:
+        statement = _insert(session, Delivery.__table__).on_conflict_do_nothing(
+            index_elements=["activity_pk", "inbox"]
+        )
+        await session.execute(statement, rows)
+    return len(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A job this worker holds until its lease runs out."""
+
+    id: int
+    activity_pk: int
+    inbox: str
+    host: str
+    attempts: int
+
+
+async def claim(
+    session: AsyncSession,
+    *,
+    worker_id: str,
+    now: datetime,
+    lease_seconds: float,
+    limit: int,
+) -> list[Claimed]:
+    """Take up to ``limit`` due jobs whose host is not held back, leasing them to us."""
+    held_back = select(HostState.host).where(HostState.open_until > now)
+    free = or_(Delivery.lease_until.is_(None), Delivery.lease_until < now)
+    due = (
+        select(Delivery.id)
+        .where(
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.next_attempt_at <= now,
+            free,
+            Delivery.host.not_in(held_back),
+        )
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list((await session.scalars(due)).all())
+    if not ids:
+        return []
+    leased = await session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids), free)
+        .values(lease_until=now + timedelta(seconds=lease_seconds), worker=worker_id)
+        .returning(
+            Delivery.id, Delivery.activity_pk, Delivery.inbox, Delivery.host, Delivery.attempts
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return [Claimed(*row) for row in leased.all()]
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """What happened when a claimed job was tried once."""
+
+    job: Claimed
+    #: HTTP status, or ``None`` when no response came (network error, timeout, refused).
+    status: int | None
+    error: str | None = None
+    retry_after: float | None = None
+    #: Refused for good without a response (e.g. the SSRF guard): never retried.
+    permanent: bool = False
+
+    @property
+    def outcome(self) -> Outcome:
+        return Outcome.REJECTED if self.permanent else classify(self.status)
+
+
+@dataclass
+class RecordSummary:
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+    gone: int = 0
+
+
+async def record(
+    session: AsyncSession,
+    attempts: Sequence[Attempt],
+    *,
+    now: datetime,
+    max_attempts: int,
+    retry_base: float,
+    health: HostHealth = DEFAULT_HEALTH,
+    rand: Callable[[], float] = random.random,
+) -> tuple[RecordSummary, list[str]]:
+    """Store the attempts' results and the hosts' health; returns the summary and gone inboxes."""
+    summary = RecordSummary()
+    delivered = [a for a in attempts if a.outcome is Outcome.DELIVERED]
+    if delivered:
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_([a.job.id for a in delivered]))
+            .values(
+                status=DeliveryStatus.DELIVERED,
+                attempts=Delivery.attempts + 1,
+                lease_until=None,
+                last_status=200,
+                last_error=None,
+                finished_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        summary.delivered = len(delivered)
+    gone: list[str] = []
+    for attempt in attempts:
+        outcome = attempt.outcome
+        if outcome is Outcome.DELIVERED:
+            continue
+        tries = attempt.job.attempts + 1
+        values: dict[str, Any] = {
+            "attempts": tries,
+            "lease_until": None,
+            "last_status": attempt.status,
+            "last_error": (attempt.error or f"HTTP {attempt.status}")[:500],
+        }
+        when = None
+        if outcome is Outcome.RETRY:
+            when = retry_at(
+                tries,
+                now,
+                max_attempts=max_attempts,
+                base=retry_base,
+                retry_after=attempt.retry_after,
+                rand=rand,
+            )
+        if when is not None:
+            values["next_attempt_at"] = when
+            summary.retrying += 1
+        else:
+            values["status"] = DeliveryStatus.FAILED
+            values["finished_at"] = now
+            summary.failed += 1
+        if outcome is Outcome.GONE:
+            summary.gone += 1
+            gone.append(attempt.job.inbox)
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id == attempt.job.id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    await _update_hosts(session, attempts, now, health)
+    return summary, gone
+
+
+async def _update_hosts(
+    session: AsyncSession, attempts: Sequence[Attempt], now: datetime, template: HostHealth
+) -> None:
+    """A host that answered at all (even 4xx) is healthy; network errors and 5xx are not."""
+    answered: dict[str, bool] = {}
+    failures: dict[str, int] = {}
+    for attempt in attempts:
+        host = attempt.job.host
+        if attempt.outcome is Outcome.RETRY:
+            failures[host] = failures.get(host, 0) + 1
+            answered.setdefault(host, False)
+        else:
+            answered[host] = True
+    if not answered:
+        return
+    rows = {
+        row.host: row
+        for row in (
+            await session.scalars(select(HostState).where(HostState.host.in_(list(answered))))
+        ).all()
+    }
+    for host, ok in answered.items():
+        row = rows.get(host)
+        if row is None:
+            if ok:
+                continue  # a healthy host we never saw fail needs no row
+            row = HostState(host=host, consecutive_failures=0, failure_days=[], unavailable=False)
+            session.add(row)
+        state = HostHealth(
+            consecutive_failures=row.consecutive_failures or 0,
+            failure_days=tuple(row.failure_days or ()),
+            unavailable=bool(row.unavailable),
+            open_until=row.open_until,
+            failure_threshold=template.failure_threshold,
+            open_seconds=template.open_seconds,
+            unavailable_after_days=template.unavailable_after_days,
+            unavailable_probe_seconds=template.unavailable_probe_seconds,
+        )
+        if ok:
+            state = state.succeeded()
+            row.last_success_at = now
+        else:
+            for _ in range(failures.get(host, 0)):
+                state = state.failed(now)
+            row.last_failure_at = now
+        row.consecutive_failures = state.consecutive_failures
+        row.failure_days = list(state.failure_days)
+        row.unavailable = state.unavailable
+        row.open_until = state.open_until
+
+
+async def mark_host_available(session: AsyncSession, host: str) -> None:
+    """A host showed it is alive (e.g. it sent us a signed request): deliver to it again."""
+    await session.execute(
+        update(HostState)
+        .where(HostState.host == host.lower())
+        .values(consecutive_failures=0, failure_days=[], unavailable=False, open_until=None)
+    )
+
+
+async def remove_gone_followers(session: AsyncSession, inboxes: Sequence[str]) -> int:
+    """Delete followers delivered to through an inbox that answered 410 Gone."""
+    if not inboxes:
+        return 0
+    from federation_server.db.models import Follower
+
+    result = await session.execute(
+        delete(Follower).where(
+            or_(Follower.inbox.in_(list(inboxes)), Follower.shared_inbox.in_(list(inboxes)))
+        )
+    )
+    return int(result.rowcount or 0)

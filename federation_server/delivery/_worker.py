@@ -1,0 +1,218 @@
+"""The delivery worker: a thin I/O shell around the queue and the scheduling rules.
+
+``run_once()`` claims a batch of due jobs, POSTs each signed activity (bounded overall and
+per host), and records the results in one transaction. ``run_forever()`` repeats that,
+sleeping ``poll_seconds`` when the queue is idle. Any number of workers may run against
+PostgreSQL; on SQLite run one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from federation_server.db.base import utcnow
+from federation_server.db.engine import Database
+from federation_server.net import BlockedAddressError
+from federation_server.signatures import sign_request
+
+from ._policy import HostHealth, parse_retry_after
+from ._queue import DEFAULT_HEALTH, Attempt, Claimed, claim, record, remove_gone_followers
+from .models import DeliveryActivity
+
+__all__ = ["RunReport", "Worker"]
+
+log = logging.getLogger(__name__)
+
+#: ``key_id -> private key`` of one of our actors.
+KeyResolver = Callable[[str], Awaitable[Any]]
+#: Called with the inboxes that answered 410, after their followers were removed.
+GoneCallback = Callable[[list[str]], Awaitable[None]]
+
+CONTENT_TYPE = "application/activity+json"
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """What one ``run_once`` did."""
+
+    claimed: int = 0
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+    gone: int = 0
+
+
+class Worker:
+    """Delivers queued activities; see the module docstring."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        client: httpx.AsyncClient,
+        key_resolver: KeyResolver,
+        worker_id: str | None = None,
+        batch_size: int = 200,
+        concurrency: int = 32,
+        per_host: int = 8,
+        lease_seconds: float = 300.0,
+        max_attempts: int = 16,
+        retry_base: float = 15.0,
+        poll_seconds: float = 1.0,
+        user_agent: str = "rose-ash",
+        health: HostHealth = DEFAULT_HEALTH,
+        on_gone: GoneCallback | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self.database = database
+        self.client = client
+        self.key_resolver = key_resolver
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.batch_size = batch_size
+        self.per_host = per_host
+        self.lease_seconds = lease_seconds
+        self.max_attempts = max_attempts
+        self.retry_base = retry_base
+        self.poll_seconds = poll_seconds
+        self.user_agent = user_agent
+        self.health = health
+        self.on_gone = on_gone
+        self.clock = clock
+        self.rand = rand
+        self._slots = asyncio.Semaphore(concurrency)
+        self._host_slots: dict[str, asyncio.Semaphore] = {}
+        self._bodies: dict[int, tuple[bytes, str]] = {}
+        self._keys: dict[str, Any] = {}
+        self._wake = asyncio.Event()
+        self._base_headers = {
+            "Content-Type": CONTENT_TYPE,
+            "Accept": CONTENT_TYPE,
+            "User-Agent": user_agent,
+        }
+
+    def wake(self) -> None:
+        """Look at the queue now instead of after the poll interval."""
+        self._wake.set()
+
+    async def run_once(self) -> RunReport:
+        """Claim one batch of due jobs, deliver them, record the results."""
+        now = self.clock()
+        async with self.database.session() as session, session.begin():
+            jobs = await claim(
+                session,
+                worker_id=self.worker_id,
+                now=now,
+                lease_seconds=self.lease_seconds,
+                limit=self.batch_size,
+            )
+            if jobs:
+                await self._load_bodies(session, {job.activity_pk for job in jobs})
+        if not jobs:
+            return RunReport()
+        attempts = await asyncio.gather(*(self._deliver(job) for job in jobs))
+        async with self.database.session() as session, session.begin():
+            summary, gone = await record(
+                session,
+                attempts,
+                now=self.clock(),
+                max_attempts=self.max_attempts,
+                retry_base=self.retry_base,
+                health=self.health,
+                rand=self.rand,
+            )
+            if gone:
+                await remove_gone_followers(session, gone)
+        if gone and self.on_gone is not None:
+            await self.on_gone(gone)
+        return RunReport(
+            claimed=len(jobs),
+            delivered=summary.delivered,
+            retrying=summary.retrying,
+            failed=summary.failed,
+            gone=summary.gone,
+        )
+
+    async def run_forever(self, stop: asyncio.Event | None = None) -> None:
+        """Deliver until ``stop`` is set (or the task is cancelled)."""
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
+            try:
+                report = await self.run_once()
+            except Exception:  # a database hiccup must not end the worker
+                log.exception("delivery run failed; retrying after the poll interval")
+                report = RunReport()
+            if report.claimed:
+                continue
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wait(stop), timeout=self.poll_seconds)
+
+    async def _wait(self, stop: asyncio.Event) -> None:
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def _load_bodies(self, session: Any, pks: set[int]) -> None:
+        missing = [pk for pk in pks if pk not in self._bodies]
+        if not missing:
+            return
+        if len(self._bodies) > 1000:
+            self._bodies.clear()
+        rows = await session.execute(
+            select(DeliveryActivity.id, DeliveryActivity.body, DeliveryActivity.actor_key_id).where(
+                DeliveryActivity.id.in_(missing)
+            )
+        )
+        for pk, body, key_id in rows.all():
+            self._bodies[pk] = (body.encode("utf-8"), key_id)
+
+    async def _private_key(self, key_id: str) -> Any:
+        if key_id not in self._keys:
+            self._keys[key_id] = await self.key_resolver(key_id)
+        return self._keys[key_id]
+
+    async def _deliver(self, job: Claimed) -> Attempt:
+        body, key_id = self._bodies[job.activity_pk]
+        host_slots = self._host_slots.setdefault(job.host, asyncio.Semaphore(self.per_host))
+        async with self._slots, host_slots:
+            try:
+                private_key = await self._private_key(key_id)
+            except Exception as error:
+                return Attempt(job, None, f"no signing key for {key_id}: {error}")
+            headers = sign_request(
+                "POST",
+                job.inbox,
+                {
+                    "Content-Type": CONTENT_TYPE,
+                    "Accept": CONTENT_TYPE,
+                    "User-Agent": self.user_agent,
+                },
+                body,
+                key_id=key_id,
+                private_key=private_key,
+            )
+            try:
+                response = await self.client.post(job.inbox, content=body, headers=headers)
+            except BlockedAddressError as error:
+                return Attempt(job, None, str(error), permanent=True)
+            except httpx.HTTPError as error:
+                return Attempt(job, None, f"{type(error).__name__}: {error}")
+        retry_after = parse_retry_after(response.headers.get("retry-after"), self.clock())
+        error = None if response.is_success else f"HTTP {response.status_code}"
+        return Attempt(job, response.status_code, error, retry_after)
