@@ -64,11 +64,17 @@ def check_duplicate_slugs(context: Context, contents: Iterable[Any]) -> None:
     for (_, slug), same in by_slug.items():
         if len(same) < 2:
             continue
-        labels = sorted(_label(context, c) for c in same)
-        for label in labels[1:]:
+        same.sort(key=lambda c: _label(context, c))
+        first = _label(context, same[0])
+        for index, duplicate in enumerate(same[1:], start=1):
+            label = _label(context, duplicate)
             report_error(
-                context, ContentError(label, "slug", f"{slug!r} is already used by {labels[0]}")
+                context, ContentError(label, "slug", f"{slug!r} is already used by {first}")
             )
+            # The build fails anyway; write the duplicate aside so Pelican does not stop on the
+            # clash before every other error (links, images) has been found.
+            duplicate.override_save_as = f"_duplicates/{slug}-{index}/index.html"
+            duplicate.override_url = f"_duplicates/{slug}-{index}/"
 
 
 def check_images(context: Context, content: Any) -> None:

@@ -1,0 +1,117 @@
+"""build/_data/catalog.json and activitystreams.json against docs/manifests.md and the content."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.static.conftest import SITE_URL
+from tests.static.test_site_build import PUBLISHED_POSTS
+from tests.static.test_site_market import PRODUCTS
+
+UTC_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def load(site: Path, name: str) -> dict:
+    return json.loads((site / "_data" / name).read_text(encoding="utf-8"))
+
+
+def expected_hash(entry: dict) -> str:
+    body = {k: v for k, v in entry.items() if k != "content_hash"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def url_file(site: Path, url: str) -> Path:
+    assert url.startswith(SITE_URL + "/"), url
+    relative = url[len(SITE_URL) + 1 :]
+    return site / (relative + "index.html" if relative.endswith("/") or not relative else relative)
+
+
+@pytest.fixture(scope="module")
+def catalog(sample_site: Path) -> dict:
+    return load(sample_site, "catalog.json")
+
+
+@pytest.fixture(scope="module")
+def activity(sample_site: Path) -> dict:
+    return load(sample_site, "activitystreams.json")
+
+
+def test_headers(catalog: dict, activity: dict) -> None:
+    for doc in (catalog, activity):
+        assert doc["schema_version"] == 1
+        assert doc["site_url"] == SITE_URL
+        assert UTC_TIME.fullmatch(doc["generated_at"])
+
+
+def test_catalog_products_match_the_content(sample_site: Path, catalog: dict) -> None:
+    products = {i["id"]: i for i in catalog["items"] if i["kind"] == "product"}
+    assert set(products) == {f"product:{slug}" for slug in PRODUCTS}
+    for slug, meta in PRODUCTS.items():
+        item = products[f"product:{slug}"]
+        assert item["title"] == meta["title"]
+        assert item["price"] == int(meta["price"]) and item["currency"] == meta["currency"]
+        stock = None if meta["stock"] == "unlimited" else int(meta["stock"])
+        assert item["stock"] == stock
+        assert item["category"] == meta["category"]
+        assert item["url"] == f"{SITE_URL}/market/{slug}/"
+        assert url_file(sample_site, item["url"]).is_file()
+        assert re.search(r"\.[0-9a-f]{8}\.png$", item["image"])
+        assert url_file(sample_site, item["image"]).is_file()
+
+
+def test_every_entry_hash_is_over_its_canonical_json(catalog: dict, activity: dict) -> None:
+    entries = catalog["items"] + activity["objects"]
+    assert entries
+    for entry in entries:
+        assert entry["content_hash"] == expected_hash(entry), entry["id"]
+
+
+def test_newsletters(catalog: dict) -> None:
+    ids = [n["id"] for n in catalog["newsletters"]]
+    assert "newsletter:monthly" in ids
+    assert all(n["title"] and n["description"] for n in catalog["newsletters"])
+
+
+def test_activity_objects_for_posts(sample_site: Path, activity: dict) -> None:
+    posts = {o["id"]: o for o in activity["objects"] if o["section"] == "blog"}
+    assert set(posts) == {f"post:{slug}" for slug in PUBLISHED_POSTS}
+    harvest = posts["post:apple-harvest-2026"]
+    assert harvest["type"] == "Article"
+    assert harvest["name"] == "A heavy apple harvest"
+    assert harvest["url"] == f"{SITE_URL}/blog/2026/apple-harvest-2026/"
+    assert harvest["published"] == "2026-09-21T17:00:00Z"  # 18:00 BST
+    assert {t["name"] for t in harvest["tag"]} == {"#orchard", "#harvest"}
+    assert harvest["summary"].startswith("<p>") and "three tonnes" in harvest["content"]
+    for post in posts.values():
+        assert UTC_TIME.fullmatch(post["published"])
+        assert url_file(sample_site, post["url"]).is_file()
+        for tag in post["tag"]:
+            assert url_file(sample_site, tag["href"]).is_file()
+        for image in post["attachment"]:
+            assert image["type"] == "Image" and image["mediaType"] == "image/png"
+            assert image["name"].strip()
+            assert url_file(sample_site, image["url"]).is_file()
+        assert 'src="/' not in post["content"]  # links are absolute
+
+
+def test_activity_objects_for_products(activity: dict) -> None:
+    notes = {o["id"]: o for o in activity["objects"] if o["section"] == "market"}
+    assert set(notes) == {f"product:{slug}" for slug in PRODUCTS}
+    honey = notes["product:wildflower-honey"]
+    assert honey["type"] == "Note"
+    assert honey["price"] == {"amount": 650, "currency": "GBP", "display": "£6.50"}
+    assert honey["availability"] == "InStock"
+    assert notes["product:bramble-jam"]["availability"] == "OutOfStock"
+
+
+def test_actors(activity: dict, sample_site: Path) -> None:
+    names = {a["name"] for a in activity["actors"]}
+    assert {"blog", "market"} <= names
+    for actor in activity["actors"]:
+        assert url_file(sample_site, actor["icon"]).is_file()
