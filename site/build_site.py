@@ -66,6 +66,7 @@ class BuildFailed(Exception):
 
 def prepare_staging(output: Path) -> Path:
     """An empty folder beside ``output`` (same file system, so the final swap is a rename)."""
+    output = output.resolve()  # Pelican would read a relative path as relative to site/
     output.parent.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
 
@@ -74,7 +75,7 @@ def load_settings(content: Path, staging: Path, content_label: str) -> dict[str,
     """pelicanconf.py with the paths of this run (and ``SITE_URL`` from the environment)."""
     override: dict[str, Any] = {
         "PATH": str(content.resolve()),
-        "OUTPUT_PATH": str(staging),
+        "OUTPUT_PATH": str(staging.resolve()),
         LABEL_SETTING: content_label,
     }
     return read_settings(str(SETTINGS_FILE), override=override)
