@@ -78,20 +78,6 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         """Keep the terminal for the servers' own messages."""
 
 
-def run_cli(module: str, *args: str, env: Mapping[str, str]) -> None:
-    """Run ``python -m module args`` to completion; raise with its output if it fails."""
-    done = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=REPO_ROOT,
-        env=dict(env),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-
-
 def start_server(
     module: str, host: str, port: int, env: Mapping[str, str], ready_path: str, *extra: str
 ) -> subprocess.Popen[bytes]:
@@ -150,10 +136,10 @@ def commerce_env(
 def start_commerce_api(
     env: Mapping[str, str], catalog: Path, host: str, port: int
 ) -> subprocess.Popen[bytes]:
-    """Migrate, sync the catalogue, then serve the commerce API."""
-    run_cli("commerce_api", "migrate", env=env)
-    run_cli("commerce_api", "sync-catalog", str(catalog), env=env)
-    return start_server("commerce_api", host, port, env, "/health")
+    """Serve the commerce API after migrating and syncing the catalogue (one process)."""
+    return start_server(
+        "commerce_api", host, port, env, "/health", "--migrate", "--catalog", str(catalog)
+    )
 
 
 def federation_available() -> bool:
