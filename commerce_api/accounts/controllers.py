@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import Cookie
 
+from commerce_api.accounts import dashboard
 from commerce_api.accounts.carts import merge_carts
 from commerce_api.accounts.errors import (
     EmailNotVerified,
@@ -18,10 +19,12 @@ from commerce_api.accounts.errors import (
     WeakPassword,
 )
 from commerce_api.accounts.models import User
+from commerce_api.accounts.newsletters import SubscriptionInfo, member_subscriptions
 from commerce_api.accounts.sessions import SignedIn, create_session, end_session, session_cookie
 from commerce_api.accounts.web import Identity, client_address, identity_dependencies
 from commerce_api.domain.cart.controllers import CART_COOKIE
-from commerce_api.errors import responses
+from commerce_api.domain.orders import OrderView, member_orders
+from commerce_api.errors import Conflict, NotFound, responses
 from commerce_api.settings import Settings
 
 __all__ = ["AccountController", "Profile", "sign_in_response"]
@@ -221,3 +224,32 @@ class AccountController(Controller):
             user = await session.get_one(User, member.user.id)
             user.display_name = (data.display_name or "").strip()[:200] or None
         return Profile.of(user)
+
+    @get("/orders", summary="The member's orders", responses=responses(SignInRequired))
+    async def orders(self, identity: Identity, member: SignedIn) -> list[OrderView]:
+        return await member_orders(identity.db, member.user.public_id)
+
+    @get("/tickets", summary="The member's tickets", responses=responses(SignInRequired))
+    async def tickets(self, identity: Identity, member: SignedIn) -> list[dashboard.MemberTicket]:
+        return await dashboard.member_tickets(identity.db, member.user.public_id)
+
+    @get("/bookings", summary="The member's free bookings", responses=responses(SignInRequired))
+    async def bookings(self, identity: Identity, member: SignedIn) -> list[OrderView]:
+        return await dashboard.member_bookings(identity.db, member.user.public_id)
+
+    @post(
+        "/bookings/{reference:str}/cancel",
+        status_code=204,
+        summary="Cancel a free booking: its tickets are void and its places free again",
+        responses=responses(SignInRequired, NotFound, Conflict),
+    )
+    async def cancel_booking(self, identity: Identity, member: SignedIn, reference: str) -> None:
+        await dashboard.cancel_booking(identity.db, member.user.public_id, reference)
+
+    @get(
+        "/newsletters",
+        summary="The member's newsletter subscriptions",
+        responses=responses(SignInRequired),
+    )
+    async def newsletters(self, identity: Identity, member: SignedIn) -> list[SubscriptionInfo]:
+        return await member_subscriptions(identity.db, member.user.id, member.user.email)

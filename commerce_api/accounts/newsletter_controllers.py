@@ -1,0 +1,146 @@
+"""``/newsletters``: list, subscribe (double opt-in), confirm, and unsubscribe without
+signing in (a page for people, and RFC 8058's one-click POST for mail clients)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+from commerce_api.accounts import newsletters as news
+from commerce_api.accounts.errors import InvalidLink
+from commerce_api.accounts.pages import render
+from commerce_api.accounts.sessions import SignedIn
+from commerce_api.accounts.web import Identity, identity_dependencies
+from commerce_api.errors import CommerceError, InvalidInput, responses
+
+__all__ = ["NewsletterController"]
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+@dataclass
+class SubscribeBody:
+    email: str | None = None
+    """Needed when not signed in; a signed-in member's own address is used otherwise."""
+
+
+@dataclass
+class ConfirmBody:
+    token: str
+
+
+@dataclass
+class Accepted:
+    detail: str
+
+
+class NewsletterController(Controller):
+    path = "/newsletters"
+    tags = ["newsletters"]
+    dependencies = identity_dependencies
+
+    @get("/", summary="The newsletters that exist (from the build's catalogue)")
+    async def list_newsletters(self, identity: Identity) -> list[news.NewsletterInfo]:
+        return list(news.available_newsletters(identity.settings))
+
+    @post(
+        "/{newsletter_id:str}/subscribe",
+        status_code=202,
+        summary="Subscribe: a confirmation link is emailed (double opt-in)",
+        responses=responses(InvalidInput),
+    )
+    async def subscribe(
+        self,
+        identity: Identity,
+        current: SignedIn | None,
+        newsletter_id: str,
+        data: SubscribeBody,
+    ) -> Accepted:
+        email = current.user.email if current else data.email
+        if not email:
+            raise InvalidInput("give an email address (or sign in)", field="email")
+        await news.subscribe(
+            identity.db,
+            identity.mailer,
+            identity.settings,
+            newsletter_id,
+            email,
+            current.user.id if current else None,
+        )
+        return Accepted("check your inbox to confirm the subscription")
+
+    @post(
+        "/confirm",
+        status_code=200,
+        summary="Confirm a subscription with the emailed token",
+        responses=responses(InvalidLink),
+    )
+    async def confirm(self, identity: Identity, data: ConfirmBody) -> news.SubscriptionInfo:
+        return await news.confirm(identity.db, identity.mailer, identity.settings, data.token)
+
+    @get("/confirm-link", include_in_schema=False)
+    async def confirm_page(self, token: str = "") -> Response[str]:
+        return render(
+            "token_form.html",
+            title="Confirm your subscription",
+            action="/newsletters/confirm-link",
+            message="Confirm that you want to receive this newsletter.",
+            fields=[("token", token)],
+            button="Confirm",
+            password=False,
+        )
+
+    @post("/confirm-link", include_in_schema=False, status_code=200)
+    async def confirm_form(self, identity: Identity, data: Form) -> Response[str]:
+        try:
+            await news.confirm(
+                identity.db, identity.mailer, identity.settings, data.get("token", "")
+            )
+        except CommerceError as exc:
+            return render(
+                "message.html",
+                title="Link not valid",
+                message=exc.detail,
+                error=True,
+                status=exc.status_code,
+            )
+        return render("message.html", title="Subscribed", message="Thank you: you are subscribed.")
+
+    @get("/unsubscribe", include_in_schema=False)
+    async def unsubscribe_page(self, request: Request[Any, Any, Any]) -> Response[str]:
+        return render(
+            "token_form.html",
+            title="Unsubscribe",
+            action="/newsletters/unsubscribe?" + request.url.query,
+            message="Stop receiving this newsletter?",
+            fields=[],
+            button="Unsubscribe",
+            password=False,
+        )
+
+    @post(
+        "/unsubscribe",
+        status_code=200,
+        summary="Unsubscribe by the signed link in every email (RFC 8058 one-click POST)",
+        description="Works without signing in; the body (List-Unsubscribe=One-Click) is "
+        "accepted and ignored.",
+        responses=responses(InvalidLink),
+    )
+    async def unsubscribe(self, identity: Identity, s: str = "", sig: str = "") -> Response[str]:
+        try:
+            await news.unsubscribe(identity.db, identity.settings, s, sig)
+        except CommerceError as exc:
+            return render(
+                "message.html",
+                title="Link not valid",
+                message=exc.detail,
+                error=True,
+                status=exc.status_code,
+            )
+        return render(
+            "message.html", title="Unsubscribed", message="You will not receive it any more."
+        )
