@@ -58,9 +58,16 @@ def _identity_handlers() -> list[Any]:
     """Accounts, newsletters and the OAuth/OpenID provider."""
     from commerce_api.accounts.browser import BrowserAuthController
     from commerce_api.accounts.controllers import AccountController
+    from commerce_api.accounts.newsletter_controllers import NewsletterController
     from commerce_api.oauth.controllers import DiscoveryController, OAuthController
 
-    return [AccountController, BrowserAuthController, OAuthController, DiscoveryController]
+    return [
+        AccountController,
+        BrowserAuthController,
+        NewsletterController,
+        OAuthController,
+        DiscoveryController,
+    ]
 
 
 def create_app(
