@@ -12,7 +12,7 @@ from pathlib import Path
 import brotli
 
 COMPRESSIBLE = {".html", ".css", ".js", ".xml", ".json", ".ics", ".txt", ".svg"}
-BROTLI_QUALITY = 10
+BROTLI_QUALITY = 6  # q10-11 save ~10% more bytes for 25-60x the time
 GZIP_LEVEL = 9
 
 
