@@ -1,0 +1,269 @@
+"""The acceptance test: two instances as real processes federating over loopback.
+
+A has actor ``alice``, B has actor ``bob``. alice follows bob with a Follow signed by her
+key; B answers with a signed Accept through its delivery queue. B publishes, edits and
+deletes a post from a build folder with the real ``publish`` command; A receives Create,
+Update and Delete, each verified. Then A is stopped, B publishes, A comes back: the queued
+delivery is retried and arrives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from federation_server.db.engine import Database, create_database
+from federation_server.db.models import Following, InboxActivity, LocalActor
+from federation_server.delivery.models import Delivery, DeliveryActivity
+from federation_server.keys import load_private_key
+from federation_server.signatures import sign_request
+from tests.conftest import POSTGRES_ADMIN_DSN, REPO_ROOT, _run_admin, free_port
+from tests.federation.fixtures import edited, manifest, post, write_build
+
+pytestmark = pytest.mark.slow
+
+AP = "application/activity+json"
+WAIT_SECONDS = 30.0
+
+
+class Instance:
+    """One federation server process (``python -m federation_server serve``)."""
+
+    def __init__(self, actor: str, database_url: str, log: Path) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.actor = actor
+        self.actor_id = f"{self.base}/actors/{actor}"
+        self.database_url = database_url
+        self.log = log
+        self.process: subprocess.Popen[bytes] | None = None
+        self.env = {
+            **os.environ,
+            "PUBLIC_URL": self.base,
+            "SITE_URL": "https://rose-ash.example.coop",
+            "DATABASE_URL": database_url,
+            "FEDERATION_ACTORS": actor,
+            "FEDERATION_ALLOW_PRIVATE_ADDRESSES": "1",
+            "FEDERATION_DELIVERY_RETRY_BASE_SECONDS": "0.2",
+            "FEDERATION_DELIVERY_POLL_SECONDS": "0.1",
+            "PYTHONPATH": str(REPO_ROOT),
+        }
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "federation_server", "serve", "--host", "127.0.0.1",
+                   "--port", str(self.port), "--log-level", "warning"]  # fmt: skip
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, env=self.env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"{self.actor} exited:\n{self.log.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{self.base}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise AssertionError(f"{self.actor} did not start:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def publish(self, build_dir: Path) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "federation_server", "publish", str(build_dir)],
+            env=self.env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+
+@pytest.fixture
+def second_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """Another empty database of the same kind for the second instance."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite+aiosqlite:///{tmp_path / 'b.db'}"
+        return
+    name = f"ra_test_{uuid.uuid4().hex[:12]}"
+    _run_admin(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        _run_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def instances(
+    database_url: str, second_database_url: str, tmp_path: Path
+) -> Iterator[tuple[Instance, Instance]]:
+    a = Instance("alice", database_url, tmp_path / "a.log")
+    b = Instance("bob", second_database_url, tmp_path / "b.log")
+    try:
+        a.start()
+        b.start()
+        yield a, b
+    finally:
+        a.stop()
+        b.stop()
+
+
+@pytest.fixture
+async def databases(
+    instances: tuple[Instance, Instance],
+) -> AsyncIterator[tuple[Database, Database]]:
+    a, b = instances
+    db_a, db_b = create_database(a.database_url), create_database(b.database_url)
+    try:
+        yield db_a, db_b
+    finally:
+        await db_a.dispose()
+        await db_b.dispose()
+
+
+async def eventually(check: Callable[[], Any], what: str) -> Any:
+    """Poll ``check`` (async) until it returns something truthy."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        result = await check()
+        if result:
+            return result
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def received(db: Database, kind: str, object_id: str) -> list[InboxActivity]:
+    async with db.session() as session:
+        rows = await session.scalars(
+            select(InboxActivity).where(
+                InboxActivity.activity_type == kind, InboxActivity.object_id == object_id
+            )
+        )
+        return list(rows.all())
+
+
+async def collection_items(client: httpx.AsyncClient, url: str) -> list[Any]:
+    head = (await client.get(url, headers={"Accept": AP})).json()
+    if not head["totalItems"]:
+        return []
+    return (await client.get(head["first"], headers={"Accept": AP})).json()["orderedItems"]
+
+
+async def test_two_instances_follow_publish_edit_delete_and_retry(
+    instances: tuple[Instance, Instance], databases: tuple[Database, Database], tmp_path: Path
+) -> None:
+    a, b = instances
+    db_a, db_b = databases
+    async with httpx.AsyncClient(timeout=10) as client:
+        # alice follows bob: a Follow signed with alice's key, POSTed to bob's inbox.
+        async with db_a.session() as session:
+            alice = await session.scalar(select(LocalActor).where(LocalActor.name == "alice"))
+        follow = {
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": f"{a.base}/activities/follow-bob",
+            "type": "Follow",
+            "actor": a.actor_id,
+            "object": b.actor_id,
+        }
+        body = json.dumps(follow).encode()
+        inbox = f"{b.actor_id}/inbox"
+        headers = sign_request(
+            "POST", inbox, {"Content-Type": AP}, body,
+            key_id=f"{a.actor_id}#main-key",
+            private_key=load_private_key(alice.private_key_pem),
+        )  # fmt: skip
+        response = await client.post(inbox, content=body, headers=headers)
+        assert response.status_code == 202, response.text
+
+        assert await collection_items(client, f"{b.actor_id}/followers") == [a.actor_id]
+        outbox = await collection_items(client, f"{b.actor_id}/outbox")
+        assert [item["type"] for item in outbox] == ["Accept"]
+        assert outbox[0]["object"]["id"] == follow["id"]
+
+        async def alice_follows_bob() -> bool:
+            async with db_a.session() as session:
+                row = await session.scalar(select(Following))
+            return row is not None and row.accepted and row.target_uri == b.actor_id
+
+        await eventually(alice_follows_bob, "A to record the Accept")
+        accepts = await received(db_a, "Accept", follow["id"])
+        assert [row.actor_uri for row in accepts] == [b.actor_id]
+        assert await collection_items(client, f"{a.actor_id}/following") == [b.actor_id]
+
+        # bob publishes a post: A receives one verified Create.
+        build = tmp_path / "build"
+        first = post("first-light", "First light", section="bob")
+        assert "1 created" in b.publish(write_build(build, manifest([first])))
+        object_id = f"{b.base}/objects/post:first-light"
+        creates = await eventually(lambda: received(db_a, "Create", object_id), "the Create")
+        assert len(creates) == 1
+        assert creates[0].activity_json["object"]["name"] == "First light"
+        assert creates[0].actor_uri == b.actor_id
+        async with db_b.session() as session:
+            deliveries = (
+                await session.scalars(
+                    select(Delivery)
+                    .join(DeliveryActivity, Delivery.activity_pk == DeliveryActivity.id)
+                    .where(DeliveryActivity.activity_id == creates[0].activity_id)
+                )
+            ).all()
+        assert len(deliveries) == 1  # one delivery per (shared) inbox
+
+        # Publishing the same build again sends nothing.
+        assert "0 created, 0 updated, 0 deleted" in b.publish(build)
+
+        # An edit is an Update of the same object, carrying ``updated``.
+        retitled = edited(first, name="First light, revised")
+        assert "1 updated" in b.publish(write_build(build, manifest([retitled])))
+        updates = await eventually(lambda: received(db_a, "Update", object_id), "the Update")
+        assert updates[0].activity_json["object"]["id"] == object_id
+        assert updates[0].activity_json["object"]["name"] == "First light, revised"
+        assert updates[0].activity_json["object"]["updated"]
+
+        # Removing it sends a Delete with a Tombstone.
+        assert "1 deleted" in b.publish(write_build(build, manifest([])))
+        deletes = await eventually(lambda: received(db_a, "Delete", object_id), "the Delete")
+        assert deletes[0].activity_json["object"]["type"] == "Tombstone"
+        gone = await client.get(object_id, headers={"Accept": AP})
+        assert gone.status_code == 410
+
+        # A is down while bob publishes: the delivery is retried once A is back.
+        a.stop()
+        second = post("second-light", "Second light", section="bob")
+        assert "1 created" in b.publish(write_build(build, manifest([second])))
+        second_id = f"{b.base}/objects/post:second-light"
+
+        async def failed_once() -> bool:
+            async with db_b.session() as session:
+                rows = (
+                    await session.scalars(
+                        select(Delivery.attempts).where(Delivery.status == "pending")
+                    )
+                ).all()
+            return any(attempts >= 1 for attempts in rows)
+
+        await eventually(failed_once, "B to fail delivering to the stopped A")
+        assert await received(db_a, "Create", second_id) == []
+        a.start()
+        retried = await eventually(lambda: received(db_a, "Create", second_id), "the retry")
+        assert len(retried) == 1
