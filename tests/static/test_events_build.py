@@ -188,6 +188,22 @@ def test_event_page_jsonld_matches_the_front_matter(site: Path) -> None:
     assert summer["startDate"] == "2027-06-19T12:00:00+01:00"
 
 
+def test_recurring_event_jsonld_shows_the_next_sitting_and_the_schedule(site: Path) -> None:
+    data = jsonld_of(page(site, "events/knit-club/index.html"))
+    assert data["startDate"] == "2026-12-02T19:00:00+00:00"  # first Wednesday after "now"
+    assert data["endDate"] == "2026-12-02T21:00:00+00:00"
+    assert data["eventSchedule"] == {
+        "@type": "Schedule",
+        "scheduleTimezone": "Europe/London",
+        "startDate": "2026-10-07",
+        "startTime": "19:00:00",
+        "endTime": "21:00:00",
+        "repeatFrequency": "P1W",
+        "byDay": ["https://schema.org/Wednesday"],
+        "endDate": "2027-03-31",
+    }
+
+
 def test_ticket_forms_work_without_javascript_and_show_prices(site: Path) -> None:
     soup = page(site, "events/frost-fair/index.html")
     forms = soup.select("form[data-ticket-id]")

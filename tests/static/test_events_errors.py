@@ -28,6 +28,7 @@ EXPECTED = {
     "content/events/dup-b.md: slug: 'open-day' is already used by content/events/dup-a.md",
     "content/events/no-alt.md: image_alt: missing for image images/lantern.png",
     "content/events/body-image.md: image: images/lantern.png has no alt text",
+    "content/events/bad-link.md: link: /events/no-such-fair.md does not exist",
 }
 
 

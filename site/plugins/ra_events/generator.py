@@ -176,7 +176,9 @@ class EventsGenerator(CachingGenerator):
                 image_url=self.image_url(event),
                 tag_urls={str(t): article_tags.get(str(t)) for t in getattr(event, "tags", [])},
                 event_jsonld=jsonld.script_json(
-                    jsonld.event_jsonld(event, self.settings, self.image_url(event))
+                    jsonld.event_jsonld(
+                        event, self.settings, self.image_url(event), next_occ or occs[-1]
+                    )
                 ),
                 **common,
             )

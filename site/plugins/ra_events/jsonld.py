@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from .fields import EVENT_STATUSES
 from .money import major_units
+from .occurrences import WEEKDAYS, Occurrence
 from .settings import absolute_url
 
 if TYPE_CHECKING:
@@ -45,16 +47,24 @@ def organizer(settings: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def event_jsonld(event: Event, settings: dict[str, Any], image_url: str | None) -> dict[str, Any]:
+def event_jsonld(
+    event: Event,
+    settings: dict[str, Any],
+    image_url: str | None,
+    occurrence: Occurrence | None = None,
+) -> dict[str, Any]:
+    """The Event a search engine should show: for a recurring one, its next sitting (the
+    `occurrence` given), with the whole series described by `eventSchedule`."""
     url = absolute_url(settings, event.url)
+    start, end = (occurrence.start, occurrence.end) if occurrence else (event.start, event.end)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
         "@id": url + "#event",
         "name": event.title,
         "url": url,
-        "startDate": event.start.isoformat(),
-        "endDate": event.end.isoformat(),
+        "startDate": start.isoformat(),
+        "endDate": end.isoformat(),
         "eventStatus": SCHEMA + EVENT_STATUSES[event.event_status],
         "eventAttendanceMode": SCHEMA + "OfflineEventAttendanceMode",
         "organizer": organizer(settings),
@@ -73,7 +83,7 @@ def event_jsonld(event: Event, settings: dict[str, Any], image_url: str | None) 
             "startDate": event.start.date().isoformat(),
             "startTime": event.start.strftime("%H:%M:%S"),
             "endTime": event.end.strftime("%H:%M:%S"),
-            "repeatFrequency": _repeat_frequency(event.rrule),
+            **_schedule_rule(event.rrule, event.timezone),
         }
     if event.tickets:
         data["offers"] = [
@@ -91,11 +101,22 @@ def event_jsonld(event: Event, settings: dict[str, Any], image_url: str | None) 
     return data
 
 
-def _repeat_frequency(rule: str) -> str:
+def _schedule_rule(rule: str, zone: tzinfo) -> dict[str, Any]:
+    """schema.org Schedule fields for an RRULE: repeatFrequency, byDay, endDate/repeatCount."""
     parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
-    interval = parts.get("INTERVAL", "1")
-    unit = {"DAILY": "D", "WEEKLY": "W", "MONTHLY": "M", "YEARLY": "Y"}.get(parts["FREQ"], "W")
-    return f"P{interval}{unit}"
+    unit = {"DAILY": "D", "WEEKLY": "W", "MONTHLY": "M", "YEARLY": "Y"}.get(parts["FREQ"])
+    found: dict[str, Any] = {}
+    if unit:
+        found["repeatFrequency"] = f"P{parts.get('INTERVAL', '1')}{unit}"
+    days = [WEEKDAYS[d[-2:]] for d in parts.get("BYDAY", "").split(",") if d[-2:] in WEEKDAYS]
+    if days:
+        found["byDay"] = [SCHEMA + day for day in days]
+    if "UNTIL" in parts:
+        until = datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        found["endDate"] = until.astimezone(zone).date().isoformat()
+    if "COUNT" in parts:
+        found["repeatCount"] = int(parts["COUNT"])
+    return found
 
 
 def script_json(data: dict[str, Any]) -> Markup:
