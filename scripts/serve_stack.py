@@ -158,6 +158,10 @@ def federation_available() -> bool:
     return done.returncode == 0 and "serve" in done.stdout
 
 
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -182,8 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     fake = FakeSumUpProcess(host=args.host, port=args.sumup_port)
     children: list[subprocess.Popen[bytes]] = []
     static: StaticServer | None = None
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Explicit handlers: a shell may start us with SIGINT ignored (background jobs do).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         fake.start()
         env = commerce_env(
@@ -219,19 +224,19 @@ def main(argv: list[str] | None = None) -> int:
         static = StaticServer(build, args.host, args.static_port).start()
         print("Rose Ash is running:\n" + "\n".join(lines) + "\nCtrl-C stops everything.")
         sys.stdout.flush()
-        while not stop.is_set():
+        while True:
             dead = [p for p in children if p.poll() is not None]
             if dead:
                 print(f"a server exited (status {dead[0].returncode}); stopping", file=sys.stderr)
                 return 1
-            stop.wait(0.5)
-        return 0
+            time.sleep(0.5)
     except KeyboardInterrupt:
         return 0
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip cleanup
         print("stopping…", file=sys.stderr)
         if static is not None:
             static.stop()
