@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from pathlib import Path
 from xml.etree import ElementTree
@@ -165,3 +166,16 @@ def test_sitemap_robots_and_404(sample_site: Path) -> None:
     not_found = soup(sample_site / "404.html")
     assert not_found.find("h1").get_text() == "Page not found"
     assert not_found.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+
+
+def test_posts_carry_blogposting_jsonld(sample_site: Path) -> None:
+    for slug in PUBLISHED_POSTS:
+        doc = soup(sample_site / "blog" / "2026" / slug / "index.html")
+        blocks = [json.loads(s.string) for s in doc.find_all("script", type="application/ld+json")]
+        posting = next(b for b in blocks if b["@type"] == "BlogPosting")
+        assert posting["headline"] == doc.find("h1").get_text()
+        assert posting["url"] == f"{SITE_URL}/blog/2026/{slug}/"
+        published = doc.find("article").find("time")["datetime"]
+        assert posting["datePublished"] == published
+        byline = [a.get_text() for a in doc.select("article header a[rel=author]")]
+        assert [person["name"] for person in posting["author"]] == byline

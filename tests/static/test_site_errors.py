@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.static.conftest import SITE_URL, run_build
+from tests.static.conftest import run_build
+from tests.static.linkcheck import check_links
+
+#: Not the sample's URL: the small corpus also shows that SITE_URL is honoured.
+SITE_URL = "https://coop.example.org"
+ENV = {"SITE_URL": SITE_URL}
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -37,7 +43,7 @@ BAD_FILES = {
     "market/unknown-currency.md": "Title: Doubloons\nPrice: 100\nCurrency: XYZ\nStock: 1\n\nx\n",
     "market/bad-stock.md": "Title: Lots\nPrice: 100\nCurrency: GBP\nStock: lots\n\nx\n",
     "market/image-no-alt.md": "Title: No alt\nPrice: 100\nCurrency: GBP\nStock: 1\n"
-    "Image: images/dot.png\n\nx\n",
+    "Image: images/dot.png\n\n![]({static}/images/dot.png)\n",
     "market/untitled.md": "Price: 100\nCurrency: GBP\nStock: 1\n\nx\n",
     "market/honey-again.md": "Title: Honey again\nSlug: honey\nPrice: 700\nCurrency: GBP\n\nx\n",
 }
@@ -52,6 +58,7 @@ EXPECTED_LINES = [
     "content/blog/no-title.md: title: missing",
     "content/market/bad-stock.md: stock: 'lots' is not a whole number >= 0 or 'unlimited'",
     "content/market/honey.md: slug: 'honey' is already used by content/market/honey-again.md",
+    f"content/market/image-no-alt.md: image: {SITE_URL}/images/dot.png has no alt text",
     "content/market/image-no-alt.md: image_alt: missing for image images/dot.png",
     "content/market/negative.md: price: -5 is negative",
     "content/market/unknown-currency.md: currency: 'XYZ' is not an ISO 4217 currency code",
@@ -81,15 +88,20 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 def good_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("small")
     write_corpus(root, GOOD_FILES)
-    run = run_build("content", "build", cwd=root)
+    run = run_build("content", "build", cwd=root, env=ENV)
     assert run.returncode == 0, run.stderr
     return root
 
 
-def test_a_small_corpus_builds(good_build: Path) -> None:
+def test_a_small_corpus_builds_with_its_own_site_url(good_build: Path) -> None:
     build = good_build / "build"
-    assert (build / "blog/2026/first-post/index.html").is_file()
+    post = (build / "blog/2026/first-post/index.html").read_text()
+    assert f'<link rel="canonical" href="{SITE_URL}/blog/2026/first-post/">' in post
     assert (build / "market/honey/index.html").is_file()
+    catalog = json.loads((build / "_data/catalog.json").read_text())
+    assert catalog["site_url"] == SITE_URL
+    assert [i["url"] for i in catalog["items"]] == [f"{SITE_URL}/market/honey/"]
+    assert check_links(build, SITE_URL) == []
     assert not list(good_build.glob(".build.*")), "staging folders are cleaned up"
 
 
@@ -101,7 +113,7 @@ def test_every_error_is_reported_in_one_run_and_the_old_build_survives(
     before = snapshot(root / "build")
     write_corpus(root, BAD_FILES)
 
-    run = run_build("content", "build", cwd=root)
+    run = run_build("content", "build", cwd=root, env=ENV)
 
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
@@ -118,7 +130,7 @@ def test_one_error_alone_fails_the_build(good_build: Path, tmp_path: Path, name:
     root = tmp_path / "site"
     shutil.copytree(good_build, root)
     write_corpus(root, {name: BAD_FILES[name]})
-    run = run_build("content", "build", cwd=root)
+    run = run_build("content", "build", cwd=root, env=ENV)
     assert run.returncode == 1
     assert run.error_lines[:-1] == [
         line for line in EXPECTED_LINES if line.startswith(f"content/{name}:")

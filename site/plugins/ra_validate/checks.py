@@ -16,7 +16,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 from ra_core import ContentError, report_error, source_label
 
 Context = MutableMapping[str, Any]
-_CHECKED_KINDS = ("Article", "Page")
+_CHECKED_KINDS = ("Article", "Page")  # slugs: products are checked by ra_market
+_IMAGE_KINDS = ("Article", "Page", "Product")  # events check their own images
 
 
 class _TagCollector(HTMLParser):
@@ -96,7 +97,7 @@ def check_content(generators: Any) -> None:
     contents = all_content(context)
     check_duplicate_slugs(context, contents)
     for content in contents:
-        if _kind(content) in _CHECKED_KINDS:
+        if _kind(content) in _IMAGE_KINDS:
             check_images(context, content)
 
 
