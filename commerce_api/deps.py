@@ -15,15 +15,30 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 
 from commerce_api.db import Database
 from commerce_api.payments import Payments
 from commerce_api.settings import Settings
 
-__all__ = ["MemberLookup", "dependencies"]
+__all__ = [
+    "CartTokenDep",
+    "DbDep",
+    "MemberIdDep",
+    "MemberLookup",
+    "PaymentsDep",
+    "SettingsDep",
+    "dependencies",
+]
 
 MemberLookup = Callable[[Request[Any, Any, Any]], Awaitable[str | None]]
+
+# Handler parameter types that mark a parameter as one of these named dependencies.
+DbDep = NamedDependency[Database]
+SettingsDep = NamedDependency[Settings]
+PaymentsDep = NamedDependency[Payments]
+MemberIdDep = NamedDependency[str | None]
+CartTokenDep = NamedDependency[str | None]
 
 
 def _settings(state: State) -> Settings:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -212,9 +213,16 @@ def _commerce_error(request: Request[Any, Any, Any], exc: CommerceError) -> Resp
     )
 
 
+_MISSING = re.compile(r"missing required field `([^`]+)`")
+
+
 def _field_name(entry: dict[str, Any]) -> str:
+    """The input a Litestar/msgspec validation error is about (``data`` means the body)."""
     key = str(entry.get("key") or "").removeprefix("$.")
-    return key or str(entry.get("source") or "body")
+    if key in ("", "data"):
+        missing = _MISSING.search(str(entry.get("message", "")))
+        return missing.group(1) if missing else "body"
+    return key
 
 
 def _validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[bytes]:
@@ -255,7 +263,7 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
         return _unexpected(request, exc)
     slug, title = _HTTP_SLUGS.get(status, ("client-error", "Client error"))
     detail = str(exc.detail) if exc.detail else None
-    errors = [FieldError("body", detail or title)] if status == 413 else None
+    errors = [FieldError("body", detail or title)] if status in (400, 413, 415) else None
     return problem_response(
         status, slug, title, detail, instance=request.url.path, errors=errors, headers=exc.headers
     )

@@ -9,9 +9,9 @@ from typing import Annotated
 from litestar import Controller, Response, delete, get, post, put
 from litestar.datastructures import Cookie
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import CookieParameter, FromPath, HeaderParameter, JSONBody
 
-from commerce_api.db import Database
+from commerce_api.deps import CartTokenDep, DbDep, SettingsDep
 from commerce_api.domain.cart._service import (
     CartView,
     add_item,
@@ -27,7 +27,6 @@ from commerce_api.errors import (
     UnknownItem,
     responses,
 )
-from commerce_api.settings import Settings
 
 __all__ = ["CART_COOKIE", "CartController", "cart_token"]
 
@@ -51,15 +50,15 @@ class ChangeQuantity:
 def cart_token(
     header_token: Annotated[
         str | None,
-        Parameter(header="X-Cart-Token", description="Cart token (or the ra_cart cookie)"),
+        HeaderParameter(name="X-Cart-Token", description="Cart token (or the ra_cart cookie)"),
     ] = None,
-    cookie_token: Annotated[str | None, Parameter(cookie=CART_COOKIE)] = None,
+    cookie_token: Annotated[str | None, CookieParameter(name=CART_COOKIE)] = None,
 ) -> str | None:
     """The cart token from the header, else the cookie."""
     return header_token or cookie_token or None
 
 
-def _respond(view: CartView, settings: Settings, status_code: int = 200) -> Response[CartView]:
+def _respond(view: CartView, settings: SettingsDep, status_code: int = 200) -> Response[CartView]:
     if view.token is None:
         return Response(view, status_code=status_code)
     cookie = Cookie(
@@ -87,7 +86,7 @@ class CartController(Controller):
         responses=responses(BadRequest, NotFound),
     )
     async def get_cart(
-        self, db: Database, settings: Settings, token: str | None
+        self, db: DbDep, settings: SettingsDep, token: CartTokenDep
     ) -> Response[CartView]:
         return _respond(await view_cart(db, token), settings)
 
@@ -97,7 +96,7 @@ class CartController(Controller):
         responses=responses(BadRequest, NotFound, UnknownItem, CurrencyMismatch, OutOfStock),
     )
     async def add_to_cart(
-        self, db: Database, settings: Settings, token: str | None, data: AddToCart
+        self, db: DbDep, settings: SettingsDep, token: CartTokenDep, data: JSONBody[AddToCart]
     ) -> Response[CartView]:
         view = await add_item(db, token, data.item_id, data.quantity)
         return _respond(view, settings, status_code=201 if token is None else 200)
@@ -109,11 +108,11 @@ class CartController(Controller):
     )
     async def change_quantity(
         self,
-        db: Database,
-        settings: Settings,
-        token: str | None,
-        item_id: str,
-        data: ChangeQuantity,
+        db: DbDep,
+        settings: SettingsDep,
+        token: CartTokenDep,
+        item_id: FromPath[str],
+        data: JSONBody[ChangeQuantity],
     ) -> Response[CartView]:
         return _respond(await set_quantity(db, _need(token), item_id, data.quantity), settings)
 
@@ -124,12 +123,12 @@ class CartController(Controller):
         responses=responses(BadRequest, NotFound),
     )
     async def remove_from_cart(
-        self, db: Database, settings: Settings, token: str | None, item_id: str
+        self, db: DbDep, settings: SettingsDep, token: CartTokenDep, item_id: FromPath[str]
     ) -> Response[CartView]:
         return _respond(await remove_item(db, _need(token), item_id), settings)
 
 
-def _need(token: str | None) -> str:
+def _need(token: CartTokenDep) -> str:
     if token is None:
         raise BadRequest("send the cart token (X-Cart-Token or the cookie)", field="X-Cart-Token")
     return token

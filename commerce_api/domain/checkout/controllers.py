@@ -8,10 +8,10 @@ from typing import Annotated
 
 from litestar import Controller, Response, get, post
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import FromPath, HeaderParameter, JSONBody
 from litestar.response import Redirect
 
-from commerce_api.db import Database
+from commerce_api.deps import CartTokenDep, DbDep, MemberIdDep, PaymentsDep, SettingsDep
 from commerce_api.domain.cart.controllers import cart_token
 from commerce_api.domain.checkout._service import (
     check_email,
@@ -32,8 +32,6 @@ from commerce_api.errors import (
     UnknownItem,
     responses,
 )
-from commerce_api.payments import Payments
-from commerce_api.settings import Settings
 
 __all__ = ["CheckoutController"]
 
@@ -73,16 +71,16 @@ class CheckoutController(Controller):
     )
     async def checkout(
         self,
-        db: Database,
-        payments: Payments,
-        settings: Settings,
-        token: str | None,
-        member_id: str | None,
+        db: DbDep,
+        payments: PaymentsDep,
+        settings: SettingsDep,
+        token: CartTokenDep,
+        member_id: MemberIdDep,
         idempotency_key: Annotated[
             str | None,
-            Parameter(header="Idempotency-Key", description="Unique per checkout attempt"),
+            HeaderParameter(name="Idempotency-Key", description="Unique per checkout attempt"),
         ] = None,
-        data: CheckoutRequest | None = None,
+        data: JSONBody[CheckoutRequest | None] = None,
     ) -> Response[OrderView]:
         key = check_idempotency_key(idempotency_key)
         if token is None:
@@ -112,7 +110,7 @@ class CheckoutController(Controller):
         status_code=303,
     )
     async def shopper_return(
-        self, db: Database, payments: Payments, settings: Settings, order_token: str
+        self, db: DbDep, payments: PaymentsDep, settings: SettingsDep, order_token: FromPath[str]
     ) -> Redirect:
         async with db.sessions() as session:
             order = await order_by_token(session, order_token, field="order_token")

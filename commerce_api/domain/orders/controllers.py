@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post
+from litestar.params import FromPath
 
-from commerce_api.db import Database
+from commerce_api.deps import DbDep, MemberIdDep, PaymentsDep
 from commerce_api.domain.orders._admin import cancel_order
 from commerce_api.domain.orders._read import member_orders, order_view, view_of
 from commerce_api.domain.orders.schemas import OrderView
 from commerce_api.errors import BadRequest, Conflict, NotFound, Unauthorized, responses
-from commerce_api.payments import Payments
 
 __all__ = ["OrdersController"]
 
@@ -19,7 +19,7 @@ class OrdersController(Controller):
     tags = ["orders"]
 
     @get("/", summary="The signed-in member's orders", responses=responses(Unauthorized))
-    async def my_orders(self, db: Database, member_id: str | None) -> list[OrderView]:
+    async def my_orders(self, db: DbDep, member_id: MemberIdDep) -> list[OrderView]:
         if member_id is None:
             raise Unauthorized("sign in to list your orders")
         return await member_orders(db, member_id)
@@ -29,7 +29,7 @@ class OrdersController(Controller):
         summary="Read an order by its unguessable token",
         responses=responses(BadRequest, NotFound),
     )
-    async def get_order(self, db: Database, order_token: str) -> OrderView:
+    async def get_order(self, db: DbDep, order_token: FromPath[str]) -> OrderView:
         return await order_view(db, order_token)
 
     @post(
@@ -38,5 +38,7 @@ class OrdersController(Controller):
         summary="Cancel an unpaid order and release its stock",
         responses=responses(BadRequest, NotFound, Conflict),
     )
-    async def cancel(self, db: Database, payments: Payments, order_token: str) -> OrderView:
+    async def cancel(
+        self, db: DbDep, payments: PaymentsDep, order_token: FromPath[str]
+    ) -> OrderView:
         return await view_of(db, await cancel_order(db, payments, order_token))

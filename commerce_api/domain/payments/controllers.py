@@ -16,11 +16,11 @@ from typing import Any
 
 from litestar import Response, post
 from litestar.background_tasks import BackgroundTask
+from litestar.params import JSONBody
 
-from commerce_api.db import Database
+from commerce_api.deps import DbDep, PaymentsDep
 from commerce_api.domain.orders import confirm_checkout
 from commerce_api.errors import responses
-from commerce_api.payments import Payments
 
 __all__ = ["WebhookAck", "checkout_id_of", "sumup_webhook"]
 
@@ -52,7 +52,7 @@ def checkout_id_of(body: Any) -> str | None:
     return None
 
 
-async def _confirm(db: Database, payments: Payments, checkout_id: str) -> None:
+async def _confirm(db: DbDep, payments: PaymentsDep, checkout_id: str) -> None:
     try:
         await confirm_checkout(db, payments, checkout_id)
     except Exception:
@@ -67,7 +67,7 @@ async def _confirm(db: Database, payments: Payments, checkout_id: str) -> None:
     responses=responses(),
 )
 async def sumup_webhook(
-    db: Database, payments: Payments, data: dict[str, Any]
+    db: DbDep, payments: PaymentsDep, data: JSONBody[dict[str, Any]]
 ) -> Response[WebhookAck]:
     checkout_id = checkout_id_of(data)
     if checkout_id is None or not payments.configured:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litestar import Response, get, post
+from litestar.params import FromPath, JSONBody
 
-from commerce_api.db import Database
+from commerce_api.deps import DbDep, MemberIdDep
 from commerce_api.domain.checkout._service import check_email
 from commerce_api.domain.orders import OrderView, view_of
 from commerce_api.domain.tickets._service import TicketCheck, book_free, check_ticket
@@ -29,7 +30,7 @@ class BookingRequest:
     summary="Check a ticket at the door",
     responses=responses(BadRequest, NotFound),
 )
-async def ticket_check(db: Database, code: str) -> TicketCheck:
+async def ticket_check(db: DbDep, code: FromPath[str]) -> TicketCheck:
     return await check_ticket(db, code)
 
 
@@ -39,7 +40,9 @@ async def ticket_check(db: Database, code: str) -> TicketCheck:
     summary="Book places on a free event (RSVP), no payment",
     responses=responses(UnknownItem, OutOfStock),
 )
-async def book(db: Database, member_id: str | None, data: BookingRequest) -> Response[OrderView]:
+async def book(
+    db: DbDep, member_id: MemberIdDep, data: JSONBody[BookingRequest]
+) -> Response[OrderView]:
     order = await book_free(
         db, data.item_id, data.quantity, email=check_email(data.email), member_id=member_id
     )
