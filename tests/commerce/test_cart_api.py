@@ -45,7 +45,7 @@ async def test_add_view_change_remove_with_server_totals(client: AsyncTestClient
     )
     assert added.json()["total_minor"] == 2 * 650 + 3 * 380
     again = await client.post("/cart/items", json={"item_id": HONEY}, headers=headers)
-    assert [(l["item_id"], l["quantity"]) for l in again.json()["lines"]] == [
+    assert [(x["item_id"], x["quantity"]) for x in again.json()["lines"]] == [
         (HONEY, 3),
         (BREAD, 3),
     ]
