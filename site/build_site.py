@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 SETTINGS_FILE = HERE / "pelicanconf.py"
 sys.path.insert(0, str(HERE / "plugins"))
 
+import ra_incremental  # noqa: E402
 from pelican import Pelican, signals  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
 from ra_core import LABEL_SETTING, ContentError, content_errors, report_error  # noqa: E402
@@ -150,11 +151,13 @@ def postprocess(context: Context, staging: Path) -> None:
     import ra_manifests
     import ra_seo
 
-    asset_map = ra_assets.fingerprint(staging, str(context.get("SITEURL", "")))
+    with ra_incremental.new_files_only():  # files reused from the last build are done
+        asset_map = ra_assets.fingerprint(staging, str(context.get("SITEURL", "")))
     ra_manifests.write_manifests(context, staging, asset_map)
     ra_seo.write_site_files(context, staging)
     ra_assets.write_headers(staging)
-    ra_assets.precompress(staging)
+    with ra_incremental.new_files_only():
+        ra_assets.precompress(staging)
 
 
 def swap_into_place(staging: Path, output: Path) -> None:
@@ -180,15 +183,24 @@ def build(content: Path, output: Path, content_label: str | None = None) -> Buil
     """Build ``content`` into ``output``; raise BuildFailed (output untouched) on content errors."""
     started = time.perf_counter()
     report = BuildReport(output=output)
+    label = content_label or str(content)
+    session = ra_incremental.Session.begin(content, output, load_settings(content, output, label))
+    if session.up_to_date():  # same inputs as the last successful build: nothing to do
+        report.unchanged = session.previous_pages
+        report.seconds = time.perf_counter() - started
+        return report
     staging = prepare_staging(output)
     try:
-        settings = load_settings(content, staging, content_label or str(content))
+        settings = session.configure(load_settings(content, staging, label), staging)
         context, report.written = run_pelican(settings)
+        report.unchanged = session.link_reused()
         errors = check_output(context, staging)
         if errors:
             raise BuildFailed(errors)
         postprocess(context, staging)
+        session.finish()
         swap_into_place(staging, output)
+        session.commit(context)
     except BaseException:
         discard_staging(staging)
         raise

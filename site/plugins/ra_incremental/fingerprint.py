@@ -1,0 +1,95 @@
+"""Digests of the build's inputs: content files, site code, settings, tool versions.
+
+These decide whether a rebuild can be skipped entirely (nothing changed) and whether
+Pelican's content cache may be trusted (settings and code unchanged). Nothing here imports
+Pelican, so the "nothing changed" path stays cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+#: Settings that name this run's temporary folders or the cache itself, not what is built.
+VOLATILE_SETTINGS = frozenset(
+    {"OUTPUT_PATH", "CACHE_PATH", "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "CHECK_MODIFIED_METHOD"}
+)
+#: Packages whose version changes what a build writes.
+TOOL_PACKAGES = ("pelican", "markdown", "jinja2", "markupsafe", "feedgenerator")
+_SKIPPED_DIRS = frozenset({"__pycache__", ".cache", ".git", ".pytest_cache", ".ruff_cache"})
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _new() -> hashlib._Hash:
+    return hashlib.blake2b(digest_size=20)
+
+
+def iter_files(root: Path, exclude: Iterable[Path] = ()) -> list[Path]:
+    """Every regular file under ``root`` (sorted), skipping caches and ``exclude`` folders."""
+    excluded = {os.path.realpath(p) for p in exclude}
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in _SKIPPED_DIRS and os.path.realpath(os.path.join(folder, d)) not in excluded
+        )
+        found.extend(Path(folder, name) for name in sorted(files))
+    return found
+
+
+def tree_digest(root: Path, exclude: Iterable[Path] = ()) -> str:
+    """Names and bytes of every file under ``root``; "" if it does not exist."""
+    if not root.is_dir():
+        return ""
+    digest = _new()
+    for path in iter_files(root, exclude):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        try:
+            digest.update(hashlib.blake2b(path.read_bytes(), digest_size=20).digest())
+        except OSError:
+            digest.update(b"unreadable")
+    return digest.hexdigest()
+
+
+def tools_digest() -> str:
+    """Python and the versions of the packages that shape the output."""
+    parts = [sys.version]
+    for name in TOOL_PACKAGES:
+        try:
+            parts.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name}=-")
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=20).hexdigest()
+
+
+def stable_repr(value: Any, depth: int = 0) -> str:
+    """A repr that is the same in every process for equal settings (no memory addresses)."""
+    if depth > 12:
+        return "..."
+    if isinstance(value, Mapping):
+        items = sorted((str(k), stable_repr(v, depth + 1)) for k, v in value.items())
+        return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(stable_repr(v, depth + 1) for v in value) + "]"
+    if isinstance(value, set | frozenset):
+        return "{" + ",".join(sorted(stable_repr(v, depth + 1) for v in value)) + "}"
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"<{getattr(value, '__module__', '')}.{value.__qualname__}>"
+    return _ADDRESS.sub("", repr(value))
+
+
+def settings_digest(settings: Mapping[str, Any]) -> str:
+    """Every setting except the per-run paths and cache switches."""
+    stable = {k: v for k, v in settings.items() if k not in VOLATILE_SETTINGS}
+    return hashlib.blake2b(stable_repr(stable).encode(), digest_size=20).hexdigest()
+
+
+def combine(*parts: str) -> str:
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=20).hexdigest()

@@ -1,0 +1,321 @@
+"""One incremental build: decide what can be skipped, reuse unchanged files, record the result.
+
+The driver calls, in order::
+
+    session = Session.begin(content, output, settings)   # fingerprints, last build's state
+    if session.up_to_date(): ...                          # nothing changed: stop here
+    settings = session.configure(settings, staging)       # Pelican's content cache
+    ... Pelican runs; IncrementalWriter asks session.reusable() for every file ...
+    session.link_reused()                                 # previous files into staging
+    with session.reused_aside(): <in-place post-processing of new files only>
+    ... swap staging into place ...
+    session.commit(context)                               # only after success
+
+Reused files are hard links to the previous output's files. Nothing ever writes into them:
+post-processing steps that rewrite files in place run with them moved aside, so a failed build
+leaves the previous output byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ra_incremental import fingerprint
+from ra_incremental.state import BuildState, cache_dir, output_identity
+
+#: Derived files post-processing writes beside a page; reused together with it.
+DERIVED_SUFFIXES = (".gz", ".br")
+STATE_FILE = "state.json"
+TEMPLATES_FILE = "templates.json"
+_current: Session | None = None
+
+
+def current_session() -> Session | None:
+    """The session of the build in progress (None for a plain ``pelican`` run)."""
+    return _current
+
+
+def _site_dir() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+def _template_dirs(settings: Mapping[str, Any]) -> list[Path]:
+    dirs = [Path(str(settings.get("THEME", ""))) / "templates"]
+    dirs += [Path(str(p)) for p in settings.get("THEME_TEMPLATES_OVERRIDES", [])]
+    return dirs
+
+
+def _code_roots(settings: Mapping[str, Any]) -> list[Path]:
+    """Folders whose files shape every page: our site folder, the theme and plugin paths."""
+    roots: list[Path] = []
+    candidates = [_site_dir(), Path(str(settings.get("THEME", "")))]
+    candidates += [Path(str(p)) for p in settings.get("PLUGIN_PATHS", [])]
+    for candidate in candidates:
+        real = candidate.resolve()
+        if real.is_dir() and not any(real.is_relative_to(r) for r in roots):
+            roots = [r for r in roots if not r.is_relative_to(real)] + [real]
+    return sorted(roots)
+
+
+def code_digest(settings: Mapping[str, Any]) -> str:
+    """Site code (minus templates, keyed per page), settings and tool versions."""
+    templates = _template_dirs(settings)
+    trees = [fingerprint.tree_digest(root, exclude=templates) for root in _code_roots(settings)]
+    return fingerprint.combine(
+        fingerprint.tools_digest(), fingerprint.settings_digest(settings), *trees
+    )
+
+
+def templates_digest(settings: Mapping[str, Any]) -> str:
+    return fingerprint.combine(*(fingerprint.tree_digest(d) for d in _template_dirs(settings)))
+
+
+def next_midnight_utc(now: float) -> float:
+    today = datetime.fromtimestamp(now, UTC).date()
+    return datetime.combine(today + timedelta(days=1), datetime.min.time(), UTC).timestamp()
+
+
+def _is_content(value: Any) -> bool:
+    return hasattr(value, "source_path") and hasattr(value, "metadata")
+
+
+def _timestamps(value: Any, seen: set[int], depth: int = 0) -> Iterator[float]:
+    """Every date or datetime inside a value (through lists, dicts and plain objects)."""
+    if isinstance(value, datetime):
+        yield value.timestamp()
+        return
+    if isinstance(value, date):
+        yield datetime.combine(value, datetime.min.time(), UTC).timestamp()
+        return
+    if depth > 8 or id(value) in seen or isinstance(value, str | bytes | int | float):
+        return
+    seen.add(id(value))
+    if isinstance(value, Mapping):
+        items: Any = value.values()
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = value
+    elif hasattr(value, "__dict__") and not callable(value) and not _is_content(value):
+        items = vars(value).values()
+    else:
+        return
+    for item in items:
+        yield from _timestamps(item, seen, depth + 1)
+
+
+def next_change(context: Mapping[str, Any], settings_keys: set[str], now: float) -> float:
+    """When the output would change with no input changed: a scheduled post becomes due, an
+    event occurrence starts or ends (upcoming lists), or the day turns (at the latest)."""
+    soonest = next_midnight_utc(now)
+    values: list[Any] = []
+    for content in context.get("generated_content", {}).values():
+        if content is not None:
+            values += [v for k, v in vars(content).items() if k not in ("settings", "_context")]
+    values += [v for k, v in context.items() if k not in settings_keys]
+    seen: set[int] = set()
+    for value in values:
+        for moment in _timestamps(value, seen):
+            if now < moment < soonest:
+                soonest = moment
+    return soonest
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _save_json(path: Path, data: Mapping[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}")
+    temp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    os.replace(temp, path)
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """How one output file was made: its dependency key and the content reads it did."""
+
+    key: str
+    reads: list[str]
+
+
+@dataclass
+class Session:
+    """State of one build of ``content`` into ``output``."""
+
+    content: Path
+    output: Path
+    cache: Path
+    inputs: str
+    code: str
+    previous: BuildState | None
+    started: float = field(default_factory=time.time)
+    staging: Path | None = None
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    read_digests: dict[str, str | None] = field(default_factory=dict)
+    reused: set[str] = field(default_factory=set)
+    linked: set[str] = field(default_factory=set)
+    settings_keys: set[str] = field(default_factory=set)
+    #: parsed-template facts by source digest, kept between builds (see templates.py)
+    template_store: dict[str, dict[str, Any]] = field(default_factory=dict)
+    templates_used: set[str] = field(default_factory=set)
+
+    # --- before the build -----------------------------------------------------------------
+
+    @classmethod
+    def begin(cls, content: Path, output: Path, settings: Mapping[str, Any]) -> Session:
+        """Fingerprint the inputs and load the last build's state; becomes the current one."""
+        global _current
+        code = code_digest(settings)
+        content_tree = fingerprint.tree_digest(content, exclude=[output])
+        inputs = fingerprint.combine(code, templates_digest(settings), content_tree)
+        cache = cache_dir(content, output)
+        previous = BuildState.load(cache / STATE_FILE)
+        if previous is not None and previous.output_identity != output_identity(output):
+            previous = None  # the output was replaced or deleted since: reuse nothing
+        _current = cls(content, output, cache, inputs, code, previous)
+        return _current
+
+    def up_to_date(self) -> bool:
+        """Same inputs as the last successful build, its output intact, nothing due yet."""
+        prev = self.previous
+        return bool(prev and prev.inputs == self.inputs and time.time() < prev.valid_until)
+
+    @property
+    def previous_pages(self) -> int:
+        return len(self.previous.pages) if self.previous else 0
+
+    def configure(self, settings: MutableMapping[str, Any], staging: Path) -> Any:
+        """Turn on Pelican's content cache, trusted only if code and settings are unchanged."""
+        self.staging = staging
+        self.settings_keys = set(settings)
+        self.template_store = _load_json(self.cache / TEMPLATES_FILE)
+        pelican_cache = self.cache / "pelican"
+        trusted = self.previous is not None and self.previous.code == self.code
+        if not trusted:
+            shutil.rmtree(pelican_cache, ignore_errors=True)
+        settings.update(
+            CACHE_CONTENT=True,
+            LOAD_CONTENT_CACHE=trusted,
+            CACHE_PATH=str(pelican_cache),
+            CONTENT_CACHING_LAYER="reader",
+            CHECK_MODIFIED_METHOD="sha1",
+            GZIP_CACHE=False,
+        )
+        return settings
+
+    # --- during the build (called by the writer) --------------------------------------------
+
+    @property
+    def previous_reads(self) -> dict[str, str | None]:
+        return self.previous.reads if self.previous else {}
+
+    def previous_page(self, relpath: str, key: str) -> PageRecord | None:
+        """The last build's record of ``relpath`` if it had this key and the file is there."""
+        prev = self.previous
+        entry = prev.pages.get(relpath) if prev else None
+        if not entry or entry[0] != key:
+            return None
+        if not os.path.isfile(os.path.join(self.output, relpath)):
+            return None
+        return PageRecord(entry[0], list(entry[1]))
+
+    def record(
+        self, relpath: str, page: PageRecord, digests: Mapping[str, str | None], reused: bool
+    ) -> None:
+        self.pages[relpath] = page
+        self.read_digests.update(digests)
+        if reused:
+            self.reused.add(relpath)
+        else:
+            self.reused.discard(relpath)
+
+    # --- after Pelican ---------------------------------------------------------------------
+
+    def link_reused(self) -> int:
+        """Hard-link each reused file from the previous output into staging."""
+        assert self.staging is not None
+        made: set[str] = set()
+        made_dirs: set[Path] = set()
+        for relpath in sorted(self.reused):
+            target = self.staging / relpath
+            if target.exists():
+                self.pages.pop(relpath, None)  # something else wrote it this run: not ours
+                continue
+            if target.parent not in made_dirs:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made_dirs.add(target.parent)
+            os.link(self.output / relpath, target)
+            made.add(relpath)
+        self.linked = made
+        return len(made)
+
+    @contextmanager
+    def reused_aside(self) -> Iterator[None]:
+        """Take reused files out of staging while a step rewrites or adds files in place.
+
+        They are links, so this is an unlink and a new link each: the previous output keeps
+        its copy whatever the step does.
+        """
+        if not self.linked or self.staging is None:
+            yield
+            return
+        for relpath in self.linked:
+            os.unlink(self.staging / relpath)
+        try:
+            yield
+        finally:
+            for relpath in self.linked:
+                target = self.staging / relpath
+                if target.exists():  # a step wrote here meanwhile: the page this build chose wins
+                    target.unlink()
+                os.link(self.output / relpath, target)
+
+    def finish(self) -> None:
+        """Link the .gz/.br of each reused file, made when it was first written."""
+        if self.staging is None:
+            return
+        for relpath in self.linked:
+            for suffix in DERIVED_SUFFIXES:
+                derived = self.output / (relpath + suffix)
+                target = self.staging / (relpath + suffix)
+                if not target.exists() and derived.is_file():
+                    os.link(derived, target)
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.linked)
+
+    # --- after success ---------------------------------------------------------------------
+
+    def commit(self, context: Mapping[str, Any]) -> None:
+        """Record this build (called once the new output is in place)."""
+        pages = {
+            path: [page.key, page.reads]
+            for path, page in self.pages.items()
+            if (self.output / path).is_file()
+        }
+        reads = {read: self.read_digests.get(read) for p in pages.values() for read in p[1]}
+        state = BuildState(
+            inputs=self.inputs,
+            code=self.code,
+            output_identity=output_identity(self.output),
+            valid_until=next_change(context, self.settings_keys, max(self.started, time.time())),
+            pages=pages,
+            reads=reads,
+        )
+        state.save(self.cache / STATE_FILE)
+        used = {d: self.template_store[d] for d in self.templates_used if d in self.template_store}
+        _save_json(self.cache / TEMPLATES_FILE, used)

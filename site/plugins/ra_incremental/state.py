@@ -1,0 +1,75 @@
+"""What the last successful build left behind: its fingerprints and a key per output file.
+
+Kept in a cache folder outside the output: ``.cache/build/`` beside it (for ``build/`` that is
+the repository's git-ignored ``.cache/``), or ``$RA_BUILD_CACHE``; one subfolder per
+(content, output) pair, so ``make build CONTENT=x OUTPUT=y`` never mixes with the default.
+Written only after the new output is in place; a failed build leaves the previous state, which
+still describes the untouched output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+CACHE_ENV = "RA_BUILD_CACHE"
+STATE_VERSION = 1
+
+
+def cache_dir(content: Path, output: Path) -> Path:
+    """The cache folder of one content folder built into one output folder."""
+    output = output.resolve()
+    configured = os.environ.get(CACHE_ENV)
+    root = Path(configured) if configured else output.parent / ".cache" / "build"
+    pair = f"{content.resolve()}\0{output}"
+    slug = hashlib.sha256(pair.encode()).hexdigest()[:16]
+    return root / f"{output.name or 'output'}-{slug}"
+
+
+def output_identity(output: Path) -> list[int]:
+    """Device, inode and mtime of the output folder: changes if it is replaced or emptied."""
+    try:
+        stat = output.stat()
+    except OSError:
+        return []
+    return [stat.st_dev, stat.st_ino, stat.st_mtime_ns]
+
+
+@dataclass
+class BuildState:
+    """The record of one successful build."""
+
+    inputs: str = ""
+    code: str = ""
+    output_identity: list[int] = field(default_factory=list)
+    valid_until: float = 0.0
+    #: output path (relative, posix) -> [dependency key, [recorded reads]]
+    pages: dict[str, list] = field(default_factory=dict)  # type: ignore[type-arg]
+    #: recorded read ("Kind:source" NUL attribute) -> digest when last rendered
+    reads: dict[str, str | None] = field(default_factory=dict)
+    version: int = STATE_VERSION
+
+    @classmethod
+    def load(cls, path: Path) -> BuildState | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+            return None
+        try:
+            return cls(**data)
+        except TypeError:
+            return None
+
+    def save(self, path: Path) -> None:
+        """Write atomically: a crash leaves the old state or the new one, never half."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=".state-", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(asdict(self), stream, separators=(",", ":"), sort_keys=True)
+        os.replace(temp, path)

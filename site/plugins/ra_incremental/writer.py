@@ -1,0 +1,266 @@
+"""A Pelican Writer that renders a file only when something it shows changed.
+
+Each output file gets a dependency key: site code and settings, the sources of its template
+and of everything that template pulls in, the output name, and the *structure* of exactly the
+context variables the template names (which posts a listing holds, in which order; the tag
+list; the page's own post, by identity). While a file is rendered, the attributes its template
+reads from content objects (``post.title``, ``post.content``...) are recorded with their
+digests. A file is skipped when its key is unchanged, every recorded read gives the same
+digest as last time and the previous build's file still exists; the build session then links
+that file into the new output. Without a session (a plain ``pelican`` run) it renders
+everything, like Pelican's own Writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from pelican.paginator import Paginator
+from pelican.utils import sanitised_join
+from pelican.writers import Writer
+
+from ra_incremental import tracking
+from ra_incremental.digest import Digester
+from ra_incremental.session import PageRecord, Session, current_session
+from ra_incremental.templates import TemplateAnalyser, global_functions_pass_context
+
+#: Names every Pelican template gets that are derived from the output name (part of the key).
+_DERIVED_NAMES = frozenset({"output_file", "localsiteurl", "SITEURL"})
+
+
+class IncrementalWriter(Writer):
+    """Pelican's Writer, skipping files whose dependency key did not change."""
+
+    def __init__(self, output_path: str, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        self.session: Session | None = current_session()
+        self.digester = Digester()
+        session = self.session
+        self.templates = (
+            TemplateAnalyser(session.template_store, session.templates_used)
+            if session
+            else TemplateAnalyser()
+        )
+        self._base = (self.session.code if self.session else "").encode()
+        self._reads: dict[str, str | None] = {}
+        self._indexed = False
+
+    # --- keys -----------------------------------------------------------------------------
+
+    def _relpath(self, name: str) -> str:
+        path = sanitised_join(self.output_path, name)
+        return os.path.relpath(path, self.output_path).replace(os.sep, "/")
+
+    def _value_digest(self, name: str, value: Any) -> bytes:
+        if name in self.settings and self.settings[name] is value:
+            return b"setting"  # covered by the settings digest in the base
+        return self.digester.structure(value)
+
+    def page_key(
+        self,
+        template: Any,
+        context: Mapping[str, Any],
+        name: str,
+        kwargs: Mapping[str, Any],
+        relative_urls: bool,
+        override: bool,
+    ) -> str:
+        deps = self.templates.deps(template)
+        names = deps.names
+        env = template.environment
+        if names is not None and global_functions_pass_context(env, names):
+            names = None
+        if names is None:
+            names = frozenset(context) | frozenset(kwargs)
+        hasher = hashlib.blake2b(self._base, digest_size=20)
+        hasher.update(deps.source_digest)
+        hasher.update(f"\0{template.name}\0{name}\0{relative_urls}\0{override}\0".encode())
+        for var in sorted(names - _DERIVED_NAMES):
+            if var in kwargs:
+                value = kwargs[var]
+            elif var in context:
+                value = context[var]
+            elif var in env.globals and not callable(env.globals[var]):
+                value = env.globals[var]
+            else:
+                continue  # a Jinja global function or an undefined name
+            hasher.update(var.encode() + b"=" + self._value_digest(var, value))
+        return hasher.hexdigest()
+
+    def feed_key(self, elements: Any, context: Mapping[str, Any], **params: Any) -> str:
+        hasher = hashlib.blake2b(self._base, digest_size=20)
+        hasher.update(repr(sorted(params.items())).encode())
+        for var in ("SITENAME", "SITESUBTITLE", "SITEURL", "FEED_DOMAIN"):
+            hasher.update(self._value_digest(var, context.get(var)))
+        limit = self.settings.get("FEED_MAX_ITEMS")
+        for element in list(elements)[:limit]:
+            hasher.update(self.digester.content(element))
+        return hasher.hexdigest()
+
+    def _read_digest(self, read: str, context: Mapping[str, Any]) -> str | None:
+        """Current digest of a recorded read (``Kind:source`` + ``\0`` + attribute)."""
+        found = self._reads.get(read)
+        if found is not None or read in self._reads:
+            return found
+        identity, _, name = read.rpartition("\0")
+        content = self.digester.known.get(identity)
+        if content is None:
+            self._index_known(context)
+            content = self.digester.known.get(identity)
+        digest = None if content is None else self.digester.attribute(content, name).hex()
+        self._reads[read] = digest
+        return digest
+
+    def _index_known(self, context: Mapping[str, Any]) -> None:
+        if self._indexed:
+            return
+        self._indexed = True
+        for content in context.get("generated_content", {}).values():
+            if content is not None:
+                self.digester.identity(content)
+                for translation in getattr(content, "translations", []) or []:
+                    self.digester.identity(translation)
+
+    def _unchanged(self, record: PageRecord, context: Mapping[str, Any]) -> bool:
+        assert self.session is not None
+        previous = self.session.previous_reads
+        return all(self._read_digest(read, context) == previous.get(read) for read in record.reads)
+
+    def _claim(self, name: str, key: str, override: bool, context: Mapping[str, Any]) -> bool:
+        """True if this file must be rendered now; False if it is reused or discarded."""
+        if self.session is None:
+            return True
+        path = sanitised_join(self.output_path, name)
+        if path in self._overridden_files and not override:
+            return False  # Pelican would discard this write: the overriding one stands
+        relpath = self._relpath(name)
+        previous = self.session.previous_page(relpath, key)
+        reusable = (
+            previous is not None
+            and path not in self._written_files
+            and self._unchanged(previous, context)
+        )
+        if not reusable:
+            return True
+        assert previous is not None
+        self._record(relpath, key, previous.reads, reused=True)
+        self._written_files.add(path)
+        if override:
+            self._overridden_files.add(path)
+        return False
+
+    def _record(self, relpath: str, key: str, reads: list[str], reused: bool) -> None:
+        assert self.session is not None
+        digests = {read: self._reads.get(read) for read in reads}
+        self.session.record(relpath, PageRecord(key, reads), digests, reused=reused)
+
+    # --- Writer API -----------------------------------------------------------------------
+
+    def write_feed(
+        self,
+        elements: Any,
+        context: Any,
+        path: str | None = None,
+        url: str | None = None,
+        feed_type: str = "atom",
+        override_output: bool = False,
+        feed_title: str | None = None,
+    ) -> Any:
+        if path and self.session is not None:
+            key = self.feed_key(
+                elements, context, path=path, url=url, feed_type=feed_type, title=feed_title
+            )
+            if not self._claim(path, key, override_output, context):
+                return None
+            feed = super().write_feed(
+                elements, context, path, url, feed_type, override_output, feed_title
+            )
+            self._record(self._relpath(path), key, [], reused=False)
+            return feed
+        return super().write_feed(
+            elements, context, path, url, feed_type, override_output, feed_title
+        )
+
+    def write_file(
+        self,
+        name: str,
+        template: Any,
+        context: Any,
+        relative_urls: bool = False,
+        paginated: Mapping[str, Any] | None = None,
+        template_name: str | None = None,
+        override_output: bool = False,
+        url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if not name or self.session is None:
+            super().write_file(
+                name,
+                template,
+                context,
+                relative_urls,
+                paginated,
+                template_name,
+                override_output,
+                url,
+                **kwargs,
+            )
+            return
+        if paginated is None:
+            paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
+        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
+            per_page = (
+                self.settings["PAGINATED_TEMPLATES"][template_name]
+                or self.settings["DEFAULT_PAGINATION"]
+            )
+            paginators = {
+                key: Paginator(name, url, val, self.settings, per_page)
+                for key, val in paginated.items()
+            }
+            for number in range(next(iter(paginators.values())).num_pages):
+                page_kwargs = dict(kwargs)
+                save_as = name
+                for key, paginator in paginators.items():
+                    page = paginator.page(number + 1)
+                    has_next = number + 1 < paginator.num_pages
+                    page_kwargs.update(
+                        {
+                            f"{key}_paginator": paginator,
+                            f"{key}_page": page,
+                            f"{key}_previous_page": paginator.page(number) if number else None,
+                            f"{key}_next_page": paginator.page(number + 2) if has_next else None,
+                        }
+                    )
+                    save_as = page.save_as
+                self._write_one(template, context, save_as, page_kwargs, relative_urls,
+                                override_output)  # fmt: skip
+            return
+        self._write_one(template, context, name, kwargs, relative_urls, override_output)
+
+    def _write_one(
+        self,
+        template: Any,
+        context: Any,
+        name: str,
+        kwargs: dict[str, Any],
+        relative_urls: bool,
+        override: bool,
+    ) -> None:
+        tracking.instrument(template.environment)
+        key = self.page_key(template, context, name, kwargs, relative_urls, override)
+        if not self._claim(name, key, override, context):
+            return
+        # Pelican's own write of exactly one file (no pagination: already done above).
+        with tracking.recording() as reads:
+            super().write_file(
+                name, template, context, relative_urls, {}, None, override, None, **kwargs
+            )
+        recorded: list[str] = []
+        for content, attribute in reads.items():
+            read = self.digester.identity(content).decode() + "\0" + attribute
+            self._reads[read] = self.digester.attribute(content, attribute).hex()
+            recorded.append(read)
+        self._record(self._relpath(name), key, sorted(recorded), reused=False)
