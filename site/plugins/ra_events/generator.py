@@ -220,12 +220,13 @@ class EventsGenerator(CachingGenerator):
 
     def _write_ics(self) -> None:
         name = self.settings.get("SITENAME", "Events")
+        calendars = ical.CalendarSet(self.events, self.settings)
         for event in self.events:
-            data = ical.calendar_bytes([event], self.settings, f"{name}: {event.title}")
+            data = calendars.calendar([event], f"{name}: {event.title}")
             self._write_bytes(self.settings["EVENT_ICS_SAVE_AS"].format(slug=event.slug), data)
         self._write_bytes(
             self.settings["EVENTS_CALENDAR_SAVE_AS"],
-            ical.calendar_bytes(self.events, self.settings, f"{name} events"),
+            calendars.calendar(self.events, f"{name} events"),
         )
 
     def _write_bytes(self, save_as: str, data: bytes) -> None:

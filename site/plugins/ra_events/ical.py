@@ -47,21 +47,56 @@ def vevent(event: Event, settings: dict[str, Any]) -> icalendar.Event:
     return item
 
 
+class CalendarSet:
+    """Serialises each VEVENT and each VTIMEZONE once per build, then assembles calendars.
+
+    Every calendar carries the same VTIMEZONE per zone, covering all events' dates (with a
+    year's margin), so a per-event file and the whole calendar agree.
+    """
+
+    def __init__(self, events: Iterable[Event], settings: dict[str, Any]) -> None:
+        self.settings = settings
+        self.events = list(events)
+        self._vevents: dict[str, bytes] = {}
+        self._zones: dict[str, bytes] = {}
+        if self.events:
+            self.first = min(e.start.date() for e in self.events) - timedelta(days=366)
+            self.last = max(_last_date(e) for e in self.events) + timedelta(days=366)
+
+    def vevent(self, event: Event) -> bytes:
+        if event.slug not in self._vevents:
+            self._vevents[event.slug] = vevent(event, self.settings).to_ical()
+        return self._vevents[event.slug]
+
+    def vtimezone(self, tzid: str) -> bytes:
+        if tzid not in self._zones:
+            zone = icalendar.Timezone.from_tzid(tzid, first_date=self.first, last_date=self.last)
+            self._zones[tzid] = zone.to_ical()
+        return self._zones[tzid]
+
+    def calendar(self, events: Iterable[Event], name: str) -> bytes:
+        """A complete VCALENDAR: header, VTIMEZONEs for the zones used, then the VEVENTs."""
+        events = list(events)
+        head = icalendar.Calendar()
+        head.add("prodid", PRODID)
+        head.add("version", "2.0")
+        head.add("calscale", "GREGORIAN")
+        head.add("x-wr-calname", name)
+        end = b"END:VCALENDAR\r\n"
+        header = head.to_ical().removesuffix(end)
+        zones = sorted({e.timezone.key for e in events} - {"UTC"})
+        return b"".join(
+            [header]
+            + [self.vtimezone(tzid) for tzid in zones]
+            + [self.vevent(e) for e in events]
+            + [end]
+        )
+
+
 def calendar_bytes(events: Iterable[Event], settings: dict[str, Any], name: str) -> bytes:
-    """A complete VCALENDAR with VTIMEZONEs covering every event's dates."""
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    """One calendar on its own (tests and one-off use)."""
     events = list(events)
-    for event in events:
-        cal.add_component(vevent(event, settings))
-    if events:
-        first = min(e.start for e in events).date() - timedelta(days=366)
-        last = max(_last_date(e) for e in events) + timedelta(days=366)
-        cal.add_missing_timezones(first_date=first, last_date=last)
-    return cal.to_ical()
+    return CalendarSet(events, settings).calendar(events, name)
 
 
 def _last_date(event: Event) -> date:
