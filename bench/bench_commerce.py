@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import contextlib
 import hashlib
+import http.cookiejar
 import json
 import os
 import statistics
@@ -159,6 +160,19 @@ def start_api(env: dict[str, str], port: int, logs: Path) -> subprocess.Popen[by
     raise RuntimeError("commerce API did not start")
 
 
+def _no_cookies() -> http.cookiejar.CookieJar:
+    """Every shopper is its own cart: the client must not carry one cart cookie to all."""
+    return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
+def _require(response: httpx.Response) -> None:
+    if response.status_code >= 400:
+        raise RuntimeError(
+            f"{response.request.method} {response.request.url.path} -> "
+            f"{response.status_code}: {response.text[:300]}"
+        )
+
+
 # -- measuring --------------------------------------------------------------------------------
 
 
@@ -224,11 +238,13 @@ async def closed_loop(
 
 async def bench_add_to_cart(api: str, requests: int, concurrency: int) -> tuple[Sample, Sample]:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=api, timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=api, timeout=30, limits=limits, cookies=_no_cookies()
+    ) as client:
         tokens: list[str] = []
         for w in range(concurrency):  # one cart per worker, made before timing
             made = await client.post("/cart/items", json={"item_id": "product:bench-0"})
-            made.raise_for_status()
+            _require(made)
             tokens.append(made.json()["token"])
             if w == 0:
                 await client.get("/health")
@@ -261,11 +277,13 @@ class Race:
 
 async def bench_race(api: str, fake: FakeSumUpProcess, shoppers: int, units: int) -> Race:
     limits = httpx.Limits(max_connections=shoppers, max_keepalive_connections=shoppers)
-    async with httpx.AsyncClient(base_url=api, timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=api, timeout=60, limits=limits, cookies=_no_cookies()
+    ) as client:
         tokens = []
         for _ in range(shoppers):
             made = await client.post("/cart/items", json={"item_id": RACE_PRODUCT, "quantity": 1})
-            made.raise_for_status()
+            _require(made)
             tokens.append(made.json()["token"])
         gate = asyncio.Event()
         latencies: list[float] = []
