@@ -48,7 +48,12 @@ def _env(database_url: str, port: int) -> dict[str, str]:
 def cli(env: dict[str, str], *args: str, stdin: str = "") -> str:
     done = subprocess.run(
         [sys.executable, "-m", "commerce_api", *args],
-        input=stdin, capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=60,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -62,9 +67,20 @@ async def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
     log = tmp_path / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "commerce_api", "serve", "--host", "127.0.0.1",
-             "--port", str(port)],
-            env=env, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "commerce_api",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -92,14 +108,23 @@ async def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
 
 async def test_authorization_code_flow_with_an_independent_client(server: Server) -> None:
     env, base = server.env, server.base
-    assert "created" in cli(env, "users", "add", "--email", "Ann@Example.org",
-                            "--password-stdin", stdin=PASSWORD + "\n")
-    out = cli(env, "clients", "add", "--name", "Events app", "--redirect-uri", REDIRECT_URI,
-              "--public")
+    assert "created" in cli(
+        env, "users", "add", "--email", "Ann@Example.org", "--password-stdin", stdin=PASSWORD + "\n"
+    )
+    out = cli(
+        env, "clients", "add", "--name", "Events app", "--redirect-uri", REDIRECT_URI, "--public"
+    )
     client_id = re.search(r"client_id=(\S+)", out).group(1)
     assert "client_secret" not in out
-    out = cli(env, "clients", "add", "--name", "Federation server", "--redirect-uri",
-              "https://fed.example.coop/cb")
+    out = cli(
+        env,
+        "clients",
+        "add",
+        "--name",
+        "Federation server",
+        "--redirect-uri",
+        "https://fed.example.coop/cb",
+    )
     server_id = re.search(r"client_id=(\S+)", out).group(1)
     server_secret = re.search(r"client_secret=(\S+)", out).group(1)
 
@@ -108,8 +133,11 @@ async def test_authorization_code_flow_with_an_independent_client(server: Server
     assert discovery["code_challenge_methods_supported"] == ["S256"]
 
     oauth = OAuth2Client(
-        client_id=client_id, redirect_uri=REDIRECT_URI, scope="openid profile email",
-        code_challenge_method="S256", token_endpoint_auth_method="none",
+        client_id=client_id,
+        redirect_uri=REDIRECT_URI,
+        scope="openid profile email",
+        code_challenge_method="S256",
+        token_endpoint_auth_method="none",
     )
     verifier = "v" * 20 + os.urandom(24).hex()
     url, state = oauth.create_authorization_url(
@@ -123,7 +151,9 @@ async def test_authorization_code_flow_with_an_independent_client(server: Server
     assert query_of(location)["state"] == state
 
     token = oauth.fetch_token(
-        discovery["token_endpoint"], authorization_response=location, code_verifier=verifier,
+        discovery["token_endpoint"],
+        authorization_response=location,
+        code_verifier=verifier,
         state=state,
     )
     assert token["token_type"] == "Bearer" and token["refresh_token"]
@@ -146,26 +176,41 @@ async def test_authorization_code_flow_with_an_independent_client(server: Server
     first_refresh = token["refresh_token"]
     rotated = oauth.refresh_token(discovery["token_endpoint"], refresh_token=first_refresh)
     assert rotated["refresh_token"] != first_refresh
-    reuse = httpx.post(discovery["token_endpoint"], data={
-        "grant_type": "refresh_token", "refresh_token": first_refresh, "client_id": client_id,
-    })
+    reuse = httpx.post(
+        discovery["token_endpoint"],
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": first_refresh,
+            "client_id": client_id,
+        },
+    )
     assert reuse.status_code == 400 and reuse.json()["error"] == "invalid_grant"
-    again = httpx.post(discovery["token_endpoint"], data={
-        "grant_type": "refresh_token", "refresh_token": rotated["refresh_token"],
-        "client_id": client_id,
-    })
+    again = httpx.post(
+        discovery["token_endpoint"],
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": rotated["refresh_token"],
+            "client_id": client_id,
+        },
+    )
     assert again.json()["error"] == "invalid_grant"
     introspected = httpx.post(
-        discovery["introspection_endpoint"], data={"token": rotated["access_token"]},
+        discovery["introspection_endpoint"],
+        data={"token": rotated["access_token"]},
         auth=(server_id, server_secret),
     ).json()
     assert introspected == {"active": False}
 
     # Our other servers: client credentials, then introspection of that token.
-    service = httpx.post(discovery["token_endpoint"], data={"grant_type": "client_credentials"},
-                         auth=(server_id, server_secret)).json()
-    active = httpx.post(discovery["introspection_endpoint"],
-                        data={"token": service["access_token"]},
-                        auth=(server_id, server_secret)).json()
+    service = httpx.post(
+        discovery["token_endpoint"],
+        data={"grant_type": "client_credentials"},
+        auth=(server_id, server_secret),
+    ).json()
+    active = httpx.post(
+        discovery["introspection_endpoint"],
+        data={"token": service["access_token"]},
+        auth=(server_id, server_secret),
+    ).json()
     assert active["active"] is True and active["client_id"] == server_id
     assert "refresh_token" not in service
