@@ -40,29 +40,38 @@ def hashed_name(path: Path, data: bytes) -> str:
     return f"{path.stem}.{digest}{path.suffix}"
 
 
-def _reference_pattern(mapping: Mapping[str, str], site_url: str) -> re.Pattern[str] | None:
-    if not mapping:
-        return None
-    paths = "|".join(re.escape(p) for p in sorted(mapping, key=len, reverse=True))
+def _reference_pattern(site_url: str) -> re.Pattern[str]:
+    """Any absolute or root-relative URL of a file with an asset extension."""
     prefix = re.escape(site_url.rstrip("/"))
-    return re.compile(rf"(?P<pre>{prefix}/|(?<=[\"'(=\s,])/)(?P<path>{paths})(?=[\"')\s?#,<&]|$)")
+    extensions = "|".join(sorted(e.lstrip(".") for e in BINARY_ASSETS | CODE_ASSETS))
+    return re.compile(
+        rf"(?P<pre>{prefix}/|(?<=[\"'(=\s,])/)"
+        rf"(?P<path>[^\"'()\s?#,<>&]+\.(?:{extensions}))(?=[\"')\s?#,<&]|$)"
+    )
+
+
+def _substitute(text: str, mapping: Mapping[str, str], pattern: re.Pattern[str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        hashed = mapping.get(match.group("path"))
+        return match.group("pre") + hashed if hashed else match.group(0)
+
+    return pattern.sub(replace, text)
 
 
 def rewrite_references(text: str, mapping: Mapping[str, str], site_url: str) -> str:
     """Replace every reference to an original asset path with its hashed path."""
-    pattern = _reference_pattern(mapping, site_url)
-    if pattern is None:
+    if not mapping:
         return text
-    return pattern.sub(lambda m: m.group("pre") + mapping[m.group("path")], text)
+    return _substitute(text, mapping, _reference_pattern(site_url))
 
 
 def _rewrite_files(files: Iterable[Path], mapping: Mapping[str, str], site_url: str) -> None:
-    pattern = _reference_pattern(mapping, site_url)
-    if pattern is None:
+    if not mapping:
         return
+    pattern = _reference_pattern(site_url)
     for file in files:
         text = file.read_text(encoding="utf-8")
-        new = pattern.sub(lambda m: m.group("pre") + mapping[m.group("path")], text)
+        new = _substitute(text, mapping, pattern)
         if new != text:
             file.write_text(new, encoding="utf-8")
 
