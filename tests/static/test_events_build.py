@@ -223,6 +223,13 @@ def test_ticket_forms_work_without_javascript_and_show_prices(site: Path) -> Non
     assert link["href"] == f"{SITEURL}/events/knit-club/"
 
 
+def test_a_finished_event_takes_no_more_bookings(site: Path) -> None:
+    soup = page(site, "events/harvest-supper/index.html")
+    assert soup.select("form[data-ticket-id]") == []
+    assert "This event has finished." in soup.get_text()
+    assert [p.get_text() for p in soup.select(".ticket .stock")] == ["Booking closed"]
+
+
 def test_every_image_on_event_pages_has_alt_text(site: Path) -> None:
     for html in (site / "events").rglob("*.html"):
         soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
