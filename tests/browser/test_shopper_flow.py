@@ -89,3 +89,26 @@ def test_api_refusal_is_shown_to_the_shopper(
     page.locator(f'form[data-product-id="{honey["id"]}"] button[type="submit"]').click()
     expect(page.get_by_role("alert")).to_have_text(refusal.json()["detail"])
     expect(page.locator("[data-cart-count]")).to_have_text("1")
+
+
+def test_free_event_booking_is_confirmed_without_payment(
+    page: Any, site_server: str, shop: Shop, catalog: dict[str, Any]
+) -> None:
+    """A free ticket (RSVP) goes through the same island and is booked with no SumUp page."""
+    rsvp = _item(catalog, "ticket:repair-cafe:drop-in")
+    assert rsvp["price"] == 0
+    page.goto(rsvp["url"])
+    _cart_ready(page)
+    page.locator(f'form[data-ticket-id="{rsvp["id"]}"] button[type="submit"]').click()
+    expect(page.locator("[data-cart-count]")).to_have_text("1")
+    page.get_by_role("button", name="Cart (1)").click()
+    page.get_by_role("button", name="Checkout").click()
+    expect(page.get_by_text("Booked: your reference is ")).to_be_visible()
+    shown = page.get_by_text("Booked: your reference is ").inner_text()
+    assert page.url.startswith(site_server)  # never sent to a payment page
+    token = page.evaluate("sessionStorage.getItem('ra_last_order')")
+    order = httpx.get(f"{shop.api_url}/orders/{token}", timeout=10).json()
+    assert (order["state"], order["total_minor"]) == ("paid", 0)
+    assert shown == f"Booked: your reference is {order['reference']}."
+    assert order["hosted_checkout_url"] is None
+    expect(page.locator("[data-cart-count]")).to_have_text("0")
