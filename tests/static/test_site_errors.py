@@ -122,7 +122,8 @@ def test_every_error_is_reported_in_one_run_and_the_old_build_survives(
     assert lines[-1] == f"Build failed: {len(EXPECTED_LINES)} errors; build was left unchanged"
     assert run.stdout == ""
     assert snapshot(root / "build") == before
-    assert sorted(p.name for p in root.iterdir()) == ["build", "content"]
+    leftovers = [p.name for p in root.iterdir() if "staging" in p.name or ".old-" in p.name]
+    assert leftovers == [], "the staging folder is removed after a failed build"
 
 
 @pytest.mark.parametrize("name", ["market/negative.md", "blog/no-title.md", "blog/dead-link.md"])
