@@ -39,7 +39,12 @@ def jsonld(doc: BeautifulSoup, kind: str) -> dict:
 
 @pytest.mark.parametrize(
     ("amount", "currency", "shown"),
-    [(650, "GBP", "£6.50"), (1200, "JPY", "JP¥1,200"), (1500, "EUR", "€15.00"), (5, "GBP", "£0.05")],
+    [
+        (650, "GBP", "£6.50"),
+        (1200, "JPY", "JP¥1,200"),
+        (1500, "EUR", "€15.00"),
+        (5, "GBP", "£0.05"),
+    ],
 )
 def test_prices_are_shown_in_major_units_per_currency(amount: int, currency: str, shown: str):
     assert format_price(amount, currency) == shown
