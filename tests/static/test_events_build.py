@@ -131,30 +131,25 @@ def test_whole_calendar_lists_every_published_event_and_no_draft(site: Path) -> 
     assert not (site / "events" / "secret-draft.ics").exists()
 
 
-def test_uid_survives_a_title_edit(tmp_path: Path) -> None:
+def test_uid_survives_a_title_edit(site: Path, tmp_path: Path) -> None:
+    uid_before = str(only_event(read_ics(site / "events" / "frost-fair.ics"))["UID"])
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
-    assert build(content, tmp_path / "out").returncode == 0
-    ics = tmp_path / "out" / "events" / "frost-fair.ics"
-    uid_before = str(only_event(read_ics(ics))["UID"])
-
     source = content / "events" / "frost-fair.md"
     source.write_text(source.read_text().replace("Frost fair", "Great frost fair"))
     edited = build(content, tmp_path / "out")
     assert edited.returncode == 0, edited.stderr
-    event = only_event(read_ics(ics))
+    event = only_event(read_ics(tmp_path / "out" / "events" / "frost-fair.ics"))
     assert str(event["SUMMARY"]) == "Great frost fair"
     assert str(event["UID"]) == uid_before == "event-frost-fair@rose-ash.example.coop"
 
 
-def test_unchanged_rebuild_writes_identical_ics(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
-    assert build(content, tmp_path / "a").returncode == 0
-    assert build(content, tmp_path / "b").returncode == 0
+def test_unchanged_rebuild_writes_identical_ics(site: Path, tmp_path: Path) -> None:
+    again = build(site.parent / "content", tmp_path / "again")
+    assert again.returncode == 0, again.stderr
     for name in ["calendar.ics", *(f"{slug}.ics" for slug in PUBLISHED)]:
-        first = (tmp_path / "a" / "events" / name).read_bytes()
-        assert first == (tmp_path / "b" / "events" / name).read_bytes(), name
+        first = (site / "events" / name).read_bytes()
+        assert first == (tmp_path / "again" / "events" / name).read_bytes(), name
 
 
 # --- pages, JSON-LD, tickets --------------------------------------------------------------------
