@@ -174,3 +174,13 @@ def test_faults_are_counted_down(http: httpx.Client, fake_sumup: FakeSumUpProces
     assert http.get("/v0.1/checkouts", headers=AUTH).status_code == 200
     bad = http.post("/_fake/faults", json={"mode": "explode"})
     assert bad.status_code == 400
+
+
+def test_started_with_an_api_key_it_accepts_only_that_key() -> None:
+    with FakeSumUpProcess(api_key="sk_test_right") as strict:
+        wrong = httpx.get(f"{strict.url}/v0.1/checkouts", headers=AUTH)
+        right = httpx.get(
+            f"{strict.url}/v0.1/checkouts", headers={"Authorization": "Bearer sk_test_right"}
+        )
+    assert wrong.status_code == 401
+    assert (right.status_code, right.json()) == (200, [])
