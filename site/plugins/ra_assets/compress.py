@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import brotli
+from ra_core import write_new
 
 COMPRESSIBLE = {".html", ".css", ".js", ".xml", ".json", ".ics", ".txt", ".svg"}
 BROTLI_QUALITY = 6  # q10-11 save ~10% more bytes for 25-60x the time
@@ -22,10 +23,8 @@ def compressible_files(output: Path) -> list[Path]:
 
 def compress_file(path: Path) -> None:
     data = path.read_bytes()
-    path.with_name(path.name + ".gz").write_bytes(
-        gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
-    )
-    path.with_name(path.name + ".br").write_bytes(brotli.compress(data, quality=BROTLI_QUALITY))
+    write_new(path.with_name(path.name + ".gz"), gzip.compress(data, GZIP_LEVEL, mtime=0))
+    write_new(path.with_name(path.name + ".br"), brotli.compress(data, quality=BROTLI_QUALITY))
 
 
 def precompress(output: Path) -> int:

@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ra_core import write_new
+
 BINARY_ASSETS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".woff", ".woff2"}
 CODE_ASSETS = {".css", ".js", ".svg"}
 TEXT_FILES = {".html", ".css", ".js", ".svg", ".xml", ".json", ".txt", ".ics", ".webmanifest"}
@@ -73,7 +75,7 @@ def _rewrite_files(files: Iterable[Path], mapping: Mapping[str, str], site_url: 
         text = file.read_text(encoding="utf-8")
         new = _substitute(text, mapping, pattern)
         if new != text:
-            file.write_text(new, encoding="utf-8")
+            write_new(file, new)
 
 
 def _rename(output: Path, files: Iterable[Path], mapping: dict[str, str]) -> None:

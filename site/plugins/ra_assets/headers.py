@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ra_core import write_new
+
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, max-age=0, must-revalidate"
 ASSET_DIRS = ("theme", "images")
@@ -33,5 +35,5 @@ def headers_rules(output: Path) -> list[str]:
 
 def write_headers(output: Path) -> Path:
     target = output / "_headers"
-    target.write_text("\n".join(headers_rules(output)) + "\n", encoding="utf-8")
+    write_new(target, "\n".join(headers_rules(output)) + "\n")
     return target

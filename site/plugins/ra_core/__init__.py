@@ -1,6 +1,7 @@
 """Shared pieces for Rose Ash's Pelican plugins (content errors, helpers)."""
 
 from ra_core.errors import ContentError, content_errors, report_error
+from ra_core.files import write_new
 from ra_core.hashing import canonical_json, content_hash
 from ra_core.sources import LABEL_SETTING, source_label
 
@@ -12,6 +13,7 @@ __all__ = [
     "content_hash",
     "report_error",
     "source_label",
+    "write_new",
 ]
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ra_core import content_hash
+from ra_core import content_hash, write_new
 
 from ra_manifests.entries import (
     Entry,
@@ -99,5 +99,5 @@ def write_manifests(
     folder.mkdir(parents=True, exist_ok=True)
     paths = (folder / "catalog.json", folder / "activitystreams.json")
     for path, data in zip(paths, (catalog, activity), strict=True):
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_new(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return paths

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from ra_core import write_new
+
 EXCLUDED = {"404.html"}
 NOINDEX = b'<meta name="robots" content="noindex">'
 
@@ -65,5 +67,5 @@ def robots_txt(context: Mapping[str, Any]) -> str:
 
 
 def write_site_files(context: Mapping[str, Any], output: Path) -> None:
-    (output / "sitemap.xml").write_text(sitemap_xml(context, output), encoding="utf-8")
-    (output / "robots.txt").write_text(robots_txt(context), encoding="utf-8")
+    write_new(output / "sitemap.xml", sitemap_xml(context, output))
+    write_new(output / "robots.txt", robots_txt(context))

@@ -1,0 +1,19 @@
+"""Writing output files safely when the staging folder shares files with the last build.
+
+The incremental build reuses unchanged files from the previous ``build/`` by hard link, so
+writing into an existing file in place would also change the live site. ``write_new``
+removes the name first, which gives the new content a file of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def write_new(path: Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` as a new file (never through a shared hard link)."""
+    path.unlink(missing_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
