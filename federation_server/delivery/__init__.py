@@ -3,12 +3,18 @@
 from ._policy import HostHealth, Outcome, backoff_seconds, classify, parse_retry_after, retry_at
 from ._queue import enqueue, host_of, mark_host_available
 from ._runner import build_worker, local_key_resolver, run_worker
+from ._senders import AiohttpSender, HttpxSender, Sender, SendError, SendResult
 from ._worker import RunReport, Worker
 
 __all__ = [
+    "AiohttpSender",
     "HostHealth",
+    "HttpxSender",
     "Outcome",
     "RunReport",
+    "SendError",
+    "SendResult",
+    "Sender",
     "Worker",
     "backoff_seconds",
     "build_worker",

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import select
 
 from federation_server.db.engine import Database
-from federation_server.net import guarded_client
+from federation_server.net import guarded_session
 from federation_server.settings import Settings
 
+from ._senders import AiohttpSender
 from ._worker import Worker
 
 __all__ = ["build_worker", "local_key_resolver", "run_worker"]
@@ -41,14 +42,15 @@ def local_key_resolver(settings: Settings, database: Database) -> Any:
 
 
 def build_worker(settings: Settings, database: Database, **overrides: Any) -> Worker:
-    """A worker configured from ``settings`` with an SSRF-guarded client of its own."""
-    client = guarded_client(
-        allow_private_addresses=settings.allow_private_addresses,
-        timeout=DELIVERY_TIMEOUT,
-        follow_redirects=False,
+    """A worker configured from ``settings`` with an SSRF-guarded client of its own.
+
+    Call it inside a running event loop (the aiohttp session belongs to that loop).
+    """
+    session = guarded_session(
+        allow_private_addresses=settings.allow_private_addresses, timeout=DELIVERY_TIMEOUT
     )
     options: dict[str, Any] = {
-        "client": client,
+        "sender": AiohttpSender(session),
         "key_resolver": local_key_resolver(settings, database),
         "max_attempts": settings.delivery_max_attempts,
         "retry_base": settings.delivery_retry_base_seconds,
@@ -67,4 +69,4 @@ async def run_worker(
     try:
         await worker.run_forever(stop)
     finally:
-        await worker.client.aclose()
+        await worker.sender.aclose()

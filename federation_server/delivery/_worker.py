@@ -19,16 +19,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 
 from federation_server.db.base import utcnow
 from federation_server.db.engine import Database
-from federation_server.net import BlockedAddressError
 from federation_server.signatures import sign_request
 
 from ._policy import HostHealth, parse_retry_after
 from ._queue import DEFAULT_HEALTH, Attempt, Claimed, claim, record, remove_gone_followers
+from ._senders import Sender, SendError
 from .models import DeliveryActivity
 
 __all__ = ["RunReport", "Worker"]
@@ -61,7 +60,7 @@ class Worker:
         self,
         database: Database,
         *,
-        client: httpx.AsyncClient,
+        sender: Sender,
         key_resolver: KeyResolver,
         worker_id: str | None = None,
         batch_size: int = 200,
@@ -78,7 +77,7 @@ class Worker:
         rand: Callable[[], float] = random.random,
     ) -> None:
         self.database = database
-        self.client = client
+        self.sender = sender
         self.key_resolver = key_resolver
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.batch_size = batch_size
@@ -208,11 +207,9 @@ class Worker:
                 private_key=private_key,
             )
             try:
-                response = await self.client.post(job.inbox, content=body, headers=headers)
-            except BlockedAddressError as error:
-                return Attempt(job, None, str(error), permanent=True)
-            except httpx.HTTPError as error:
-                return Attempt(job, None, f"{type(error).__name__}: {error}")
-        retry_after = parse_retry_after(response.headers.get("retry-after"), self.clock())
-        error = None if response.is_success else f"HTTP {response.status_code}"
-        return Attempt(job, response.status_code, error, retry_after)
+                result = await self.sender.post(job.inbox, body, headers)
+            except SendError as error:
+                return Attempt(job, None, str(error), permanent=error.permanent)
+        retry_after = parse_retry_after(result.retry_after, self.clock())
+        error = None if 200 <= result.status < 300 else f"HTTP {result.status}"
+        return Attempt(job, result.status, error, retry_after)

@@ -41,7 +41,7 @@ def cmd_deliver(args: argparse.Namespace) -> int:
             else:
                 await worker.run_forever(stop)
         finally:
-            await worker.client.aclose()
+            await worker.sender.aclose()
             await database.dispose()
 
     asyncio.run(main())

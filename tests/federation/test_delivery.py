@@ -13,17 +13,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
 from federation_server.db.engine import Database, create_database
 from federation_server.db.migrate import upgrade_engine
 from federation_server.db.models import Follower, LocalActor
-from federation_server.delivery import HostHealth, Worker, enqueue
+from federation_server.delivery import AiohttpSender, HostHealth, HttpxSender, Worker, enqueue
 from federation_server.delivery.models import Delivery, HostState
 from federation_server.keys import generate_private_key, public_key_pem
-from federation_server.net import guarded_client
+from federation_server.net import guarded_client, guarded_session
 from federation_server.signatures import PublicKeyInfo, verify_request
 from tests.federation.test_net import serve_in_thread
 
@@ -139,18 +138,21 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def make_worker(database: Database, clock: Clock):
-    clients: list[httpx.AsyncClient] = []
+    senders: list[Any] = []
 
     async def resolver(key_id: str) -> Any:
         assert key_id == KEY_ID
         return PRIVATE_KEY
 
-    def make(*, allow_private: bool = True, **options: Any) -> Worker:
-        client = guarded_client(allow_private_addresses=allow_private, follow_redirects=False)
-        clients.append(client)
+    def make(*, allow_private: bool = True, client: str = "aiohttp", **options: Any) -> Worker:
+        if client == "httpx":
+            sender: Any = HttpxSender(guarded_client(allow_private_addresses=allow_private))
+        else:
+            sender = AiohttpSender(guarded_session(allow_private_addresses=allow_private))
+        senders.append(sender)
         return Worker(
             database,
-            client=client,
+            sender=sender,
             key_resolver=resolver,
             clock=clock,
             rand=lambda: 0.5,
@@ -158,8 +160,8 @@ async def make_worker(database: Database, clock: Clock):
         )
 
     yield make
-    for client in clients:
-        await client.aclose()
+    for sender in senders:
+        await sender.aclose()
 
 
 def activity(n: int = 1) -> dict[str, Any]:
@@ -184,8 +186,9 @@ async def jobs(database: Database) -> list[Delivery]:
         return list((await session.scalars(select(Delivery).order_by(Delivery.id))).all())
 
 
+@pytest.mark.parametrize("client", ["aiohttp", "httpx"])
 async def test_fan_out_groups_followers_by_shared_inbox_and_signs_every_post(
-    database, make_worker, receiver, base_url, clock
+    database, make_worker, receiver, base_url, clock, client
 ):
     followers = [
         {"inbox": f"{base_url}/users/a/inbox", "shared_inbox": f"{base_url}/shared"},
@@ -196,7 +199,7 @@ async def test_fan_out_groups_followers_by_shared_inbox_and_signs_every_post(
     ]
     assert await queue(database, clock, followers) == 3
     assert await queue(database, clock, followers) == 0, "the same activity is never queued twice"
-    report = await make_worker().run_once()
+    report = await make_worker(client=client).run_once()
     assert (report.claimed, report.delivered) == (3, 3)
     assert sorted(receiver.paths()) == ["/shared", "/users/d/inbox", "/users/e/inbox"]
     assert all(r.ok for r in receiver.received), [r.reason for r in receiver.received]
@@ -310,11 +313,12 @@ async def test_breaker_holds_back_a_failing_host(database, make_worker, receiver
     assert state is not None and state.consecutive_failures == 0
 
 
+@pytest.mark.parametrize("client", ["aiohttp", "httpx"])
 async def test_ssrf_guard_refuses_loopback_when_private_addresses_are_not_allowed(
-    database, make_worker, receiver, base_url, clock
+    database, make_worker, receiver, base_url, clock, client
 ):
     await queue(database, clock, [f"{base_url}/users/a/inbox"])
-    report = await make_worker(allow_private=False).run_once()
+    report = await make_worker(allow_private=False, client=client).run_once()
     assert report.failed == 1
     assert receiver.received == []
     [job] = await jobs(database)

@@ -8,12 +8,18 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import httpx
 import pytest
 import uvicorn
 
-from federation_server.net import BlockedAddressError, guarded_client, is_public_address
+from federation_server.net import (
+    BlockedAddressError,
+    guarded_client,
+    guarded_session,
+    is_public_address,
+)
 from tests.conftest import free_port
 
 Scope = dict[str, Any]
@@ -43,7 +49,7 @@ def serve_in_thread(app: ASGIApp) -> Iterator[str]:
 async def _redirecting_app(scope: Scope, receive: Any, send: Any) -> None:
     """``/`` answers ``ok``; ``/go?<url>`` redirects there."""
     if scope["path"] == "/go":
-        location = scope["query_string"]
+        location = unquote_to_bytes(scope["query_string"])
         await send(
             {"type": "http.response.start", "status": 302, "headers": [(b"location", location)]}
         )
@@ -91,6 +97,32 @@ async def test_blocked_error_is_an_httpx_connect_error(server_url):
     async with guarded_client() as client:
         with pytest.raises(httpx.ConnectError):
             await client.post(server_url + "/", content=b"{}")
+
+
+async def test_aiohttp_session_refuses_loopback_by_address_and_by_name(server_url):
+    port = server_url.rsplit(":", 1)[1]
+    async with guarded_session() as session:
+        for url in (server_url + "/", f"http://localhost:{port}/"):
+            with pytest.raises(BlockedAddressError):
+                await session.get(url)
+
+
+async def test_aiohttp_session_checks_redirect_hops(server_url):
+    only_this_loopback = ipaddress.ip_address("127.0.0.1")
+    port = server_url.rsplit(":", 1)[1]
+    async with guarded_session(is_permitted=lambda a: a == only_this_loopback) as session:
+        async with session.get(server_url + "/") as response:
+            assert response.status == 200
+        with pytest.raises(BlockedAddressError, match="::1"):
+            await session.get(f"{server_url}/go?http://[::1]:{port}/")
+
+
+async def test_aiohttp_session_reaches_loopback_when_allowed(server_url):
+    async with (
+        guarded_session(allow_private_addresses=True) as session,
+        session.get(server_url + "/") as response,
+    ):
+        assert response.status == 200 and await response.text() == "ok"
 
 
 @pytest.mark.parametrize(
