@@ -174,7 +174,8 @@
     });
     const message = el("p", { class: "ra-cart-status", role: "status", "aria-live": "polite" });
     const root = el("div", { class: "ra-cart", "data-cart": "" }, toggle, panel);
-    const host = document.querySelector("[data-cart-slot]") || document.querySelector(".site-header .wrap");
+    const host =
+      document.querySelector("[data-cart-slot]") || document.querySelector(".site-header .wrap");
     (host || document.body).append(root);
     panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
@@ -220,7 +221,8 @@
         ),
       );
     }
-    const total = el("p", {}, "Total ", el("strong", { "data-cart-total": "", text: money(cart.total_minor, cart.currency) }));
+    const amount = money(cart.total_minor, cart.currency);
+    const total = el("p", {}, "Total ", el("strong", { "data-cart-total": "", text: amount }));
     const checkout = el("button", {
       type: "button",
       class: "ra-cart__checkout",
@@ -286,13 +288,19 @@
     }
   }
 
+  function newKey() {
+    if (crypto.randomUUID) return crypto.randomUUID(); // secure contexts only
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   // One Idempotency-Key per attempt at checking out this cart: a retry after a network error
   // or a 503 reuses it, so the API returns the same order instead of making a second one.
   function attemptKey() {
     const token = getToken() || "cookie";
     const saved = session && JSON.parse(session.getItem(CHECKOUT_KEY) || "null");
     if (saved && saved.token === token) return saved.key;
-    const key = window.crypto && crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+    const key = newKey();
     if (session) session.setItem(CHECKOUT_KEY, JSON.stringify({ token, key }));
     return key;
   }
@@ -322,7 +330,8 @@
         say(state.ui.message, `Booked: your reference is ${order.reference}.`);
         return;
       }
-      say(state.ui.message, "Your order is saved, but payment could not start. Please try again.", true);
+      const retry = "Your order is saved, but payment could not start. Please try again.";
+      say(state.ui.message, retry, true);
     } catch (error) {
       say(state.ui.message, error.message, true);
     } finally {
