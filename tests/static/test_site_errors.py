@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,12 @@ GOOD_FILES = {
     "pages/contact.md": "Title: Contact\n\nWrite to us.\n",
     "market/honey.md": "Title: Honey\nPrice: 650\nCurrency: GBP\nStock: 3\nCategory: pantry\n"
     "Image: images/dot.png\nImage_alt: A jar of honey\n\nGood honey.\n",
+}
+
+_TODAY = date.today()
+GOOD_FILES |= {
+    "blog/yesterday.md": f"Title: Due\nDate: {_TODAY - timedelta(days=2)}\n\nIts day has come.\n",
+    "blog/scheduled.md": f"Title: Later\nDate: {_TODAY + timedelta(days=2)}\n\nNot yet.\n",
 }
 
 BAD_FILES = {
@@ -102,6 +109,15 @@ def test_a_small_corpus_builds_with_its_own_site_url(good_build: Path) -> None:
     assert catalog["site_url"] == SITE_URL
     assert [i["url"] for i in catalog["items"]] == [f"{SITE_URL}/market/honey/"]
     assert check_links(build, SITE_URL) == []
+
+
+def test_a_post_appears_once_its_date_has_come(good_build: Path) -> None:
+    build = good_build / "build"
+    published = (_TODAY - timedelta(days=2)).year
+    assert (build / f"blog/{published}/yesterday/index.html").is_file()
+    feed = (build / "feeds/all.atom.xml").read_text()
+    assert "/yesterday/" in feed and "/scheduled/" not in feed
+    assert not list(build.rglob("scheduled"))
     assert not list(good_build.glob(".build.*")), "staging folders are cleaned up"
 
 
