@@ -1,7 +1,8 @@
-"""Checks over all read content (slugs, images, internal links) for posts and pages.
+"""Checks over all read content: duplicate slugs, images without alt text, dead links.
 
-Products and events have their own rules in their plugins; the image and link checks here
-run over every content object in the build, whatever plugin made it.
+Slugs are checked here for posts and pages (products in ra_market, events in ra_events);
+images for posts, pages and products; internal links in every content object of the build,
+whatever plugin made it.
 """
 
 from __future__ import annotations
