@@ -15,6 +15,7 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -118,6 +119,12 @@ def test_recurring_event_keeps_its_rrule_with_until_in_utc(site: Path) -> None:
     rule = event["RRULE"]
     assert rule["FREQ"] == ["WEEKLY"]
     assert rule["BYDAY"] == ["WE"]
+    skipped = [d.dt for d in event["EXDATE"].dts]
+    assert skipped == [
+        datetime(2026, 12, 23, 19, tzinfo=ZoneInfo("Europe/London")),
+        datetime(2026, 12, 30, 19, tzinfo=ZoneInfo("Europe/London")),
+    ]
+    assert event["EXDATE"].params["TZID"] == "Europe/London"
     until = rule["UNTIL"][0]
     # "UNTIL=20270331" means the end of 31 March in London (BST by then): 22:59:59 UTC.
     assert until == datetime(2027, 3, 31, 22, 59, 59, tzinfo=UTC)
@@ -196,6 +203,7 @@ def test_recurring_event_jsonld_shows_the_next_sitting_and_the_schedule(site: Pa
         "repeatFrequency": "P1W",
         "byDay": ["https://schema.org/Wednesday"],
         "endDate": "2027-03-31",
+        "exceptDate": ["2026-12-23", "2026-12-30"],
     }
 
 
@@ -271,7 +279,7 @@ def test_upcoming_widget_lists_next_occurrences_on_other_pages(site: Path) -> No
         "2026-12-05T10:00:00+00:00",
         "2026-12-09T19:00:00+00:00",
         "2026-12-16T19:00:00+00:00",
-        "2026-12-23T19:00:00+00:00",
+        "2027-01-06T19:00:00+00:00",  # 23 and 30 December are skipped (exdate)
     ]
     assert titles == ["Knit club", "Frost fair", "Knit club", "Knit club", "Knit club"]
 
@@ -291,8 +299,11 @@ def month_days(site: Path, year: int, month: int) -> dict[int, list[str]]:
 def test_month_pages_include_recurring_occurrences(site: Path) -> None:
     december = month_days(site, 2026, 12)
     wednesdays = [d for d in range(1, 32) if date(2026, 12, d).weekday() == 2]
-    for day in wednesdays:
+    assert wednesdays == [2, 9, 16, 23, 30]
+    for day in [2, 9, 16]:
         assert "19:00 Knit club" in december[day], day
+    for day in [23, 30]:  # skipped with exdate
+        assert december[day] == [], day
     assert "10:00 Frost fair" in december[5]
     assert "Frost fair" in december[6]  # the second day of a multi-day event
     assert not any(

@@ -29,6 +29,8 @@ EXPECTED = {
     "content/events/no-alt.md: image_alt: missing for image images/lantern.png",
     "content/events/body-image.md: image: images/lantern.png has no alt text",
     "content/events/bad-link.md: link: /events/no-such-fair.md does not exist",
+    "content/events/bad-exdate.md: exdate: 2026-05-05 is not a date the rrule produces",
+    "content/events/bad-exdate.md: exdate: someday is not a date (expected YYYY-MM-DD)",
 }
 
 

@@ -20,7 +20,9 @@ from .fields import Problems, TicketType, Venue
 from .settings import RESERVED_SLUGS
 
 #: Front-matter keys this type understands beyond Pelican's own.
-EVENT_KEYS = ("start", "end", "timezone", "rrule", "venue", "tickets", "image", "image_alt")
+EVENT_KEYS = (
+    "start", "end", "timezone", "rrule", "exdate", "venue", "tickets", "image", "image_alt"
+)  # fmt: skip
 
 
 class _ImageCollector(HTMLParser):
@@ -58,6 +60,7 @@ class Event(Content):
     start: datetime
     end: datetime
     rrule: str
+    exdates: list[datetime]
     venue: Venue | None
     tickets: list[TicketType]
 
@@ -104,6 +107,7 @@ class Event(Content):
         self.start = start or datetime.min.replace(tzinfo=zone)
         self.end = end or self.start
         self.rrule = fields.parse_rrule(metadata.get("rrule"), start, zone, problems)
+        self.exdates = fields.parse_exdates(metadata.get("exdate"), start, self.rrule, problems)
         self.venue = fields.parse_venue(metadata.get("venue"), problems)
         self.tickets = fields.parse_tickets(metadata.get("tickets"), problems)
         self.event_status = fields.parse_event_status(metadata.get("event_status"), problems)

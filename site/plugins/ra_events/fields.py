@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -145,6 +145,43 @@ def parse_rrule(value: Any, start: datetime | None, zone: tzinfo, problems: Prob
         problems.add("rrule", f"{raw} is not a valid RFC 5545 RRULE ({reason})")
         return ""
     return normalised
+
+
+def parse_exdates(
+    value: Any, start: datetime | None, rule: str, problems: Problems
+) -> list[datetime]:
+    """``2026-12-26, 2027-01-02``: sittings of a recurring event that do not happen.
+
+    A date means the sitting that day (at the event's start time, local); a date and time is
+    taken as written. Every date must be one the rule actually produces.
+    """
+    raw = text(value)
+    if not raw:
+        return []
+    if not rule:
+        problems.add("exdate", "needs an rrule (only a recurring event can skip a date)")
+        return []
+    if start is None:
+        return []
+    sittings = rrulestr(rule, dtstart=start)
+    found: list[datetime] = []
+    for item in (p.strip() for p in raw.replace("\n", ",").split(",")):
+        if not item:
+            continue
+        try:
+            parsed = datetime.fromisoformat(item)
+        except ValueError:
+            problems.add("exdate", f"{item} is not a date (expected YYYY-MM-DD)")
+            continue
+        if len(item) <= 10:
+            parsed = datetime.combine(parsed.date(), start.timetz().replace(tzinfo=None))
+        moment = parsed.replace(tzinfo=start.tzinfo) if parsed.tzinfo is None else parsed
+        moment = moment.astimezone(start.tzinfo)
+        if sittings.after(moment - timedelta(seconds=1), inc=False) != moment:
+            problems.add("exdate", f"{item} is not a date the rrule produces")
+            continue
+        found.append(moment)
+    return sorted(found)
 
 
 def _until_utc(until: date | datetime, zone: tzinfo) -> datetime:

@@ -41,6 +41,8 @@ def vevent(event: Event, settings: dict[str, Any]) -> icalendar.Event:
     item.add("status", ICAL_STATUS.get(event.event_status, "CONFIRMED"))
     if event.rrule:
         item.add("rrule", icalendar.vRecur.from_ical(event.rrule))
+        if event.exdates:
+            item.add("exdate", event.exdates)
     tags = [str(tag) for tag in getattr(event, "tags", [])]
     if tags:
         item.add("categories", tags)

@@ -85,6 +85,8 @@ def event_jsonld(
             "endTime": event.end.strftime("%H:%M:%S"),
             **_schedule_rule(event.rrule, event.timezone),
         }
+        if event.exdates:
+            data["eventSchedule"]["exceptDate"] = [d.date().isoformat() for d in event.exdates]
     if event.tickets:
         data["offers"] = [
             {

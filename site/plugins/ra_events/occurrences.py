@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rruleset, rrulestr
 
 if TYPE_CHECKING:
     from .content import Event
@@ -46,7 +46,11 @@ def expand(event: Event, horizon: datetime) -> list[Occurrence]:
         return [Occurrence(event, event.start, event.end)]
     duration = event.end - event.start
     found: list[Occurrence] = []
-    for start in rrulestr(event.rrule, dtstart=event.start):
+    sittings = rruleset()
+    sittings.rrule(rrulestr(event.rrule, dtstart=event.start))
+    for skipped in event.exdates:
+        sittings.exdate(skipped)
+    for start in sittings:
         if (found and start >= horizon) or len(found) >= MAX_OCCURRENCES:
             break
         found.append(Occurrence(event, start, start + duration))
