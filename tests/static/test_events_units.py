@@ -7,6 +7,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import icalendar
 from pelican.settings import DEFAULT_CONFIG
 
 from tests.conftest import REPO_ROOT
@@ -15,6 +16,7 @@ sys.path.insert(0, str(REPO_ROOT / "site" / "plugins"))
 
 from ra_events.content import Event
 from ra_events.fields import Problems, TicketType, parse_rrule, parse_tickets
+from ra_events.ical import calendar_bytes
 from ra_events.money import format_price
 from ra_events.occurrences import build_months, describe_rule, expand
 from ra_events.settings import apply_defaults, events_now
@@ -114,3 +116,20 @@ def test_now_comes_from_the_setting() -> None:
         {"EVENTS_NOW": "2026-07-01 09:00", "EVENTS_DEFAULT_TIMEZONE": "Europe/London"}
     )
     assert local.utcoffset() == timedelta(hours=1)
+
+
+def test_calendar_has_a_vtimezone_per_zone_used_and_none_for_utc() -> None:
+    london = make_event()
+    utc = make_event(timezone="UTC", slug="utc-club")
+    york = make_event(timezone="America/New_York", slug="york-club")
+    assert not london.problems and not utc.problems and not york.problems
+    settings = london.settings | {"SITEURL": "https://example.coop"}
+    cal = icalendar.Calendar.from_ical(calendar_bytes([london, utc, york], settings, "All"))
+    assert sorted(str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")) == [
+        "America/New_York",
+        "Europe/London",
+    ]
+    starts = {str(e["UID"]): e.decoded("DTSTART") for e in cal.walk("VEVENT")}
+    assert starts["event-utc-club@example.coop"] == datetime(2026, 10, 17, 10, tzinfo=UTC)
+    assert starts["event-york-club@example.coop"].utcoffset() == timedelta(hours=-4)
+    assert b"DTSTART:20261017T100000Z" in calendar_bytes([utc], settings, "UTC")
