@@ -22,17 +22,18 @@ ANN = "ann@example.org"
 
 async def test_register_verify_and_sign_in_through_the_outbox(database_url: str) -> None:
     async with api(make_settings(database_url)) as client:
-        first = await client.post("/account/register", json={"email": " Ann@Example.org ",
-                                                             "password": PASSWORD})
-        again = await client.post("/account/register", json={"email": ANN,
-                                                             "password": PASSWORD + "!"})
+        first = await client.post(
+            "/account/register", json={"email": " Ann@Example.org ", "password": PASSWORD}
+        )
+        again = await client.post(
+            "/account/register", json={"email": ANN, "password": PASSWORD + "!"}
+        )
         assert first.status_code == again.status_code == 202
         assert first.json() == again.json()  # no hint that the address is taken
         confirm, notice = await outbox(database_url, ANN)
         assert "already has one" in notice.body_text
 
-        unverified = await client.post("/account/signin", json={"email": ANN,
-                                                               "password": PASSWORD})
+        unverified = await client.post("/account/signin", json={"email": ANN, "password": PASSWORD})
         assert unverified.status_code == 403
 
         # The emailed link opens a page whose form confirms (a GET alone changes nothing).
@@ -45,8 +46,9 @@ async def test_register_verify_and_sign_in_through_the_outbox(database_url: str)
         assert reused.status_code == 400
 
         wrong = await client.post("/account/signin", json={"email": ANN, "password": "nope" * 3})
-        unknown = await client.post("/account/signin", json={"email": "bob@example.org",
-                                                             "password": PASSWORD})
+        unknown = await client.post(
+            "/account/signin", json={"email": "bob@example.org", "password": PASSWORD}
+        )
         assert wrong.status_code == unknown.status_code == 401
         assert {k: v for k, v in wrong.json().items() if k != "instance"} == {
             k: v for k, v in unknown.json().items() if k != "instance"
@@ -55,8 +57,9 @@ async def test_register_verify_and_sign_in_through_the_outbox(database_url: str)
         assert info["member"]["email"] == ANN and info["member"]["email_verified"] is True
         assert (await client.get("/account/profile")).json()["email"] == ANN
 
-        weak = await client.post("/account/register", json={"email": "c@example.org",
-                                                            "password": "short"})
+        weak = await client.post(
+            "/account/register", json={"email": "c@example.org", "password": "short"}
+        )
         assert weak.status_code == 422 and weak.json()["field"] == "password"
 
 
@@ -75,12 +78,14 @@ async def test_sessions_are_regenerated_and_csrf_protected(database_url: str) ->
 
         change = {"display_name": "Ann"}
         assert (await client.patch("/account/profile", json=change)).status_code == 403
-        forged = await client.patch("/account/profile", json=change,
-                                    headers={"X-CSRF-Token": "forged"})
+        forged = await client.patch(
+            "/account/profile", json=change, headers={"X-CSRF-Token": "forged"}
+        )
         assert forged.status_code == 403
         assert forged.json()["type"].endswith("csrf-token-missing-or-wrong")
-        ok = await client.patch("/account/profile", json=change,
-                                headers={"X-CSRF-Token": info["csrf_token"]})
+        ok = await client.patch(
+            "/account/profile", json=change, headers={"X-CSRF-Token": info["csrf_token"]}
+        )
         assert ok.status_code == 200 and ok.json()["display_name"] == "Ann"
 
         assert (await client.post("/account/signout")).status_code == 403
@@ -108,12 +113,14 @@ async def test_password_reset_through_the_outbox_ends_every_session(database_url
         page = await client.get(f"/auth/reset-password?token={token}")
         assert 'type="password"' in page.text
         new_password = "a brand new passphrase"
-        done = await client.post("/auth/reset-password",
-                                 data={"token": token, "password": new_password})
+        done = await client.post(
+            "/auth/reset-password", data={"token": token, "password": new_password}
+        )
         assert done.status_code == 200
         assert (await client.get("/account/session")).status_code == 401
-        again = await client.post("/account/password/reset",
-                                  json={"token": token, "password": "another one entirely"})
+        again = await client.post(
+            "/account/password/reset", json={"token": token, "password": "another one entirely"}
+        )
         assert again.status_code == 400
 
         old = await client.post("/account/signin", json={"email": ANN, "password": PASSWORD})
@@ -131,8 +138,7 @@ async def test_failed_sign_ins_are_limited_per_account_and_per_address(
         await register_and_verify(client, database_url, ANN)
 
         async def attempt(email: str, password: str = "wrong password!") -> Any:
-            return await client.post("/account/signin",
-                                     json={"email": email, "password": password})
+            return await client.post("/account/signin", json={"email": email, "password": password})
 
         assert [(await attempt(ANN)).status_code for _ in range(3)] == [401] * 3
         limited = await attempt(ANN, PASSWORD)  # even the right password waits
@@ -146,7 +152,12 @@ async def test_failed_sign_ins_are_limited_per_account_and_per_address(
         assert (await attempt("dave@example.org")).status_code == 429
 
         page = await client.get("/auth/signin")
-        blocked = await client.post("/auth/signin", data={
-            **form_fields(page.text), "email": "erin@example.org", "password": "x" * 12,
-        })
+        blocked = await client.post(
+            "/auth/signin",
+            data={
+                **form_fields(page.text),
+                "email": "erin@example.org",
+                "password": "x" * 12,
+            },
+        )
         assert blocked.status_code == 429 and "Too many" in blocked.text
