@@ -88,6 +88,8 @@ def test_activity_objects_for_posts(sample_site: Path, activity: dict) -> None:
     assert harvest["published"] == "2026-09-21T17:00:00Z"  # 18:00 BST
     assert {t["name"] for t in harvest["tag"]} == {"#orchard", "#harvest"}
     assert harvest["summary"].startswith("<p>") and "three tonnes" in harvest["content"]
+    assert harvest["updated"] is None
+    assert posts["post:winter-opening-hours"]["updated"] == "2026-11-20T14:30:00Z"  # GMT
     for post in posts.values():
         assert UTC_TIME.fullmatch(post["published"])
         assert url_file(sample_site, post["url"]).is_file()
