@@ -33,6 +33,9 @@ class EventsGenerator(CachingGenerator):
         self.draft_events: list[Event] = []
         self.occurrences: list[Occurrence] = []
         self.months: list[Month] = []
+        self.by_event: dict[Event, list[Occurrence]] = {}
+        self.upcoming_list: list[tuple[Event, Occurrence]] = []
+        self.past_list: list[tuple[Event, Occurrence]] = []
         super().__init__(*args, **kwargs)
         apply_defaults(self.settings)
         apply_defaults(self.context)
@@ -172,6 +175,7 @@ class EventsGenerator(CachingGenerator):
                 event=event,
                 next_occurrence=next_occ,
                 occurrence_count=len(occs),
+                calendar_month=self._month_of(next_occ or occs[-1]),
                 ics_url=self.settings["EVENT_ICS_SAVE_AS"].format(slug=event.slug),
                 image_url=self.image_url(event),
                 tag_urls={str(t): article_tags.get(str(t)) for t in getattr(event, "tags", [])},
