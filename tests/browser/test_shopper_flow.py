@@ -112,3 +112,39 @@ def test_free_event_booking_is_confirmed_without_payment(
     assert shown == f"Booked: your reference is {order['reference']}."
     assert order["hosted_checkout_url"] is None
     expect(page.locator("[data-cart-count]")).to_have_text("0")
+
+
+def test_sumup_outage_is_explained_and_the_retry_keeps_one_order(
+    page: Any, site_server: str, shop: Shop, catalog: dict[str, Any]
+) -> None:
+    """SumUp down: the shopper reads why and retries; the Idempotency-Key keeps one order."""
+    juice = _item(catalog, "product:apple-juice")
+    page.goto(juice["url"])
+    _cart_ready(page)
+    page.locator(f'form[data-product-id="{juice["id"]}"] button[type="submit"]').click()
+    expect(page.locator("[data-cart-count]")).to_have_text("1")
+    page.get_by_role("button", name="Cart (1)").click()
+
+    def is_checkout(response: Any) -> bool:
+        return response.request.method == "POST" and response.url.endswith("/checkout")
+
+    shop.sumup.set_fault("error500", count=100)
+    try:
+        with page.expect_response(is_checkout) as failed:
+            page.get_by_role("button", name="Checkout").click()
+        problem = failed.value.json()
+        assert failed.value.status in (502, 503)
+        expect(page.get_by_role("alert")).to_have_text(problem["detail"])
+    finally:
+        shop.sumup.set_fault("none", count=0)
+    assert page.url.startswith(site_server)
+
+    with page.expect_response(is_checkout) as retried:
+        page.get_by_role("button", name="Checkout").click()
+    page.wait_for_url(f"{shop.sumup.url}/pay/**")
+    assert retried.value.status == 200  # the same order again, not a new one (201)
+    order = httpx.get(f"{shop.api_url}/orders/{problem['order_token']}", timeout=10).json()
+    assert order["state"] == "pending"
+    at_sumup = [c for c in shop.sumup.checkouts() if c["checkout_reference"] == order["reference"]]
+    assert len(at_sumup) == 1
+    assert page.url == at_sumup[0]["hosted_checkout_url"]  # paying for that very order
