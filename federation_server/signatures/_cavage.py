@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from ._algorithms import RSA_V1_5_SHA256, PrivateKey, sign_bytes
 from ._digest import check_digest, digest_header
-from ._headers import HeadersInput, format_http_date, normalize_headers, parse_http_date
+from ._headers import HeadersInput, format_http_date, parse_http_date
 from ._prepared import Prepared, Rejected
 from ._target import RequestTarget
 
@@ -57,7 +57,7 @@ def sign_request(
     else:
         names.remove("digest")
     target = RequestTarget.build(method, url, None)
-    values = normalize_headers(out)
+    values = {n.lower(): str(v).strip() for n, v in out.items() if n.lower() in SIGNED_HEADERS}
     signing_string = build_signing_string(names, target, values, {})
     signature = sign_bytes(private_key, RSA_V1_5_SHA256, signing_string.encode("utf-8"))
     out["Signature"] = (
