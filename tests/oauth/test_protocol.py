@@ -86,7 +86,7 @@ async def test_a_reused_code_is_refused_and_revokes_what_it_issued(
     assert refresh.json()["error"] == "invalid_grant"
 
 
-async def test_pkce_is_required_s256_only_and_checked(provider: Any, database_url: str) -> None:
+async def _pkce_is_required_s256_only_and_checked(provider: Any, database_url: str) -> None:
     client_id, _ = await add_client(database_url)
     code, verifier = await _code(provider, client_id)
     wrong = await _exchange(provider, client_id, code, verifier[::-1])
@@ -109,7 +109,7 @@ async def test_pkce_is_required_s256_only_and_checked(provider: Any, database_ur
     assert missing.status_code == 400 and missing.json()["error"] == "invalid_request"
 
 
-async def test_a_wrong_redirect_uri_is_shown_never_redirected_to(
+async def _a_wrong_redirect_uri_is_shown_never_redirected_to(
     provider: Any, database_url: str
 ) -> None:
     client_id, _ = await add_client(database_url)
@@ -250,7 +250,7 @@ async def test_expired_and_revoked_credentials_are_dead(provider: Any, database_
     assert not_ours.status_code == 401
 
 
-async def test_third_party_clients_ask_for_consent(provider: Any, database_url: str) -> None:
+async def _third_party_clients_ask_for_consent(provider: Any, database_url: str) -> None:
     client_id, _ = await add_client(database_url, first_party=False)
     verifier, challenge = pkce_pair()
     params = code_params(client_id, challenge)
@@ -273,7 +273,7 @@ async def test_third_party_clients_ask_for_consent(provider: Any, database_url: 
     assert (await _exchange(provider, client_id, code, verifier)).status_code == 200
 
 
-async def test_rp_initiated_logout_ends_the_session(provider: Any, database_url: str) -> None:
+async def _rp_initiated_logout_ends_the_session(provider: Any, database_url: str) -> None:
     client_id, _ = await add_client(database_url, logout_uri="http://127.0.0.1:9/bye")
     tokens = (await _exchange(provider, client_id, *(await _code(provider, client_id)))).json()
     assert (await provider.get("/account/session")).status_code == 200
@@ -288,3 +288,14 @@ async def test_rp_initiated_logout_ends_the_session(provider: Any, database_url:
     assert answer.status_code == 303
     assert answer.headers["location"] == "http://127.0.0.1:9/bye?state=s1"
     assert (await provider.get("/account/session")).status_code == 401
+
+
+async def test_authorization_requests_are_validated(provider: Any, database_url: str) -> None:
+    """PKCE (S256 only) and exact redirect URIs."""
+    await _pkce_is_required_s256_only_and_checked(provider, database_url)
+    await _a_wrong_redirect_uri_is_shown_never_redirected_to(provider, database_url)
+
+
+async def test_consent_then_rp_initiated_logout(provider: Any, database_url: str) -> None:
+    await _third_party_clients_ask_for_consent(provider, database_url)
+    await _rp_initiated_logout_ends_the_session(provider, database_url)
