@@ -41,7 +41,13 @@ async def test_new_changed_removed_become_create_update_delete(
 
     again = await _publish(ctx, tmp_path, [first, fair])
     assert not again.changed
-    assert len(await _outbox(ctx)) == 2
+    creates = await _outbox(ctx)
+    assert len(creates) == 2
+    create = next(a for a in creates if a["object"]["type"] == "Event")
+    assert create["type"] == "Create"
+    assert create["actor"] == f"{BASE_URL}/actors/events"
+    assert create["to"] == ["https://www.w3.org/ns/activitystreams#Public"]
+    assert create["cc"] == [f"{BASE_URL}/actors/events/followers"]
 
     retitled = edited(first, name="Spring open day (new date)", updated="2026-03-02T10:00:00Z")
     report = await _publish(ctx, tmp_path, [retitled, fair])
@@ -61,18 +67,6 @@ async def test_new_changed_removed_become_create_update_delete(
     assert delete["object"]["type"] == "Tombstone"
     assert delete["object"]["id"] == update["object"]["id"]
     assert not (await _publish(ctx, tmp_path, [fair])).changed
-
-
-async def test_activities_are_public_and_addressed_to_followers(
-    ctx: Context, tmp_path: Path
-) -> None:
-    await _publish(ctx, tmp_path, [event()])
-    (create,) = await _outbox(ctx)
-    assert create["type"] == "Create"
-    assert create["actor"] == f"{BASE_URL}/actors/events"
-    assert create["to"] == ["https://www.w3.org/ns/activitystreams#Public"]
-    assert create["cc"] == [f"{BASE_URL}/actors/events/followers"]
-    assert create["object"]["type"] == "Event"
 
 
 async def test_an_edit_without_a_newer_updated_still_gets_a_newer_one(
@@ -98,13 +92,14 @@ async def test_article_as_note_setting(ctx: Context, tmp_path: Path) -> None:
     assert create["object"]["content"].startswith("<p><strong>Spring open day</strong></p>")
 
 
-async def test_manifest_actors_refresh_the_profiles(
+async def test_manifest_actors_refresh_profiles_and_unknown_sections_are_skipped(
     client: AsyncTestClient, ctx: Context, tmp_path: Path
 ) -> None:
     actors = [{"name": "blog", "display_name": "Rose Ash blog", "summary": "News.",
                "icon": "https://rose-ash.example.coop/logo.png",
                "url": "https://rose-ash.example.coop/blog/"}]  # fmt: skip
-    await _publish(ctx, tmp_path, [], actors)
+    report = await _publish(ctx, tmp_path, [post("x", section="nobody")], actors)
+    assert report.skipped == ["post:x"] and not report.created  # no such actor here
     actor = (await client.get("/actors/blog", headers={"Accept": AP})).json()
     assert actor["name"] == "Rose Ash blog"
     assert actor["summary"] == "News."
@@ -112,11 +107,6 @@ async def test_manifest_actors_refresh_the_profiles(
     async with ctx.database.session() as session:
         stored = await session.scalar(select(LocalActor).where(LocalActor.name == "blog"))
     assert stored.display_name == "Rose Ash blog"
-
-
-async def test_objects_of_an_unknown_section_are_skipped(ctx: Context, tmp_path: Path) -> None:
-    report = await _publish(ctx, tmp_path, [post("x", section="nobody")])
-    assert report.skipped == ["post:x"] and not report.created
 
 
 def test_publish_command_rejects_an_unknown_schema_version(
