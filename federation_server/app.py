@@ -32,7 +32,7 @@ def context_of(request: Request[Any, Any, Any]) -> Context:
 
 
 async def _start(app: Litestar, settings: Settings) -> Context:
-    from federation_server.services.actors import ensure_local_actors
+    from federation_server.services.actors import ensure_local_actors, fetch_signer
 
     database = create_database(settings.database_url)
     if settings.migrate_on_start:
@@ -40,6 +40,7 @@ async def _start(app: Litestar, settings: Settings) -> Context:
     ctx = Context(settings=settings, database=database)
     await ensure_local_actors(ctx)
     ctx.http = _http_client(settings)
+    ctx.fetch_auth = await fetch_signer(ctx)
     app.state["ctx"] = ctx
     return ctx
 

@@ -20,6 +20,8 @@ class Context:
     database: Database
     #: Outgoing client for fetching remote actors and keys (SSRF-guarded); set on start.
     http: httpx.AsyncClient | None = None
+    #: Signs our GETs of remote documents (servers in "authorized fetch" mode require it).
+    fetch_auth: httpx.Auth | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property

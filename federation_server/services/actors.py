@@ -14,6 +14,7 @@ from federation_server.context import Context
 from federation_server.db.models import Follower, Following, LocalActor
 from federation_server.errors import NotFound
 from federation_server.settings import Settings
+from federation_server.signatures import HTTPSignatureAuth
 
 
 def _new_key_pair(password: str) -> tuple[str, str]:
@@ -62,6 +63,19 @@ def _load_private(pem: str, password: str) -> Any:
 def private_key_of(actor: LocalActor, settings: Settings) -> Any:
     """The actor's private key object (parsed once per process)."""
     return _load_private(actor.private_key_pem, settings.key_password)
+
+
+async def fetch_signer(ctx: Context) -> HTTPSignatureAuth | None:
+    """Signs outgoing GETs with the first configured actor's key (like Mastodon's instance
+    actor), so servers that insist on signed fetches still let us read actors and keys."""
+    if not ctx.settings.actors:
+        return None
+    name = ctx.settings.actors[0].name
+    async with ctx.database.session() as session:
+        actor = await session.scalar(select(LocalActor).where(LocalActor.name == name))
+    if actor is None:
+        return None
+    return HTTPSignatureAuth(ctx.urls.key(name), private_key_of(actor, ctx.settings))
 
 
 def render_actor(ctx: Context, actor: LocalActor) -> dict[str, Any]:

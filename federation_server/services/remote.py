@@ -73,7 +73,10 @@ async def fetch_document(ctx: Context, url: str) -> dict[str, Any]:
     if ctx.settings.is_blocked(domain_of(url)):
         raise FetchError(f"{domain_of(url)} is blocked")
     try:
-        async with ctx.http.stream("GET", url, headers={"Accept": ACCEPT}) as response:
+        request = ctx.http.stream(
+            "GET", url, headers={"Accept": ACCEPT}, auth=ctx.fetch_auth or httpx.USE_CLIENT_DEFAULT
+        )
+        async with request as response:
             if response.status_code != 200:
                 raise FetchError(f"GET {url} answered {response.status_code}")
             final_url = str(response.url)

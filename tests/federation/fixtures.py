@@ -148,6 +148,8 @@ class RemoteServer:
         self.documents: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str]] = []
         self.received: list[dict[str, Any]] = []
+        #: The ``Signature`` header of every GET (None when unsigned).
+        self.get_signatures: list[str | None] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -156,6 +158,7 @@ class RemoteServer:
 
             def do_GET(self) -> None:
                 server.requests.append(("GET", self.path))
+                server.get_signatures.append(self.headers.get("Signature"))
                 document = server.documents.get(self.path)
                 if document is None:
                     self.send_response(404)

@@ -93,6 +93,9 @@ async def test_stub_key_is_followed_to_its_owner_and_other_types_are_ignored(
     flag = {"id": f"{gts.id}/flag/1", "type": "Flag", "actor": gts.id, "object": BLOG}
     assert (await _post(client, gts, flag)).status_code == 202
     assert await _followers(client) == []
+    assert [path for _, path in remote.requests] == ["/users/gts/main-key", "/users/gts"]
+    # Our fetches are signed (servers in authorized-fetch mode require it).
+    assert all(f'keyId="{BLOG}#main-key"' in (sig or "") for sig in remote.get_signatures)
     assert (await _post(client, gts, _follow(gts))).status_code == 202
     assert await _followers(client) == [gts.id]
 
