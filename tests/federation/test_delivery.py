@@ -7,6 +7,7 @@ receiver checks them with our own verifier.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -54,6 +55,10 @@ class Receiver:
     #: path -> statuses to answer in turn (then 202).
     script: dict[str, list[int]] = field(default_factory=dict)
     response_headers: dict[str, list[tuple[bytes, bytes]]] = field(default_factory=dict)
+    #: Requests to paths under /slow/ take this long; the most seen at once is recorded.
+    slow_seconds: float = 0.05
+    in_flight: int = 0
+    max_in_flight: int = 0
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         body = b""
@@ -62,6 +67,11 @@ class Receiver:
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
+        if scope["path"].startswith("/slow/"):
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            await asyncio.sleep(self.slow_seconds)
+            self.in_flight -= 1
         headers = [(k.decode(), v.decode()) for k, v in scope["headers"]]
         verdict = await verify_request(
             scope["method"],
@@ -104,6 +114,7 @@ def receiver(receiver_server) -> Receiver:
     receiver.received.clear()
     receiver.script.clear()
     receiver.response_headers.clear()
+    receiver.max_in_flight = 0
     return receiver
 
 
@@ -289,6 +300,13 @@ async def test_a_killed_worker_loses_nothing(database, make_worker, receiver, ba
     assert (await survivor.run_once()).delivered == 8
     assert sorted(receiver.paths()) == sorted(f"/users/{n}/inbox" for n in range(12))
     assert all(job.status == "delivered" for job in await jobs(database))
+
+
+async def test_concurrency_per_host_is_bounded(database, make_worker, receiver, base_url, clock):
+    await queue(database, clock, [f"{base_url}/slow/{n}" for n in range(12)])
+    report = await make_worker(concurrency=32, per_host=3).run_once()
+    assert report.delivered == 12
+    assert 1 < receiver.max_in_flight <= 3
 
 
 async def test_breaker_holds_back_a_failing_host(database, make_worker, receiver, base_url, clock):
