@@ -24,7 +24,7 @@ from commerce_api.accounts.sessions import SignedIn, create_session, end_session
 from commerce_api.accounts.web import Identity, client_address, identity_dependencies
 from commerce_api.domain.cart.controllers import CART_COOKIE
 from commerce_api.domain.orders import OrderView, member_orders
-from commerce_api.errors import Conflict, NotFound, responses
+from commerce_api.errors import BadRequest, Conflict, NotFound, responses
 from commerce_api.settings import Settings
 
 __all__ = ["AccountController", "Profile", "sign_in_response"]
@@ -160,11 +160,15 @@ class AccountController(Controller):
         status_code=200,
         summary="Sign in: sets the session cookie and merges the browser's cart",
         description="Repeated failures per account or per address answer 429 with Retry-After.",
-        responses=responses(InvalidCredentials, EmailNotVerified),
+        responses=responses(InvalidCredentials, EmailNotVerified, BadRequest),
     )
     async def signin(
         self, identity: Identity, request: Request[Any, Any, Any], data: Credentials
     ) -> Response[SessionInfo]:
+        if request.content_type[0] != "application/json":
+            # A cross-site HTML form cannot send JSON without a CORS preflight: this keeps
+            # another site from signing a visitor into an account of its choosing.
+            raise BadRequest("send the credentials as application/json", field="Content-Type")
         user = await identity.accounts.authenticate(
             data.email, data.password, client_address(request)
         )

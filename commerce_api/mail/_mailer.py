@@ -91,6 +91,8 @@ def make_mailer(
     *,
     smtp: SmtpMailer | None = None,
 ) -> Mailer:
+    if backend not in ("outbox", "smtp"):
+        raise ValueError(f"MAIL_BACKEND must be 'outbox' or 'smtp', not {backend!r}")
     if backend == "smtp":
         if smtp is None:
             raise ValueError("MAIL_BACKEND=smtp needs SMTP_HOST")

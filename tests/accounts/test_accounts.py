@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from commerce_api.accounts.sessions import session_cookie
+from commerce_api.accounts.web import Identity
+from commerce_api.db import Database
 from tests.accounts.helpers import (
     PASSWORD,
     api,
@@ -61,6 +63,24 @@ async def test_register_verify_and_sign_in_through_the_outbox(database_url: str)
             "/account/register", json={"email": "c@example.org", "password": "short"}
         )
         assert weak.status_code == 422 and weak.json()["field"] == "password"
+
+        # A cross-site form cannot sign a visitor in (it cannot send JSON).
+        plain = await client.post(
+            "/account/signin",
+            content=f'{{"email": "{ANN}", "password": "{PASSWORD}"}}',
+            headers={"Content-Type": "text/plain"},
+        )
+        assert plain.status_code == 400
+
+        # Stronger Argon2 parameters upgrade the stored hash at the next sign-in.
+        stronger = client.app.state.settings.with_(argon2_time_cost=2)
+        accounts = Identity.create(stronger, Database(database_url)).accounts
+        await accounts.authenticate(ANN, PASSWORD, "127.0.0.1")
+        async with accounts.db.sessions() as session:
+            stored = (await accounts.user_by_email(session, ANN)).password_hash
+        await accounts.db.dispose()
+        assert ",t=2," in stored and not accounts.passwords.needs_rehash(stored)
+        await sign_in(client, ANN)  # still the same password
 
         await _password_reset_through_the_outbox_ends_every_session(client, database_url)
 

@@ -5,6 +5,7 @@ against the published JWKS with ``joserfc``."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
@@ -211,3 +212,31 @@ async def test_authorization_code_flow_with_an_independent_client(server: Server
     ).json()
     assert active["active"] is True and active["client_id"] == server_id
     assert "refresh_token" not in service
+
+    # Concurrent redemptions of one code: exactly one wins, and the replays revoke its tokens.
+    verifier = "w" * 20 + os.urandom(24).hex()
+    url, _ = oauth.create_authorization_url(
+        discovery["authorization_endpoint"], code_verifier=verifier
+    )
+    async with httpx.AsyncClient(base_url=base) as browser:
+        answer = await authorize(browser, dict(httpx.URL(url).params), "ann@example.org")
+    code = query_of(answer.headers["location"])["code"]
+    exchange = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT_URI,
+        "client_id": client_id,
+        "code_verifier": verifier,
+    }
+    async with httpx.AsyncClient() as racer:
+        answers = await asyncio.gather(
+            *(racer.post(discovery["token_endpoint"], data=exchange) for _ in range(6))
+        )
+    winners = [a for a in answers if a.status_code == 200]
+    assert len(winners) == 1
+    assert {a.json()["error"] for a in answers if a.status_code != 200} == {"invalid_grant"}
+    revoked = httpx.get(
+        discovery["userinfo_endpoint"],
+        headers={"Authorization": f"Bearer {winners[0].json()['access_token']}"},
+    )
+    assert revoked.status_code == 401
