@@ -63,12 +63,12 @@ class Ports:
         return f"http://127.0.0.1:{self.api}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def ports() -> Ports:
     return Ports(site=free_port(), api=free_port())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def built_site(tmp_path_factory: pytest.TempPathFactory, ports: Ports) -> Path:
     """The sample content built with its URLs on the loopback servers below."""
     output = tmp_path_factory.mktemp("browser") / "site"
@@ -85,12 +85,12 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, ports: Ports) -> Path:
     return output
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def catalog(built_site: Path) -> dict[str, Any]:
     return json.loads((built_site / "_data" / "catalog.json").read_text())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site_server(built_site: Path, ports: Ports) -> Iterator[str]:
     server = serve_stack.StaticServer(built_site, "127.0.0.1", ports.site).start()
     try:
@@ -105,7 +105,7 @@ class Shop:
     sumup: FakeSumUpProcess
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def shop(
     built_site: Path, ports: Ports, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Shop]:
@@ -126,8 +126,10 @@ def shop(
             serve_stack.stop_process(api)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """Package-scoped on purpose: the sync Playwright API holds an event loop while it runs,
+    so it must be closed before the suite's async tests elsewhere start."""
     _require_chromium()
     from playwright.sync_api import sync_playwright
 
