@@ -51,7 +51,9 @@ async def check_ticket(db: Database, code: str) -> TicketCheck:
     if row is None:
         raise NotFound("no ticket has this code", field="code")
     ticket, item, order = row
-    state = ticket.state if order.state in PAID_STATES else "unpaid"
+    state = ticket.state
+    if state == "valid" and order.state not in PAID_STATES:
+        state = "unpaid"
     return TicketCheck(
         code=ticket.code,
         valid=state == "valid",

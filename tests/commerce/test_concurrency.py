@@ -1,0 +1,74 @@
+"""No overselling under real concurrency: many checkouts racing for the last units, each on
+its own database connection (two engines, as two server processes would have), on SQLite
+and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from sqlalchemy import func, select
+
+from commerce_api.db import Database
+from commerce_api.db.models import Item, Order, OrderLine
+from commerce_api.domain.cart import add_item
+from commerce_api.domain.checkout import place_order
+from commerce_api.errors import OutOfStock
+from commerce_api.settings import Settings
+from tests.commerce.shop import HONEY, JAM
+
+SHOPPERS = 24
+
+
+async def _race(
+    db: Database, database_url: str, settings: Settings, wants: list[tuple[str, int]]
+) -> list[object]:
+    carts = [(await add_item(db, None, item, qty)).token for item, qty in wants]
+    other = Database(database_url)  # a second "process": its own engine and pool
+    try:
+        return await asyncio.gather(
+            *(
+                place_order(other if i % 2 else db, settings, cart, uuid.uuid4().hex)
+                for i, cart in enumerate(carts)
+            ),
+            return_exceptions=True,
+        )
+    finally:
+        await other.dispose()
+
+
+async def _sold(db: Database, item_id: str) -> tuple[int, int | None]:
+    async with db.sessions() as session:
+        sold = await session.scalar(
+            select(func.coalesce(func.sum(OrderLine.quantity), 0)).where(
+                OrderLine.item_id == item_id
+            )
+        )
+        left = await session.scalar(select(Item.available).where(Item.id == item_id))
+    return int(sold or 0), left
+
+
+async def test_last_units_sell_exactly_once(
+    db: Database, database_url: str, settings: Settings
+) -> None:
+    results = await _race(db, database_url, settings, [(JAM, 1)] * SHOPPERS)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert all(isinstance(e, OutOfStock) for e in errors), errors
+    assert len(results) - len(errors) == 3  # plum jam: 3 in stock
+    assert await _sold(db, JAM) == (3, 0)
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Order)) == 3
+
+
+async def test_mixed_quantities_never_oversell(
+    db: Database, database_url: str, settings: Settings
+) -> None:
+    wants = [(HONEY, 1 + i % 3) for i in range(SHOPPERS)]  # 48 wanted, 24 in stock
+    results = await _race(db, database_url, settings, wants)
+    errors = [(w, r) for w, r in zip(wants, results, strict=True) if isinstance(r, BaseException)]
+    assert all(isinstance(e, OutOfStock) for _, e in errors), errors
+    sold, left = await _sold(db, HONEY)
+    assert left is not None and left >= 0
+    assert sold + left == 24
+    # Every refusal was genuine: it wanted more than what is left even now.
+    assert all(qty > left for (_, qty), _ in errors)

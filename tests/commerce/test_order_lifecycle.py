@@ -1,0 +1,169 @@
+"""Order lifecycle through the domain functions (no HTTP layer), with the real SumUp client
+talking to the fake SumUp process: expiry sweep, late payments, refunds, tickets, bookings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from commerce_api.db import Database, utcnow
+from commerce_api.db.models import Item, Order
+from commerce_api.domain.cart import add_item
+from commerce_api.domain.checkout import place_order, start_payment
+from commerce_api.domain.orders import (
+    confirm_checkout,
+    expire_stale_orders,
+    fulfil_order,
+    order_view,
+    refund_order,
+)
+from commerce_api.domain.tickets import book_free, check_ticket
+from commerce_api.errors import Conflict, InvalidInput, NotFound, OutOfStock
+from commerce_api.fake_sumup import FakeSumUpProcess
+from commerce_api.payments import Payments
+from commerce_api.settings import Settings
+from tests.commerce.conftest import make_settings
+from tests.commerce.shop import ADULT, FREE_TALK, HONEY, JAM
+
+
+@pytest.fixture
+def shop_settings(database_url: str, fake_sumup: FakeSumUpProcess) -> Settings:
+    return make_settings(database_url, fake_sumup.url)
+
+
+async def available(db: Database, item_id: str) -> int | None:
+    async with db.sessions() as session:
+        return await session.scalar(select(Item.available).where(Item.id == item_id))
+
+
+async def buy(
+    db: Database, payments: Payments, settings: Settings, *lines: tuple[str, int]
+) -> Order:
+    token = None
+    for item_id, quantity in lines:
+        token = (await add_item(db, token, item_id, quantity)).token
+    assert token is not None
+    order, created = await place_order(db, settings, token, uuid.uuid4().hex)
+    assert created
+    return await start_payment(db, payments, settings, order)
+
+
+LATER = timedelta(hours=1)
+
+
+async def test_expiry_releases_stock_and_closes_the_checkout(
+    db: Database, sumup_payments: Payments, shop_settings: Settings, fake_sumup: FakeSumUpProcess
+) -> None:
+    order = await buy(db, sumup_payments, shop_settings, (JAM, 2))
+    assert await available(db, JAM) == 1
+    assert await expire_stale_orders(db, sumup_payments, shop_settings) == 0  # not yet due
+    expired = await expire_stale_orders(db, sumup_payments, shop_settings, now=utcnow() + LATER)
+    assert expired == 1
+    assert (await order_view(db, order.token)).state == "expired"
+    assert await available(db, JAM) == 3
+    # The hosted checkout is deactivated, so the shopper cannot pay for released stock.
+    assert fake_sumup.checkout(str(order.sumup_checkout_id))["status"] == "EXPIRED"
+    # A second sweep finds nothing to do.
+    assert await expire_stale_orders(db, sumup_payments, shop_settings, now=utcnow() + LATER) == 0
+    assert await available(db, JAM) == 3
+
+
+async def test_sweep_confirms_a_payment_whose_webhook_was_lost(
+    db: Database, sumup_payments: Payments, shop_settings: Settings, fake_sumup: FakeSumUpProcess
+) -> None:
+    order = await buy(db, sumup_payments, shop_settings, (JAM, 1))
+    fake_sumup.pay(str(order.sumup_checkout_id))  # webhook goes nowhere
+    assert await expire_stale_orders(db, sumup_payments, shop_settings, now=utcnow() + LATER) == 0
+    assert (await order_view(db, order.token)).state == "paid"
+    assert await available(db, JAM) == 2
+
+
+async def test_late_payment_after_expiry_is_kept_when_stock_remains(
+    db: Database, sumup_payments: Payments, shop_settings: Settings, fake_sumup: FakeSumUpProcess
+) -> None:
+    order = await buy(db, sumup_payments, shop_settings, (ADULT, 2))
+    fake_sumup.set_fault("error500", count=10)  # SumUp unreachable during the sweep
+    assert await expire_stale_orders(db, sumup_payments, shop_settings, now=utcnow() + LATER) == 1
+    fake_sumup.set_fault("none", count=0)
+    assert await available(db, ADULT) == 120
+    fake_sumup.pay(str(order.sumup_checkout_id))  # the shopper paid anyway
+    settled = await confirm_checkout(db, sumup_payments, str(order.sumup_checkout_id))
+    assert settled is not None and settled.state == "paid"
+    assert await available(db, ADULT) == 118
+    assert len((await order_view(db, order.token)).tickets) == 2
+
+
+async def test_late_payment_is_refunded_when_the_stock_is_gone(
+    db: Database, sumup_payments: Payments, shop_settings: Settings, fake_sumup: FakeSumUpProcess
+) -> None:
+    late = await buy(db, sumup_payments, shop_settings, (JAM, 3))
+    fake_sumup.set_fault("error500", count=10)
+    await expire_stale_orders(db, sumup_payments, shop_settings, now=utcnow() + LATER)
+    fake_sumup.set_fault("none", count=0)
+    other = await buy(db, sumup_payments, shop_settings, (JAM, 3))  # someone else took it
+    assert other.state == "pending"
+    fake_sumup.pay(str(late.sumup_checkout_id))
+    settled = await confirm_checkout(db, sumup_payments, str(late.sumup_checkout_id))
+    assert settled is not None and settled.state == "refunded"
+    assert fake_sumup.checkout(str(late.sumup_checkout_id))["refunded_amount"] is not None
+    assert await available(db, JAM) == 0  # never oversold
+
+
+async def test_paid_tickets_check_at_the_door_and_refund_voids_them(
+    db: Database, sumup_payments: Payments, shop_settings: Settings, fake_sumup: FakeSumUpProcess
+) -> None:
+    order = await buy(db, sumup_payments, shop_settings, (ADULT, 2), (HONEY, 1))
+    with pytest.raises(Conflict):
+        await refund_order(db, sumup_payments, order.reference)  # not paid yet
+    fake_sumup.pay(str(order.sumup_checkout_id))
+    await confirm_checkout(db, sumup_payments, str(order.sumup_checkout_id))
+    view = await order_view(db, order.token)
+    assert len(view.tickets) == 2
+    check = await check_ticket(db, view.tickets[0].code)
+    assert (check.valid, check.event_id, check.ticket_type_id) == (
+        True,
+        "event:winter-fair-2026",
+        ADULT,
+    )
+    assert check.order_reference == order.reference
+
+    refunded = await refund_order(db, sumup_payments, order.reference)
+    assert refunded.state == "refunded"
+    assert fake_sumup.checkout(str(order.sumup_checkout_id))["refunded_amount"] is not None
+    after = await check_ticket(db, view.tickets[0].code)
+    assert (after.valid, after.state) == (False, "void")
+    assert await available(db, ADULT) == 120  # places back on sale
+    with pytest.raises(Conflict):
+        await refund_order(db, sumup_payments, order.reference)  # never twice
+
+
+async def test_fulfil_moves_paid_to_fulfilled_only(
+    db: Database, sumup_payments: Payments, shop_settings: Settings, fake_sumup: FakeSumUpProcess
+) -> None:
+    order = await buy(db, sumup_payments, shop_settings, (HONEY, 1))
+    with pytest.raises(Conflict):
+        await fulfil_order(db, order.reference)
+    fake_sumup.pay(str(order.sumup_checkout_id))
+    await confirm_checkout(db, sumup_payments, str(order.sumup_checkout_id))
+    assert (await fulfil_order(db, order.token)).state == "fulfilled"
+    with pytest.raises(NotFound):
+        await fulfil_order(db, "RA-NOPE")
+
+
+async def test_free_bookings_take_capacity_without_payment(db: Database) -> None:
+    booked = await book_free(db, FREE_TALK, 2, email="bo@example.org")
+    assert (booked.state, booked.total_minor) == ("paid", 0)
+    view = await order_view(db, booked.token)
+    assert len(view.tickets) == 2
+    assert (await check_ticket(db, view.tickets[1].code)).valid
+    with pytest.raises(OutOfStock):
+        await book_free(db, FREE_TALK, 1)  # capacity 2
+    with pytest.raises(InvalidInput) as not_free:
+        await book_free(db, ADULT, 1)
+    assert not_free.value.field == "item_id"
+    with pytest.raises(InvalidInput) as zero:
+        await book_free(db, FREE_TALK, 0)
+    assert zero.value.field == "quantity"
