@@ -158,6 +158,25 @@ def federation_available() -> bool:
     return done.returncode == 0 and "serve" in done.stdout
 
 
+def publish_build(build: Path, env: Mapping[str, str]) -> str:
+    """Publish the build's activitystreams.json to the local federation server (best effort)."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "federation_server", "publish", str(build)],
+            cwd=REPO_ROOT,
+            env=dict(env),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"publish failed: {exc}"
+    if done.returncode != 0:
+        return "publish failed: " + (done.stderr.strip().splitlines() or ["?"])[-1]
+    return (done.stdout.strip().splitlines() or ["published"])[-1]
+
+
 def _interrupt(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
@@ -218,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
                 "/.well-known/host-meta",
             )
             children.append(fed)
-            lines.append(f"  federation    {fed_url}/")
+            lines.append(f"  federation    {fed_url}/  ({publish_build(build, fed_env)})")
         else:
             lines.append("  federation    (not started: `python -m federation_server` unavailable)")
         static = StaticServer(build, args.host, args.static_port).start()
