@@ -48,6 +48,7 @@ async def create_session(
     """A fresh session for ``user``; the old one (``replaces``, a cookie value) is deleted."""
     if replaces:
         await end_session(db, replaces)
+    await db.execute(delete(WebSession).where(WebSession.expires_at <= utcnow()))  # tidy up
     token = new_token()
     row = WebSession(
         token_hash=hash_token(token),

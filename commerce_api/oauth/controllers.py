@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from authlib.oauth2.rfc6749.errors import OAuth2Error
+from authlib.oidc.core.errors import ConsentRequiredError
 from litestar import Controller, Request, Response, get, post, route
 from litestar.response import Redirect
 from sqlalchemy import select
@@ -70,6 +71,12 @@ class OAuthController(Controller):
                 return "signin", None
             client = grant.client.row
             if not client.first_party and decision is None:
+                if "none" in (plain.payload.data.get("prompt") or "").split():
+                    # OIDC Core §3.1.2.6: no page may be shown, so consent cannot be asked.
+                    error = ConsentRequiredError(
+                        redirect_uri=grant.redirect_uri, state=plain.payload.state
+                    )
+                    return "response", server.handle_error_response(plain, error)
                 return "consent", (client.name, (grant.request.scope or "").split())
             user = member if client.first_party or decision == "allow" else None
             return "response", server.create_authorization_response(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import update
@@ -254,8 +255,15 @@ async def _third_party_clients_ask_for_consent(provider: Any, database_url: str)
     client_id, _ = await add_client(database_url, first_party=False)
     verifier, challenge = pkce_pair()
     params = code_params(client_id, challenge)
+    # prompt=none may show no page: not signed in -> login_required, no consent -> ...
+    silent = {**params, "prompt": "none"}
+    anonymous = await provider.get("/oauth/authorize?" + urlencode(silent))
+    assert query_of(anonymous.headers["location"])["error"] == "login_required"
     page = await authorize(provider, params, EMAIL)
     assert page.status_code == 200 and "Allow" in page.text
+    no_consent = await provider.get("/oauth/authorize?" + urlencode(silent))
+    refusal = query_of(no_consent.headers["location"])
+    assert refusal["error"] == "consent_required" and refusal["state"] == params["state"]
     fields = form_fields(page.text)
 
     forged = await provider.post(
