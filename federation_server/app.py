@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,8 +16,6 @@ from federation_server.db.engine import create_database
 from federation_server.db.migrate import upgrade_engine
 from federation_server.errors import EXCEPTION_HANDLERS
 from federation_server.settings import Settings, get_settings
-
-log = logging.getLogger(__name__)
 
 
 @get("/health", sync_to_thread=False)
@@ -52,12 +49,9 @@ def _http_client(settings: Settings) -> Any:
 
 
 def _start_worker(ctx: Context) -> asyncio.Task[None] | None:
-    """Run the delivery worker in-process when the delivery package provides one."""
-    try:
-        from federation_server.delivery import run_worker  # type: ignore[attr-defined]
-    except ImportError:
-        log.warning("delivery worker not available; deliveries stay queued")
-        return None
+    """Run the delivery worker in-process (``serve --no-worker`` leaves it to ``deliver``)."""
+    from federation_server.delivery import run_worker
+
     return asyncio.create_task(run_worker(ctx.settings, ctx.database))
 
 

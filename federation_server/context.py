@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 
@@ -22,7 +21,8 @@ class Context:
     http: httpx.AsyncClient | None = None
     #: Signs our GETs of remote documents (servers in "authorized fetch" mode require it).
     fetch_auth: httpx.Auth | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    #: When each remote key was last fetched again after a failed verification.
+    key_refreshes: dict[str, float] = field(default_factory=dict)
 
     @property
     def urls(self) -> Urls:

@@ -70,6 +70,8 @@ class Settings:
     page_size: int = 20
     #: Seconds a fetched remote key is trusted before it is fetched again.
     key_cache_seconds: int = 24 * 3600
+    #: Least seconds between two re-fetches of one remote key after failed verifications.
+    key_refresh_seconds: float = 300.0
     #: Timeout for fetching remote actors and keys, seconds.
     fetch_timeout: float = 10.0
     #: Run database migrations when the app starts.
@@ -138,6 +140,9 @@ class Settings:
             max_inbox_bytes=int(env.get("FEDERATION_MAX_INBOX_BYTES", cls.max_inbox_bytes)),
             page_size=int(env.get("FEDERATION_PAGE_SIZE", cls.page_size)),
             key_cache_seconds=int(env.get("FEDERATION_KEY_CACHE_SECONDS", cls.key_cache_seconds)),
+            key_refresh_seconds=float(
+                env.get("FEDERATION_KEY_REFRESH_SECONDS", cls.key_refresh_seconds)
+            ),
             fetch_timeout=float(env.get("FEDERATION_FETCH_TIMEOUT", cls.fetch_timeout)),
             migrate_on_start=_bool(env.get("FEDERATION_MIGRATE_ON_START"), True),
             run_worker=_bool(env.get("FEDERATION_RUN_WORKER"), True),

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from federation_server.activitypub.ids import domain_of
 from federation_server.context import Context
+from federation_server.db.base import utcnow
 from federation_server.db.models import (
     Follower,
     Following,
@@ -28,6 +29,7 @@ from federation_server.db.models import (
     Interaction,
     LocalActor,
     PublishedObject,
+    RemoteKey,
 )
 from federation_server.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from federation_server.services.outgoing import send_activity
@@ -35,11 +37,20 @@ from federation_server.services.remote import (
     FetchError,
     KeyResolver,
     actor_endpoints,
+    endpoints_of,
     is_known_actor,
+    keys_in,
+    save_actor,
 )
 from federation_server.signatures import verify_request
 
 log = logging.getLogger(__name__)
+
+
+#: Activity types that mean nothing without an ``object`` (a URL or an object with an id).
+NEEDS_OBJECT = frozenset(
+    {"Follow", "Undo", "Like", "Announce", "Create", "Update", "Delete", "Accept", "Reject"}
+)
 
 
 @dataclass(frozen=True)
@@ -73,8 +84,8 @@ def parse_activity(body: bytes) -> dict[str, Any]:
     actor = _id_of(activity.get("actor"))
     if not actor or urlsplit(actor).scheme not in {"http", "https"}:
         raise BadRequest("The activity has no actor URL.")
-    if "object" in activity and _id_of(activity["object"]) is None and kind != "Delete":
-        raise BadRequest("The activity's object is neither a URL nor an object with an id.")
+    if kind in NEEDS_OBJECT and _id_of(activity.get("object")) is None:
+        raise BadRequest(f"A {kind} needs an object: a URL or an object with an id.")
     return activity
 
 
@@ -135,18 +146,31 @@ async def receive(
             extra={"reason": "signer does not own the actor"},
         )
     await resolver.persist()
-    if not await _record(ctx, activity, actor, inbox_owner):
-        return False  # already received: redelivery is harmless
+    activity_id = _id_of(activity)
+    if activity_id and await _already_received(ctx, activity_id):
+        return False  # redelivery (delivery is at least once) changes nothing
     handler = HANDLERS.get(activity["type"])
-    if handler is None:
-        return False
-    return await handler(ctx, Incoming(activity=activity, actor=actor, inbox_owner=inbox_owner))
+    handled = False
+    if handler is not None:
+        incoming = Incoming(activity=activity, actor=actor, inbox_owner=inbox_owner)
+        handled = await handler(ctx, incoming)
+    # Recorded only once handled: if handling fails, the sender's retry is processed again.
+    await _record(ctx, activity, actor, inbox_owner)
+    return handled
+
+
+async def _already_received(ctx: Context, activity_id: str) -> bool:
+    async with ctx.database.session() as session:
+        found = await session.scalar(
+            select(InboxActivity.id).where(InboxActivity.activity_id == activity_id)
+        )
+    return found is not None
 
 
 async def _record(
     ctx: Context, activity: dict[str, Any], actor: str, inbox_owner: str | None
 ) -> bool:
-    """Remember an accepted activity; False when its id was already received."""
+    """Remember an accepted activity; False when its id was already recorded (a race)."""
     async with ctx.database.session() as session:
         session.add(
             InboxActivity(
@@ -347,6 +371,38 @@ async def on_create(ctx: Context, incoming: Incoming) -> bool:
     )
 
 
+ACTOR_TYPES = frozenset({"Application", "Group", "Organization", "Person", "Service"})
+
+
+async def on_update(ctx: Context, incoming: Incoming) -> bool:
+    """An actor updating itself (new key, new inbox): refresh what we cached about it."""
+    obj = incoming.activity.get("object")
+    if not isinstance(obj, dict) or obj.get("type") not in ACTOR_TYPES:
+        return False
+    if _id_of(obj) != incoming.actor:
+        return False
+    endpoints = endpoints_of(obj)
+    async with ctx.database.session() as session, session.begin():
+        if endpoints is not None:
+            await save_actor(session, endpoints)
+            await session.execute(
+                update(Follower)
+                .where(Follower.follower_uri == incoming.actor)
+                .values(inbox=endpoints.inbox, shared_inbox=endpoints.shared_inbox)
+            )
+        for key in keys_in(obj):
+            pem, key_id = key.get("publicKeyPem"), key.get("id")
+            if not isinstance(pem, str) or not isinstance(key_id, str):
+                continue
+            if domain_of(key_id) != domain_of(incoming.actor):
+                continue
+            row = RemoteKey(
+                key_id=key_id, owner=incoming.actor, public_key_pem=pem, fetched_at=utcnow()
+            )
+            await session.merge(row)
+    return True
+
+
 Handler = Callable[[Context, Incoming], Awaitable[bool]]
 
 HANDLERS: dict[str, Handler] = {
@@ -358,4 +414,5 @@ HANDLERS: dict[str, Handler] = {
     "Like": on_like,
     "Announce": on_like,
     "Create": on_create,
+    "Update": on_update,
 }

@@ -9,6 +9,7 @@ calls after the request was accepted: nothing is stored from a rejected request.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -57,7 +58,7 @@ def endpoints_of(document: dict[str, Any]) -> ActorEndpoints | None:
     return ActorEndpoints(uri=uri, inbox=inbox, shared_inbox=shared)
 
 
-def _keys_in(document: dict[str, Any]) -> list[dict[str, Any]]:
+def keys_in(document: dict[str, Any]) -> list[dict[str, Any]]:
     keys = document.get("publicKey")
     if isinstance(keys, dict):
         return [keys]
@@ -108,11 +109,27 @@ class KeyResolver:
     fetched_actors: dict[str, ActorEndpoints] = field(default_factory=dict)
 
     async def __call__(self, key_id: str, *, refresh: bool = False) -> PublicKeyInfo | None:
+        if key_id in self.fetched_keys:
+            return self.fetched_keys[key_id]  # fetched moments ago, in this request
+        if refresh and not self._may_refresh(key_id):
+            return None
         if not refresh:
             cached = await self._cached(key_id)
             if cached is not None:
                 return cached
         return await self._fetch(key_id)
+
+    def _may_refresh(self, key_id: str) -> bool:
+        """Fetch a key again after a failure at most once per ``key_refresh_seconds``
+        (as Mastodon does), so bad signatures cannot make us hammer a server."""
+        now = time.monotonic()
+        last = self.ctx.key_refreshes.get(key_id)
+        if last is not None and now - last < self.ctx.settings.key_refresh_seconds:
+            return False
+        if len(self.ctx.key_refreshes) > 10_000:
+            self.ctx.key_refreshes.clear()
+        self.ctx.key_refreshes[key_id] = now
+        return True
 
     async def _cached(self, key_id: str) -> PublicKeyInfo | None:
         horizon = utcnow() - timedelta(seconds=self.ctx.settings.key_cache_seconds)
@@ -124,14 +141,14 @@ class KeyResolver:
 
     async def _fetch(self, key_id: str) -> PublicKeyInfo | None:
         document = await fetch_document(self.ctx, urldefrag(key_id).url)
-        key = next((k for k in _keys_in(document) if k.get("id") == key_id), None)
+        key = next((k for k in keys_in(document) if k.get("id") == key_id), None)
         if key is None and document.get("id") == key_id and document.get("owner"):
             # A stub key document: the actor named by ``owner`` must list this key.
             owner = _id_of(document.get("owner"))
             if not owner:
                 return None
             document = await fetch_document(self.ctx, owner)
-            key = next((k for k in _keys_in(document) if k.get("id") == key_id), None)
+            key = next((k for k in keys_in(document) if k.get("id") == key_id), None)
         if key is None or not isinstance(key.get("publicKeyPem"), str):
             return None
         owner = _id_of(key.get("owner")) or _id_of(document)

@@ -114,6 +114,20 @@ async def test_rotated_key_is_fetched_again_once(
         cached = await session.get(RemoteKey, alice.key_id)
     assert cached.public_key_pem == keys.public_key_pem(alice.private_key)
 
+    # Another bad signature soon after is refused without fetching again (throttled).
+    before = len(remote.requests)
+    bad = await _post(client, alice, _follow(alice, 3), key=keys.generate_private_key())
+    assert bad.status_code == 401
+    assert remote.requests[before:] == []
+
+    # An Update of the actor carrying a new key is taken without fetching anything.
+    old_key, alice.private_key = alice.private_key, keys.generate_private_key()
+    update = {"id": f"{alice.id}#update-1", "type": "Update", "actor": alice.id,
+              "object": alice.document()}  # fmt: skip
+    assert (await _post(client, alice, update, key=old_key)).status_code == 202
+    assert (await _post(client, alice, _follow(alice, 4))).status_code == 202
+    assert remote.requests[before:] == []
+
 
 async def test_likes_announces_and_replies_are_counted_on_the_object(
     client: AsyncTestClient, ctx: Context, remote: RemoteServer
@@ -152,7 +166,10 @@ async def test_rejected_requests_get_their_status_and_store_nothing(
     too_big = await client.post("/actors/blog/inbox", content=b" " * 1_000_001)
     assert too_big.status_code == 413
 
-    for malformed in (b"{not json", b"[1, 2]", json.dumps({"type": "Follow"}).encode()):
+    no_object = {"id": "https://x.example/1", "type": "Follow", "actor": "https://x.example/u"}
+    malformed_bodies = (b"{not json", b"[1, 2]", json.dumps({"type": "Follow"}).encode(),
+                        json.dumps(no_object).encode())  # fmt: skip
+    for malformed in malformed_bodies:
         response = await client.post("/actors/blog/inbox", content=malformed)
         assert response.status_code == 400
         assert response.headers["content-type"].startswith("application/problem+json")
