@@ -1,9 +1,9 @@
 """The queue's database side: enqueue, claim under a lease, record what happened.
 
-Claiming takes due rows ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so any number of workers
-share the queue without taking the same job; the lease is then set by a conditional
-``UPDATE … RETURNING``, which also keeps a second worker on SQLite (where the lock clause
-does not exist) from claiming a job twice. A worker that dies lets its lease expire and the
+Claiming is one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING``: on
+PostgreSQL any number of workers share the queue without taking the same job, and on SQLite
+(where the lock clause does not exist) the single conditional write still keeps a second
+worker from claiming a job twice. A worker that dies lets its lease expire and the
 job is claimed again: delivery is at least once, under the activity's stable id.
 """
 
@@ -153,12 +153,11 @@ async def claim(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    ids = list((await session.scalars(due)).all())
-    if not ids:
-        return []
+    # One statement: on PostgreSQL the subquery locks its rows SKIP LOCKED; on SQLite the
+    # statement is a single write, so no read-then-upgrade race between two workers.
     leased = await session.execute(
         update(Delivery)
-        .where(Delivery.id.in_(ids), free)
+        .where(Delivery.id.in_(due), free)
         .values(lease_until=now + timedelta(seconds=lease_seconds), worker=worker_id)
         .returning(
             Delivery.id, Delivery.activity_pk, Delivery.inbox, Delivery.host, Delivery.attempts

@@ -302,6 +302,18 @@ async def test_a_killed_worker_loses_nothing(database, make_worker, receiver, ba
     assert all(job.status == "delivered" for job in await jobs(database))
 
 
+async def test_workers_running_at_once_never_take_the_same_job(
+    database, make_worker, receiver, base_url, clock
+):
+    await queue(database, clock, [f"{base_url}/users/{n}/inbox" for n in range(20)])
+    workers = [make_worker(batch_size=4) for _ in range(3)]
+    for _ in range(10):
+        reports = await asyncio.gather(*(w.run_once() for w in workers))
+        if not any(r.claimed for r in reports):
+            break
+    assert sorted(receiver.paths()) == sorted(f"/users/{n}/inbox" for n in range(20))
+
+
 async def test_concurrency_per_host_is_bounded(database, make_worker, receiver, base_url, clock):
     await queue(database, clock, [f"{base_url}/slow/{n}" for n in range(12)])
     report = await make_worker(concurrency=32, per_host=3).run_once()
