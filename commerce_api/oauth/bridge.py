@@ -11,18 +11,50 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
 
 import anyio.to_thread
+from authlib.oauth2.rfc6749.errors import OAuth2Error
+from authlib.oidc.core.errors import ConsentRequiredError
 from litestar import Request, Response
 
-from commerce_api.oauth.server import OAuthServer, PlainRequest
+from commerce_api.oauth.server import Member, OAuthServer, PlainRequest
 from commerce_api.oauth.store import SyncStore
 
-__all__ = ["OAuthBridge"]
+__all__ = ["Authorization", "EndSession", "OAuthBridge"]
 
 T = TypeVar("T")
 FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True)
+class Authorization:
+    """What the authorization endpoint should do next (framework-neutral).
+
+    ``respond``: send ``result`` (a redirect to the client, with a code or an error);
+    ``error_page``: the client or redirect URI is wrong, show ``error`` and never redirect;
+    ``sign_in``: nobody is signed in; ``consent``: ask the member about ``client_name``.
+    """
+
+    kind: Literal["respond", "error_page", "sign_in", "consent"]
+    result: tuple[int, Any, list[tuple[str, str]]] | None = None
+    error: str = ""
+    client_name: str = ""
+    scopes: list[str] = field(default_factory=list)
+    params: list[tuple[str, str]] = field(default_factory=list)
+    """The request's OAuth parameters, to carry through the sign-in or consent form."""
+
+
+@dataclass(frozen=True)
+class EndSession:
+    """A checked RP-initiated logout request."""
+
+    error: str = ""
+    redirect_uri: str | None = None
+    needs_confirmation: bool = True
+    client_name: str | None = None
+    params: list[tuple[str, str]] = field(default_factory=list)
 
 
 class OAuthBridge:
@@ -51,6 +83,66 @@ class OAuthBridge:
 
         return await anyio.to_thread.run_sync(run)
 
+    async def authorization(
+        self, request: Request[Any, Any, Any], member: Member | None, decision: str | None
+    ) -> Authorization:
+        """Validate an authorization request and, when nothing needs asking, answer it.
+        First-party clients skip consent; ``decision`` is the consent form's answer."""
+        plain = await self.read(request)
+        server = self.server
+        params = [
+            (k, v) for k, v in plain.payload.data.items() if k not in ("csrf_token", "decision")
+        ]
+
+        def flow() -> Authorization:
+            try:
+                grant = server.get_consent_grant(plain, end_user=member)
+            except OAuth2Error as error:
+                if error.redirect_uri:
+                    return Authorization("respond", server.handle_error_response(plain, error))
+                return Authorization("error_page", error=_describe(error))
+            if member is None:
+                return Authorization("sign_in", params=params)
+            client = grant.client.row
+            if not client.first_party and decision is None:
+                if "none" in (plain.payload.data.get("prompt") or "").split():
+                    # OIDC Core §3.1.2.6: no page may be shown, so consent cannot be asked.
+                    error = ConsentRequiredError(
+                        redirect_uri=grant.redirect_uri, state=plain.payload.state
+                    )
+                    return Authorization("respond", server.handle_error_response(plain, error))
+                scopes = (grant.request.scope or "").split()
+                return Authorization(
+                    "consent", client_name=client.name, scopes=scopes, params=params
+                )
+            user = member if client.first_party or decision == "allow" else None
+            return Authorization(
+                "respond", server.create_authorization_response(plain, grant_user=user, grant=grant)
+            )
+
+        return await self.call(flow)
+
+    async def end_session(self, request: Request[Any, Any, Any]) -> EndSession:
+        """Check an RP-initiated logout request (``id_token_hint``, registered
+        ``post_logout_redirect_uri``, ``state``)."""
+        plain = await self.read(request)
+        params = [(k, v) for k, v in plain.payload.data.items() if k != "csrf_token"]
+
+        def validate() -> EndSession:
+            try:
+                checked = self.server.validate_endpoint_request("end_session", plain)
+            except OAuth2Error as error:
+                return EndSession(error=_describe(error))
+            client = checked.client
+            return EndSession(
+                redirect_uri=checked.redirect_uri,
+                needs_confirmation=checked.needs_confirmation,
+                client_name=client.row.name if client is not None else None,
+                params=params,
+            )
+
+        return await self.call(validate)
+
     async def endpoint(self, name: str, request: Request[Any, Any, Any]) -> Response[Any]:
         """Serve one of Authlib's endpoints (``token``, ``revocation``, ``introspection``)."""
         plain = await self.read(request)
@@ -77,3 +169,7 @@ class OAuthBridge:
         return Response(
             content=content, status_code=status, headers=header_map, media_type=media_type
         )
+
+
+def _describe(error: OAuth2Error) -> str:
+    return f"{error.error}: {error.description or 'the request is malformed'}"

@@ -6,8 +6,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from authlib.oauth2.rfc6749.errors import OAuth2Error
-from authlib.oidc.core.errors import ConsentRequiredError
 from litestar import Controller, Request, Response, get, post, route
 from litestar.response import Redirect
 from sqlalchemy import select
@@ -19,21 +17,21 @@ from commerce_api.accounts.tokens import hash_token
 from commerce_api.accounts.web import Identity, identity_dependencies
 from commerce_api.db import utcnow
 from commerce_api.oauth.models import OAuthToken
-from commerce_api.oauth.server import SCOPES, Member, PlainRequest, user_claims
+from commerce_api.oauth.server import SCOPES, Member, user_claims
 
 __all__ = ["DiscoveryController", "OAuthController"]
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
-def _error_page(error: OAuth2Error) -> Response[str]:
+def _error_page(error: str) -> Response[str]:
     """RFC 6749 §4.1.2.1: a bad client or redirect URI is shown, never redirected to."""
     return render(
         "message.html",
         title="This sign-in link is not valid",
         error=True,
         status=400,
-        message=f"{error.error}: {error.description or 'the request is malformed'}",
+        message=error,
     )
 
 
@@ -55,53 +53,28 @@ class OAuthController(Controller):
         self, identity: Identity, request: Request[Any, Any, Any], current: SignedIn | None
     ) -> Response[Any]:
         bridge = await identity.oauth()
-        server = bridge.server
-        plain: PlainRequest = await bridge.read(request)
         member = Member.of(current.user, current.session.created_at) if current else None
-        decision = plain.form.get("decision") if request.method == "POST" else None
-
-        def flow() -> tuple[str, Any]:
-            try:
-                grant = server.get_consent_grant(plain, end_user=member)
-            except OAuth2Error as error:
-                if error.redirect_uri:
-                    return "response", server.handle_error_response(plain, error)
-                return "error", error
-            if member is None:
-                return "signin", None
-            client = grant.client.row
-            if not client.first_party and decision is None:
-                if "none" in (plain.payload.data.get("prompt") or "").split():
-                    # OIDC Core §3.1.2.6: no page may be shown, so consent cannot be asked.
-                    error = ConsentRequiredError(
-                        redirect_uri=grant.redirect_uri, state=plain.payload.state
-                    )
-                    return "response", server.handle_error_response(plain, error)
-                return "consent", (client.name, (grant.request.scope or "").split())
-            user = member if client.first_party or decision == "allow" else None
-            return "response", server.create_authorization_response(
-                plain, grant_user=user, grant=grant
-            )
-
-        outcome, value = await bridge.call(flow)
-        if outcome == "error":
-            return _error_page(value)
-        if outcome == "signin":
-            target = "/oauth/authorize?" + urlencode(list(plain.payload.data.items()))
+        decision = None
+        if request.method == "POST" and current is not None:  # the consent form's answer
+            decision = (await request.form()).get("decision")
+        outcome = await bridge.authorization(request, member, decision)
+        if outcome.kind == "error_page":
+            return _error_page(outcome.error)
+        if outcome.kind == "sign_in":
+            target = "/oauth/authorize?" + urlencode(outcome.params)
             return Redirect("/auth/signin?" + urlencode({"next": target}), status_code=303)
-        if outcome == "consent":
-            name, scopes = value
-            params = [(k, v) for k, v in plain.payload.data.items() if k != "csrf_token"]
+        if outcome.kind == "consent" and current is not None:
             return render(
                 "consent.html",
                 title="Allow access?",
-                client_name=name,
-                scopes=scopes,
-                email=current.user.email if current else "",
-                params=params,
-                csrf_token=current.csrf_token if current else "",
+                client_name=outcome.client_name,
+                scopes=outcome.scopes,
+                email=current.user.email,
+                params=outcome.params,
+                csrf_token=current.csrf_token,
             )
-        return bridge.response(value)
+        assert outcome.result is not None
+        return bridge.response(outcome.result)
 
     @post("/token", summary="Token endpoint (RFC 6749 §3.2)", status_code=200)
     async def token(self, identity: Identity, request: Request[Any, Any, Any]) -> Response[Any]:
@@ -149,26 +122,16 @@ class OAuthController(Controller):
     ) -> Response[Any]:
         """RP-initiated logout: with a valid ``id_token_hint`` at once, otherwise after the
         member confirms (a bare link must not sign anyone out)."""
-        bridge = await identity.oauth()
-        plain = await bridge.read(request)
-
-        def validate() -> Any:
-            try:
-                return bridge.server.validate_endpoint_request("end_session", plain)
-            except OAuth2Error as error:
-                return error
-
-        checked = await bridge.call(validate)
-        if isinstance(checked, OAuth2Error):
-            return _error_page(checked)
+        checked = await (await identity.oauth()).end_session(request)
+        if checked.error:
+            return _error_page(checked.error)
         if checked.needs_confirmation and request.method == "GET" and current is not None:
-            params = [(k, v) for k, v in plain.payload.data.items() if k != "csrf_token"]
             return render(
                 "logout.html",
                 title="Sign out?",
-                params=params,
+                params=checked.params,
                 csrf_token=current.csrf_token,
-                client_name=checked.client.row.name if checked.client else None,
+                client_name=checked.client_name,
             )
         response: Response[Any]
         if checked.redirect_uri:
