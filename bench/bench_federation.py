@@ -16,6 +16,11 @@ One run measures, against figures taken in the same run:
     requests per second beside ``GET /health`` with the same client and concurrency, target
     at least 0.4.
 
+The fan-out verdict compares rates per CPU-second of the worker process (which is CPU-bound,
+so on an idle machine that is its wall-clock rate); wall-clock rates are printed beside it,
+and on a shared machine they swing with other load. (c) alternates rounds of the two kinds
+of request for the same reason.
+
 The queue lives in a throwaway PostgreSQL database (``TEST_POSTGRES_DSN`` or
 postgres@127.0.0.1:5432), or SQLite with ``--sqlite`` or when PostgreSQL does not answer.
 Every loop is bounded by a count. Nothing is written inside the repository.
@@ -406,10 +411,24 @@ async def inbox_throughput(
         )
         if warm.errors:
             raise RuntimeError(f"the inbox refused {warm.errors} of {warm.count} warm-up Follows")
-        health = [{"method": "GET", "url": f"{server}/health"} for _ in range(follows)]
-        health_sample = await closed_loop("GET /health", client, health, concurrency)
         signed = follow_requests(server, base, key, actors, follows, offset=actors)
-        follow_sample = await closed_loop("signed Follow", client, signed, concurrency)
+        # Alternate rounds of each, so both see the same (shared-machine) load.
+        rounds = 10
+        size = max(1, follows // rounds)
+        health_sample = Sample("GET /health", 0, 0, 0.0)
+        follow_sample = Sample("signed Follow", 0, 0, 0.0)
+        for start in range(0, follows, size):
+            health = [{"method": "GET", "url": f"{server}/health"} for _ in range(size)]
+            for total, sample in (
+                (health_sample, await closed_loop("", client, health, concurrency)),
+                (
+                    follow_sample,
+                    await closed_loop("", client, signed[start : start + size], concurrency),
+                ),
+            ):
+                total.count += sample.count
+                total.errors += sample.errors
+                total.seconds += sample.seconds
     return warm, health_sample, follow_sample
 
 
@@ -505,17 +524,17 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         )
         for result in results:
             done, signing = result.delivered, result.signing
-            ratio = done.wall / signing.wall
+            ratio = done.cpu / signing.cpu
             failures += ratio < TARGETS["fan-out"]
             print(
                 f"    {result.followers:,} followers, {result.label}: {done.count:,} deliveries "
-                f"in {done.seconds:.2f} s = {done.wall:,.0f}/s (enqueue "
-                f"{result.enqueue_seconds:.2f} s); (a) just before: {signing.wall:,.0f}/s"
+                f"in {done.seconds:.2f} s = {done.wall:,.0f}/s wall-clock, (a) just before "
+                f"{signing.wall:,.0f}/s = {done.wall / signing.wall:.2f}; enqueue "
+                f"{result.enqueue_seconds:.2f} s"
             )
             print(
-                f"      ratio to (a): {verdict(ratio, TARGETS['fan-out'])}; per CPU-second: "
-                f"{done.cpu:,.0f} deliveries vs {signing.cpu:,.0f} signatures = "
-                f"{done.cpu / signing.cpu:.2f}"
+                f"      per CPU-second of the worker: {done.cpu:,.0f} deliveries vs "
+                f"{signing.cpu:,.0f} signatures: ratio {verdict(ratio, TARGETS['fan-out'])}"
             )
         stats = httpx.get(f"{base}/stats").json()
         print(

@@ -30,6 +30,7 @@ __all__ = [
     "Claimed",
     "claim",
     "enqueue",
+    "expire",
     "host_of",
     "mark_host_available",
     "record",
@@ -311,6 +312,21 @@ async def _update_hosts(
         row.failure_days = list(state.failure_days)
         row.unavailable = state.unavailable
         row.open_until = state.open_until
+
+
+async def expire(session: AsyncSession, *, now: datetime, max_age_seconds: float) -> int:
+    """Give up on jobs queued longer than ``max_age_seconds`` (e.g. held back by a dead host)."""
+    result = await session.execute(
+        update(Delivery)
+        .where(
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.created_at < now - timedelta(seconds=max_age_seconds),
+            or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
+        )
+        .values(status=DeliveryStatus.FAILED, last_error="expired in the queue", finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
 
 
 async def mark_host_available(session: AsyncSession, host: str) -> None:

@@ -16,7 +16,7 @@ import random
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -26,7 +26,15 @@ from federation_server.db.engine import Database
 from federation_server.signatures import sign_request
 
 from ._policy import HostHealth, parse_retry_after
-from ._queue import DEFAULT_HEALTH, Attempt, Claimed, claim, record, remove_gone_followers
+from ._queue import (
+    DEFAULT_HEALTH,
+    Attempt,
+    Claimed,
+    claim,
+    expire,
+    record,
+    remove_gone_followers,
+)
 from ._senders import Sender, SendError
 from .models import DeliveryActivity
 
@@ -67,6 +75,7 @@ class Worker:
         concurrency: int = 32,
         per_host: int = 8,
         lease_seconds: float = 300.0,
+        max_age_seconds: float = 7 * 24 * 3600.0,
         max_attempts: int = 16,
         retry_base: float = 15.0,
         poll_seconds: float = 1.0,
@@ -83,6 +92,8 @@ class Worker:
         self.batch_size = batch_size
         self.per_host = per_host
         self.lease_seconds = lease_seconds
+        self.max_age_seconds = max_age_seconds
+        self._next_expiry: datetime | None = None
         self.max_attempts = max_attempts
         self.retry_base = retry_base
         self.poll_seconds = poll_seconds
@@ -109,7 +120,11 @@ class Worker:
     async def run_once(self) -> RunReport:
         """Claim one batch of due jobs, deliver them, record the results."""
         now = self.clock()
+        expired = 0
         async with self.database.session() as session, session.begin():
+            if self._next_expiry is None or now >= self._next_expiry:
+                expired = await expire(session, now=now, max_age_seconds=self.max_age_seconds)
+                self._next_expiry = now + timedelta(hours=1)
             jobs = await claim(
                 session,
                 worker_id=self.worker_id,
@@ -120,7 +135,7 @@ class Worker:
             if jobs:
                 await self._load_bodies(session, {job.activity_pk for job in jobs})
         if not jobs:
-            return RunReport()
+            return RunReport(failed=expired)
         attempts = await asyncio.gather(*(self._deliver(job) for job in jobs))
         async with self.database.session() as session, session.begin():
             summary, gone = await record(
@@ -140,7 +155,7 @@ class Worker:
             claimed=len(jobs),
             delivered=summary.delivered,
             retrying=summary.retrying,
-            failed=summary.failed,
+            failed=summary.failed + expired,
             gone=summary.gone,
         )
 

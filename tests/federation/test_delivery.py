@@ -314,6 +314,22 @@ async def test_workers_running_at_once_never_take_the_same_job(
     assert sorted(receiver.paths()) == sorted(f"/users/{n}/inbox" for n in range(20))
 
 
+async def test_jobs_held_back_for_a_week_expire(database, make_worker, receiver, base_url, clock):
+    await queue(database, clock, [f"{base_url}/held"])
+    async with database.session() as session, session.begin():
+        session.add(HostState(host=base_url.split("//")[1], unavailable=True, failure_days=[]))
+    async with database.session() as session, session.begin():
+        state = await session.get(HostState, base_url.split("//")[1])
+        state.open_until = clock() + timedelta(days=30)
+    worker = make_worker()
+    assert (await worker.run_once()).claimed == 0
+    clock.advance(8 * 24 * 3600)
+    assert (await make_worker().run_once()).failed == 1
+    [job] = await jobs(database)
+    assert job.status == "failed" and job.last_error == "expired in the queue"
+    assert receiver.received == []
+
+
 async def test_concurrency_per_host_is_bounded(database, make_worker, receiver, base_url, clock):
     await queue(database, clock, [f"{base_url}/slow/{n}" for n in range(12)])
     report = await make_worker(concurrency=32, per_host=3).run_once()
