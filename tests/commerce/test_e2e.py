@@ -1,0 +1,176 @@
+"""End to end over real HTTP: the API as ``python -m commerce_api serve`` and the fake SumUp as
+separate processes on loopback ports; the shopper pays on the fake's hosted page, the fake
+calls our webhook, and the browser comes back through our return endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from commerce_api.fake_sumup import FakeSumUpProcess
+from tests.commerce import catalogs
+from tests.commerce.conftest import API_KEY, MERCHANT, stop, wait_until_up
+from tests.commerce.shop import ADULT, HONEY, JAM
+from tests.conftest import REPO_ROOT, free_port
+
+SITE = "https://rose-ash.example.coop"
+
+
+class ApiProcess:
+    """``python -m commerce_api serve --migrate --catalog ...`` that can be restarted."""
+
+    def __init__(self, database_url: str, sumup_url: str, workdir: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.catalog = catalogs.write(workdir / "catalog.json", catalogs.sample())
+        self.log = workdir / "api.log"
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("SUMUP_", "DATABASE_"))},
+            "DATABASE_URL": database_url,
+            "SITE_URL": SITE,
+            "PUBLIC_URL": self.url,
+            "SUMUP_API_URL": sumup_url,
+            "SUMUP_API_KEY": API_KEY,
+            "SUMUP_MERCHANT_CODE": MERCHANT,
+            "SUMUP_TIMEOUT_SECONDS": "3",
+        }
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        cmd = [sys.executable, "-m", "commerce_api", "serve", "--host", "127.0.0.1"]
+        cmd += ["--port", str(self.port), "--migrate", "--catalog", str(self.catalog)]
+        self.proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT
+        )
+        wait_until_up(f"{self.url}/health", self.proc, self.log)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+            self.proc = None
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "commerce_api", *args],
+            cwd=REPO_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+
+@pytest.fixture
+def api(database_url: str, fake_sumup: FakeSumUpProcess, tmp_path: Path) -> Iterator[ApiProcess]:
+    server = ApiProcess(database_url, fake_sumup.url, tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def add(client: httpx.Client, item_id: str, quantity: int) -> dict[str, Any]:
+    response = client.post("/cart/items", json={"item_id": item_id, "quantity": quantity})
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+def test_shopper_buys_and_pays_on_the_hosted_page(
+    api: ApiProcess, fake_sumup: FakeSumUpProcess
+) -> None:
+    with httpx.Client(base_url=api.url, timeout=20) as browser:
+        add(browser, HONEY, 2)
+        add(browser, ADULT, 1)  # the cookie keeps it one cart
+        placed = browser.post("/checkout", headers={"Idempotency-Key": uuid.uuid4().hex})
+        assert placed.status_code == 201, placed.text
+        order = placed.json()
+        assert order["total_minor"] == 2 * 650 + 500
+
+        page = httpx.get(order["hosted_checkout_url"], timeout=10)
+        assert page.status_code == 200 and "<form" in page.text
+        checkout_id = order["hosted_checkout_url"].rsplit("/", 1)[1]
+        paid = httpx.post(
+            order["hosted_checkout_url"], data={"action": "pay"}, follow_redirects=False
+        )
+        assert paid.status_code == 303
+        assert paid.headers["location"] == f"{api.url}/checkout/return/{order['token']}"
+        # SumUp's webhook reached our real server and was acknowledged.
+        deliveries = fake_sumup.checkout(checkout_id)["webhook_deliveries"]
+        assert deliveries and deliveries[0]["status"] == 200
+
+        back = browser.get(paid.headers["location"], follow_redirects=False)
+        assert back.status_code == 303
+        assert back.headers["location"] == f"{SITE}/order/?order={order['token']}"
+        final = browser.get(f"/orders/{order['token']}").json()
+        assert final["state"] == "paid"
+        assert len(final["tickets"]) == 1
+        ticket = browser.get(f"/tickets/{final['tickets'][0]['code']}").json()
+        assert ticket["valid"] is True
+
+    # The administrator refunds it from the command line.
+    refund = api.cli("refund", order["reference"])
+    assert refund.returncode == 0, refund.stderr
+    assert "refunded" in refund.stdout
+    assert fake_sumup.checkout(checkout_id)["refunded_amount"] is not None
+    again = api.cli("refund", order["reference"])
+    assert again.returncode == 1 and "refunded" in again.stderr
+
+
+def test_concurrent_shoppers_over_http_never_oversell(api: ApiProcess) -> None:
+    async def race() -> list[int]:
+        async with httpx.AsyncClient(base_url=api.url, timeout=60) as client:
+            tokens = []
+            for _ in range(16):  # sixteen shoppers, each with one jar in a cart of their own
+                client.cookies.clear()
+                cart = await client.post("/cart/items", json={"item_id": JAM, "quantity": 1})
+                assert cart.status_code == 201, cart.text
+                tokens.append(cart.json()["token"])
+            client.cookies.clear()
+            answers = await asyncio.gather(
+                *(
+                    client.post(
+                        "/checkout",
+                        headers={"X-Cart-Token": t, "Idempotency-Key": uuid.uuid4().hex},
+                    )
+                    for t in tokens
+                )
+            )
+            return [a.status_code for a in answers]
+
+    statuses = asyncio.run(race())
+    assert sorted(statuses) == [201] * 3 + [409] * 13
+    assert httpx.get(f"{api.url}/catalog/{JAM}").json()["available"] == 0
+
+
+def test_restart_mid_checkout_loses_nothing(api: ApiProcess, fake_sumup: FakeSumUpProcess) -> None:
+    with httpx.Client(base_url=api.url, timeout=20) as browser:
+        add(browser, JAM, 2)
+        fake_sumup.set_fault("error500", count=50)
+        down = browser.post("/checkout", headers={"Idempotency-Key": "once"})
+        assert down.status_code == 503
+        token = down.json()["order_token"]
+
+        api.stop()  # the server goes away with the order pending
+        fake_sumup.set_fault("none", count=0)
+        api.start()
+
+        assert browser.get(f"/orders/{token}").json()["state"] == "pending"
+        assert browser.get(f"/catalog/{JAM}").json()["available"] == 1  # still reserved
+        retry = browser.post("/checkout", headers={"Idempotency-Key": "once"})
+        assert retry.status_code == 200, retry.text
+        assert retry.json()["token"] == token
+        reference = retry.json()["reference"]
+    assert [c["checkout_reference"] for c in fake_sumup.checkouts()].count(reference) == 1
+
+    expire = api.cli("expire")
+    assert expire.returncode == 0 and "expired 0 order(s)" in expire.stdout
