@@ -3,11 +3,15 @@ CSRF, brute-force limits, and that no answer tells whether an email is registere
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import update
+
+from commerce_api.accounts.models import EmailToken
 from commerce_api.accounts.sessions import session_cookie
 from commerce_api.accounts.web import Identity
-from commerce_api.db import Database
+from commerce_api.db import Database, utcnow
 from tests.accounts.helpers import (
     PASSWORD,
     api,
@@ -148,6 +152,18 @@ async def _password_reset_through_the_outbox_ends_every_session(
     old = await client.post("/account/signin", json={"email": ANN, "password": PASSWORD})
     assert old.status_code == 401
     await sign_in(client, ANN, new_password)
+
+    # An expired link is refused like a used one.
+    await client.post("/account/password/forgot", json={"email": ANN})
+    token = token_in((await outbox(database_url, ANN))[-1].body_text, "/auth/reset-password")
+    db = Database(database_url)
+    async with db.transaction() as session:
+        await session.execute(update(EmailToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+    await db.dispose()
+    late = await client.post(
+        "/account/password/reset", json={"token": token, "password": "too late for this one"}
+    )
+    assert late.status_code == 400
 
 
 async def test_failed_sign_ins_are_limited_per_account_and_per_address(

@@ -297,6 +297,18 @@ async def _rp_initiated_logout_ends_the_session(provider: Any, database_url: str
     assert answer.headers["location"] == "http://127.0.0.1:9/bye?state=s1"
     assert (await provider.get("/account/session")).status_code == 401
 
+    # Without an id_token_hint a bare link only asks; the confirmation form signs out.
+    await _code(provider, client_id)  # signs in again on the way
+    ask = await provider.get("/oauth/logout", params={"client_id": client_id})
+    assert ask.status_code == 200 and "Sign out?" in ask.text
+    assert (await provider.get("/account/session")).status_code == 200
+    fields = form_fields(ask.text)
+    forged = await provider.post("/oauth/logout", data={**fields, "csrf_token": "forged"})
+    assert forged.status_code == 403
+    confirmed = await provider.post("/oauth/logout", data=fields)
+    assert confirmed.status_code == 200 and "signed out" in confirmed.text
+    assert (await provider.get("/account/session")).status_code == 401
+
 
 async def test_authorization_requests_are_validated(provider: Any, database_url: str) -> None:
     """PKCE (S256 only) and exact redirect URIs."""
