@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,9 +26,10 @@ from federation_server.db.migrate import upgrade_engine
 from federation_server.db.models import Follower, LocalActor
 from federation_server.delivery import AiohttpSender, HostHealth, HttpxSender, Worker, enqueue
 from federation_server.delivery.models import Delivery, HostState
-from federation_server.keys import generate_private_key, public_key_pem
+from federation_server.keys import generate_private_key, private_key_to_pem, public_key_pem
 from federation_server.net import guarded_client, guarded_session
 from federation_server.signatures import PublicKeyInfo, verify_request
+from tests.conftest import REPO_ROOT
 from tests.federation.test_net import serve_in_thread
 
 ACTOR = "https://rose-ash.example.coop/actors/blog"
@@ -115,6 +120,7 @@ def receiver(receiver_server) -> Receiver:
     receiver.script.clear()
     receiver.response_headers.clear()
     receiver.max_in_flight = 0
+    receiver.slow_seconds = 0.05
     return receiver
 
 
@@ -335,6 +341,53 @@ async def test_concurrency_per_host_is_bounded(database, make_worker, receiver, 
     report = await make_worker(concurrency=32, per_host=3).run_once()
     assert report.delivered == 12
     assert 1 < receiver.max_in_flight <= 3
+
+
+async def test_a_worker_process_killed_mid_fan_out_loses_nothing(
+    database, database_url, make_worker, receiver, base_url, clock
+):
+    """``python -m federation_server deliver`` is SIGKILLed mid-fan-out; nothing is lost."""
+    async with database.session() as session, session.begin():
+        session.add(
+            LocalActor(
+                name="blog",
+                private_key_pem=private_key_to_pem(PRIVATE_KEY),
+                public_key_pem=public_key_pem(PRIVATE_KEY),
+            )
+        )
+    inboxes = [f"{base_url}/slow/{n}" for n in range(40)]
+    await queue(database, clock, inboxes)
+    receiver.slow_seconds = 0.2
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "PUBLIC_URL": "https://rose-ash.example.coop",
+        "FEDERATION_ALLOW_PRIVATE_ADDRESSES": "1",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "federation_server", "deliver"],
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(receiver.received) < 8 and time.monotonic() < deadline and proc.poll() is None:
+            await asyncio.sleep(0.01)
+    finally:
+        proc.kill()
+        proc.wait()
+    sent_before_the_kill = set(receiver.paths())
+    assert 8 <= len(sent_before_the_kill) < len(inboxes), "killed mid-fan-out"
+    assert all(job.status == "pending" for job in await jobs(database))
+    clock.advance(400)  # well past the dead worker's 300-second leases (taken on its clock)
+    survivor = make_worker()
+    for _ in range(5):
+        if (await survivor.run_once()).claimed == 0:
+            break
+    assert set(receiver.paths()) == {f"/slow/{n}" for n in range(40)}
+    assert all(job.status == "delivered" for job in await jobs(database))
+    assert all(r.ok for r in receiver.received)
 
 
 async def test_breaker_holds_back_a_failing_host(database, make_worker, receiver, base_url, clock):
