@@ -171,8 +171,22 @@ class BrowserAuthController(Controller):
         return render("forgot.html", title="Forgot your password?")
 
     @post("/forgot-password")
-    async def forgot(self, identity: Identity, data: Form) -> Response[str]:
-        await identity.accounts.request_password_reset(data.get("email", ""))
+    async def forgot(
+        self, identity: Identity, request: Request[Any, Any, Any], data: Form
+    ) -> Response[str]:
+        try:
+            await identity.accounts.request_password_reset(
+                data.get("email", ""), address=client_address(request)
+            )
+        except TooManyAttempts as exc:
+            return render(
+                "message.html",
+                title="Please wait",
+                error=True,
+                status=429,
+                message="Too many emails were requested; try again later.",
+                headers={"Retry-After": str(exc.retry_after)},
+            )
         return render(
             "message.html",
             title="Check your inbox",

@@ -142,8 +142,12 @@ class AccountController(Controller):
         description="The answer is the same whether or not the address is registered.",
         responses=responses(WeakPassword),
     )
-    async def register(self, identity: Identity, data: Register) -> Accepted:
-        await identity.accounts.register(data.email, data.password, data.display_name)
+    async def register(
+        self, identity: Identity, request: Request[Any, Any, Any], data: Register
+    ) -> Accepted:
+        await identity.accounts.register(
+            data.email, data.password, data.display_name, address=client_address(request)
+        )
         return Accepted("check your inbox for a confirmation link")
 
     @post(
@@ -195,8 +199,10 @@ class AccountController(Controller):
         status_code=202,
         summary="Email a password reset link (same answer for unknown addresses)",
     )
-    async def forgot(self, identity: Identity, data: EmailBody) -> Accepted:
-        await identity.accounts.request_password_reset(data.email)
+    async def forgot(
+        self, identity: Identity, request: Request[Any, Any, Any], data: EmailBody
+    ) -> Accepted:
+        await identity.accounts.request_password_reset(data.email, address=client_address(request))
         return Accepted("if the address has an account, a reset link is on its way")
 
     @post(

@@ -51,9 +51,11 @@ class CsrfRejected(Forbidden):
 class TooManyAttempts(TooManyRequestsException):
     """429 with ``Retry-After``; rendered by the shared HTTP-error handler."""
 
-    def __init__(self, retry_after: int) -> None:
+    def __init__(
+        self, retry_after: int, detail: str = "Too many failed sign-ins; wait before trying again."
+    ) -> None:
         super().__init__(
-            detail="Too many failed sign-ins; wait before trying again.",
+            detail=detail,
             headers={"Retry-After": str(max(1, retry_after))},
         )
         self.retry_after = max(1, retry_after)

@@ -36,6 +36,11 @@ __all__ = ["Accounts", "normalise_email"]
 
 VERIFY = "verify_email"
 RESET = "reset_password"
+#: Emails we send on request (registration, reset), per recipient and per client address, per
+#: hour: enough for a person, too few to turn us into someone's mail bomb.
+MAILS_PER_RECIPIENT = 5
+MAILS_PER_ADDRESS = 20
+MAIL_WINDOW = timedelta(hours=1)
 
 
 def normalise_email(raw: str) -> str:
@@ -69,6 +74,19 @@ class Accounts:
             s.signin_failures_per_address,
             timedelta(seconds=s.signin_failure_window_seconds),
         )
+
+    async def _spend_mail_budget(self, email: str, address: str) -> None:
+        """429 past the per-recipient or per-address budget (same for unknown emails)."""
+        throttle = Throttle(
+            MAILS_PER_RECIPIENT,
+            MAILS_PER_ADDRESS,
+            MAIL_WINDOW,
+            "Too many emails requested; wait before asking again.",
+        )
+        keys = ("mailto:" + hash_token(email)[:40], "mailfrom:" + address[:80])
+        async with self.db.transaction() as session:
+            await throttle.check(session, *keys)
+            await throttle.record_failure(session, *keys)
 
     def _link(self, path: str, token: str) -> str:
         return f"{self.settings.public_url}{path}?{urlencode({'token': token})}"
@@ -106,10 +124,18 @@ class Accounts:
             session.add(user)
         return user
 
-    async def register(self, email: str, password: str, display_name: str | None = None) -> None:
+    async def register(
+        self,
+        email: str,
+        password: str,
+        display_name: str | None = None,
+        *,
+        address: str = "unknown",
+    ) -> None:
         """Always the same answer; the mailbox's owner learns what happened."""
         email = normalise_email(email)
         _check_password(self.passwords, password)
+        await self._spend_mail_budget(email, address)
         password_hash = await self.passwords.hash(password)  # same cost either way
         async with self.db.transaction() as session:
             existing = await self.user_by_email(session, email)
@@ -204,11 +230,12 @@ class Accounts:
             raise EmailNotVerified("follow the link we emailed you", field="email")
         return user
 
-    async def request_password_reset(self, email: str) -> None:
+    async def request_password_reset(self, email: str, *, address: str = "unknown") -> None:
         try:
             email = normalise_email(email)
         except InvalidInput:
             return
+        await self._spend_mail_budget(email, address)
         async with self.db.transaction() as session:
             user = await self.user_by_email(session, email)
             if user is None:

@@ -20,6 +20,8 @@ from commerce_api.db import utcnow
 
 __all__ = ["Throttle", "account_key", "address_key"]
 
+DAY = timedelta(days=1)
+
 
 def account_key(email: str) -> str:
     return "account:" + hash_token(email)[:40]
@@ -34,6 +36,7 @@ class Throttle:
     per_account: int
     per_address: int
     window: timedelta
+    detail: str = "Too many failed sign-ins; wait before trying again."
 
     async def check(self, session: AsyncSession, account: str, address: str) -> None:
         """Raise :class:`TooManyAttempts` when either key is at its limit."""
@@ -47,7 +50,7 @@ class Throttle:
                 )
             ).one()
             if count >= limit:
-                raise TooManyAttempts(self._retry_after(oldest, now))
+                raise TooManyAttempts(self._retry_after(oldest, now), self.detail)
 
     def _retry_after(self, oldest: datetime | None, now: datetime) -> int:
         if oldest is None:
@@ -60,7 +63,14 @@ class Throttle:
 
     async def record_failure(self, session: AsyncSession, account: str, address: str) -> None:
         now = utcnow()
-        await session.execute(delete(AuthFailure).where(AuthFailure.failed_at < now - self.window))
+        # Other throttles share the table with other windows: prune only our own keys, and
+        # anything older than a day.
+        await session.execute(
+            delete(AuthFailure).where(
+                AuthFailure.key.in_((account, address)), AuthFailure.failed_at < now - self.window
+            )
+        )
+        await session.execute(delete(AuthFailure).where(AuthFailure.failed_at < now - DAY))
         session.add_all(
             [AuthFailure(key=account, failed_at=now), AuthFailure(key=address, failed_at=now)]
         )

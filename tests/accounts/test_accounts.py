@@ -199,3 +199,12 @@ async def test_failed_sign_ins_are_limited_per_account_and_per_address(
             },
         )
         assert blocked.status_code == 429 and "Too many" in blocked.text
+
+        # Emails on request have a budget too (per recipient), known address or not.
+        for email in (ANN, "nobody@example.org"):
+            answers = [
+                (await client.post("/account/password/forgot", json={"email": email})).status_code
+                for _ in range(6)
+            ]
+            assert answers[-1] == 429 and 202 in answers
+        assert len(await outbox(database_url, ANN)) == 5  # the confirmation + four resets
