@@ -148,6 +148,8 @@ async def publish_manifest(ctx: Context, manifest: Manifest) -> PublishReport:
             if row is not None and row.deleted_at is None:
                 if row.content_hash == entry["content_hash"]:
                     continue
+                # Entries without a date (products) keep the one they were first sent with.
+                obj.setdefault("published", row.object_json.get("published") or _iso(now))
                 obj["updated"] = _edit_time(entry.get("updated"), row.object_json, now)
                 row.content_hash = entry["content_hash"]
                 row.object_json = obj
@@ -159,6 +161,7 @@ async def publish_manifest(ctx: Context, manifest: Manifest) -> PublishReport:
                 if row is None:
                     row = PublishedObject(stable_id=stable_id, ap_id=ap_id)
                     session.add(row)
+                obj.setdefault("published", _iso(now))
                 row.actor_name = actor.name
                 row.object_type = obj["type"]
                 row.content_hash = entry["content_hash"]

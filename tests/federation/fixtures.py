@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from federation_server import keys
-from federation_server.signatures import sign_request
+from federation_server.signatures import sign_request, sign_request_rfc9421
 
 SITE = "https://rose-ash.example.coop"
 
@@ -89,7 +89,7 @@ def event(slug: str = "winter-fair-2026", *, section: str = "events") -> dict:
     return entry
 
 
-def product(slug: str = "wildflower-honey", *, section: str = "market") -> dict:
+def product(slug: str = "wildflower-honey", *, section: str = "market", **extra: Any) -> dict:
     entry = {
         "id": f"product:{slug}",
         "section": section,
@@ -112,6 +112,7 @@ def product(slug: str = "wildflower-honey", *, section: str = "market") -> dict:
             }
         ],
     }
+    entry.update(extra)
     entry["content_hash"] = content_hash(entry)
     return entry
 
@@ -235,11 +236,19 @@ class RemoteActor:
         }
 
     def signed(
-        self, url: str, activity: dict[str, Any], *, key: Any = None, key_id: str | None = None
+        self,
+        url: str,
+        activity: dict[str, Any],
+        *,
+        key: Any = None,
+        key_id: str | None = None,
+        rfc9421: bool = False,
     ) -> tuple[bytes, dict[str, str]]:
-        """Body and headers of a POST of ``activity`` to ``url``, signed draft-cavage."""
+        """Body and headers of a POST of ``activity`` to ``url``, signed draft-cavage (or
+        RFC 9421, as Mastodon 4.5+ and Fedify send)."""
         body = json.dumps(activity).encode()
-        headers = sign_request(
+        sign = sign_request_rfc9421 if rfc9421 else sign_request
+        headers = sign(
             "POST",
             url,
             {"Content-Type": "application/activity+json"},

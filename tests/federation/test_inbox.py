@@ -86,7 +86,7 @@ async def test_repeated_follow_is_harmless_and_undo_removes_it(
     assert await _followers(client) == []
 
 
-async def test_stub_key_is_followed_to_its_owner_and_other_types_are_ignored(
+async def test_rfc9421_and_stub_keys_are_accepted_and_other_types_ignored(
     client: AsyncTestClient, remote: RemoteServer
 ) -> None:
     gts = remote.add_actor("gts", stub_key=True)
@@ -96,7 +96,7 @@ async def test_stub_key_is_followed_to_its_owner_and_other_types_are_ignored(
     assert [path for _, path in remote.requests] == ["/users/gts/main-key", "/users/gts"]
     # Our fetches are signed (servers in authorized-fetch mode require it).
     assert all(f'keyId="{BLOG}#main-key"' in (sig or "") for sig in remote.get_signatures)
-    assert (await _post(client, gts, _follow(gts))).status_code == 202
+    assert (await _post(client, gts, _follow(gts), rfc9421=True)).status_code == 202
     assert await _followers(client) == [gts.id]
 
 

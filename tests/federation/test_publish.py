@@ -16,7 +16,7 @@ from federation_server.db.models import LocalActor, OutboxActivity
 from federation_server.manifest import load_manifest
 from federation_server.services.publish import publish_manifest
 from tests.federation.conftest import BASE_URL
-from tests.federation.fixtures import edited, event, manifest, post, write_build
+from tests.federation.fixtures import edited, event, manifest, post, product, write_build
 
 AP = "application/activity+json"
 
@@ -80,6 +80,16 @@ async def test_an_edit_without_a_newer_updated_still_gets_a_newer_one(
     assert len(updates) == 2
     assert updates[0] == "2026-03-02T10:00:00Z"  # newer than ``published``: kept
     assert updates[1] > updates[0]  # not newer than the last edit: Mastodon would ignore it
+
+
+async def test_undated_product_keeps_its_first_published_date(ctx: Context, tmp_path: Path) -> None:
+    honey = product(section="blog", published=None)
+    await _publish(ctx, tmp_path, [honey])
+    await _publish(ctx, tmp_path, [edited(honey, availability="OutOfStock")])
+    create, update = await _outbox(ctx)
+    assert create["object"]["published"]
+    assert update["object"]["published"] == create["object"]["published"]
+    assert "Out of stock" in update["object"]["content"]
 
 
 async def test_article_as_note_setting(ctx: Context, tmp_path: Path) -> None:
