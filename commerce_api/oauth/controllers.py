@@ -76,22 +76,53 @@ class OAuthController(Controller):
         assert outcome.result is not None
         return bridge.response(outcome.result)
 
-    @post("/token", summary="Token endpoint (RFC 6749 §3.2)", status_code=200)
+    @post(
+        "/token",
+        summary="Token endpoint (RFC 6749 §3.2)",
+        description=(
+            "Form-encoded. `grant_type=authorization_code` (code, redirect_uri, code_verifier "
+            "— PKCE S256 is required), `refresh_token` (rotates: the old one is spent, reusing "
+            "it revokes the family) or `client_credentials` (confidential clients). Clients "
+            "authenticate with HTTP Basic or client_secret_post; public clients send "
+            "client_id. Errors are RFC 6749 §5.2 JSON (`invalid_request`, `invalid_client` "
+            "401, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type`, "
+            "`invalid_scope`)."
+        ),
+        status_code=200,
+    )
     async def token(self, identity: Identity, request: Request[Any, Any, Any]) -> Response[Any]:
         return await (await identity.oauth()).endpoint("token", request)
 
-    @post("/revoke", summary="Token revocation (RFC 7009)", status_code=200)
+    @post(
+        "/revoke",
+        summary="Token revocation (RFC 7009)",
+        description="Form-encoded `token` and optional `token_type_hint`. Revoking a refresh "
+        "token revokes every token of its family. Unknown tokens also answer 200.",
+        status_code=200,
+    )
     async def revoke(self, identity: Identity, request: Request[Any, Any, Any]) -> Response[Any]:
         return await (await identity.oauth()).endpoint("revocation", request)
 
-    @post("/introspect", summary="Token introspection (RFC 7662), for our servers", status_code=200)
+    @post(
+        "/introspect",
+        summary="Token introspection (RFC 7662), for our servers",
+        description="Form-encoded `token`; confidential clients only (HTTP Basic). Answers "
+        '`{"active": false}` for unknown, expired or revoked tokens.',
+        status_code=200,
+    )
     async def introspect(
         self, identity: Identity, request: Request[Any, Any, Any]
     ) -> Response[Any]:
         return await (await identity.oauth()).endpoint("introspection", request)
 
     @route(
-        "/userinfo", http_method=["GET", "POST"], summary="OpenID Connect UserInfo", status_code=200
+        "/userinfo",
+        http_method=["GET", "POST"],
+        summary="OpenID Connect UserInfo",
+        description="`Authorization: Bearer <access token>` with the `openid` scope; claims "
+        "follow the token's scopes. Errors are RFC 6750 (`invalid_token` 401, "
+        "`insufficient_scope` 403).",
+        status_code=200,
     )
     async def userinfo(self, identity: Identity, request: Request[Any, Any, Any]) -> Response[Any]:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
