@@ -57,6 +57,9 @@ def test_shopper_adds_to_cart_pays_and_sees_the_order_paid(
     order = httpx.get(f"{shop.api_url}/orders/{token}", timeout=10).json()
     assert order["state"] == "paid"
     assert (order["total_minor"], order["currency"]) == (1300, "GBP")
+    details = page.locator("[data-order-details]")
+    expect(details).to_contain_text(f"Reference {order['reference']}")
+    expect(details).to_contain_text(f"2 \N{MULTIPLICATION SIGN} {honey['title']}: £13.00")
     [checkout] = [
         c for c in shop.sumup.checkouts() if c["checkout_reference"] == order["reference"]
     ]

@@ -134,13 +134,14 @@
   function injectStyle() {
     const css =
       ".ra-cart{position:relative}" +
-      ".ra-cart__toggle{font:inherit;padding:.35rem .8rem;border:1px solid currentColor;" +
-      "border-radius:.5rem;background:#fff;cursor:pointer}" +
-      ".ra-cart__panel{position:absolute;right:0;z-index:20;min-width:18rem;max-width:90vw;" +
+      ".ra-cart__toggle{font:inherit;padding:.35rem .8rem;border:1px solid #1f1d1a;" +
+      "border-radius:.5rem;background:#fff;color:#1f1d1a;cursor:pointer}" +
+      ".ra-cart__panel{position:absolute;right:0;z-index:20;width:22rem;max-width:90vw;" +
       "background:#fff;border:1px solid #e4ddd0;border-radius:.5rem;padding:1rem;" +
       "box-shadow:0 4px 16px rgba(0,0,0,.12)}" +
       ".ra-cart__panel ul{list-style:none;margin:0 0 .75rem;padding:0}" +
-      ".ra-cart__panel li{display:flex;justify-content:space-between;gap:.5rem;" +
+      ".ra-cart__panel li{display:grid;grid-template-columns:1fr auto auto;gap:.75rem;" +
+      "align-items:baseline;" +
       "padding:.25rem 0;border-bottom:1px solid #e4ddd0}" +
       ".ra-cart__remove{font:inherit;font-size:.85em;background:none;border:0;" +
       "color:#a3224a;text-decoration:underline;cursor:pointer}" +
@@ -340,7 +341,40 @@
     }
   }
 
+  const ORDER_WORDS = {
+    paid: "Thank you: your order is paid.",
+    fulfilled: "Your order has been handed over.",
+    pending: "We are waiting for the payment to be confirmed.",
+    failed: "The payment did not go through. Nothing was charged.",
+    expired: "This order expired before it was paid.",
+    cancelled: "This order was cancelled.",
+    refunded: "This order was refunded.",
+  };
+
+  function orderDetails(order) {
+    const lines = el("ul", { class: "ra-order__lines" });
+    for (const line of order.lines || []) {
+      const amount = money(line.line_total_minor, order.currency);
+      lines.append(el("li", { text: `${line.quantity} × ${line.title}: ${amount}` }));
+    }
+    const parts = [
+      el("p", {}, "Reference ", el("strong", { text: order.reference || "" })),
+      lines,
+      el("p", { text: `Total ${money(order.total_minor, order.currency)}` }),
+    ];
+    const tickets = order.tickets || [];
+    if (tickets.length) {
+      const list = el("ul", { class: "ra-order__tickets" });
+      for (const ticket of tickets) {
+        list.append(el("li", {}, "Ticket ", el("code", { text: ticket.code })));
+      }
+      parts.push(el("p", { text: "Show these codes at the door:" }), list);
+    }
+    return el("div", { class: "ra-order", "data-order-details": "" }, ...parts);
+  }
+
   // After paying, the shop sends the shopper back with ?order=<token>: show where it stands.
+  // A payment still being confirmed is asked about again a few times (bounded).
   async function showOrder() {
     const token = new URLSearchParams(window.location.search).get("order");
     if (!token) return;
@@ -349,28 +383,28 @@
       target = el("p", { class: "ra-cart-status", "data-order-status": "", role: "status" });
       (document.querySelector("main") || document.body).prepend(target);
     }
-    try {
-      const order = await call("GET", `/orders/${encodeURIComponent(token)}`);
-      const words = {
-        paid: "Thank you: your order is paid.",
-        fulfilled: "Your order has been handed over.",
-        pending: "We are waiting for the payment to be confirmed.",
-        failed: "The payment did not go through. Your cart is still here.",
-        expired: "This order expired before it was paid.",
-        cancelled: "This order was cancelled.",
-        refunded: "This order was refunded.",
-      };
-      const status = String(order.status || order.state || "").toLowerCase();
+    for (let attempt = 0; attempt < 6; attempt += 1) {
+      let order;
+      try {
+        order = await call("GET", `/orders/${encodeURIComponent(token)}`);
+      } catch (error) {
+        say(target, error.message, true);
+        return;
+      }
+      const status = String(order.state || order.status || "").toLowerCase();
       target.dataset.orderState = status;
-      say(target, words[status] || `Order status: ${status}`);
+      say(target, ORDER_WORDS[status] || `Order status: ${status}`);
+      const old = document.querySelector("[data-order-details]");
+      if (old) old.remove();
+      target.after(orderDetails(order));
       if (status === "paid" || status === "fulfilled") {
         setToken(null);
         if (session) session.removeItem(CHECKOUT_KEY);
         state.cart = null;
         render();
       }
-    } catch (error) {
-      say(target, error.message, true);
+      if (status !== "pending") return;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
     }
   }
 
