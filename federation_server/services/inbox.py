@@ -294,9 +294,11 @@ async def on_accept(ctx: Context, incoming: Incoming) -> bool:
     async with ctx.database.session() as session, session.begin():
         if isinstance(obj, dict) and obj.get("type") == "Follow":
             name = _local_name(ctx, _id_of(obj.get("actor")))
+            follow_id = _id_of(obj)
             if name is None or _id_of(obj.get("object")) != incoming.actor:
                 return False
-            follow_id = _id_of(obj)
+            if not follow_id or not ctx.urls.is_local(follow_id):
+                return False  # only a Follow we sent (an id we minted) can be accepted
         else:
             row = await session.scalar(
                 select(Following).where(

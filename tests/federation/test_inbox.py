@@ -100,6 +100,26 @@ async def test_rfc9421_and_stub_keys_are_accepted_and_other_types_ignored(
     assert await _followers(client) == [gts.id]
 
 
+async def test_accept_counts_only_for_a_follow_we_sent(
+    client: AsyncTestClient, remote: RemoteServer
+) -> None:
+    bob = remote.add_actor("bob")
+
+    def accept(follow_id: str) -> dict[str, Any]:
+        follow = {"id": follow_id, "type": "Follow", "actor": BLOG, "object": bob.id}
+        return {"id": f"{bob.id}/accept/{follow_id[-1]}", "type": "Accept", "actor": bob.id,
+                "object": follow}  # fmt: skip
+
+    following = "/actors/blog/following"
+    assert (await _post(client, bob, accept(f"{bob.id}/forged/1"))).status_code == 202
+    assert (await client.get(following)).json()["totalItems"] == 0
+    assert (await _post(client, bob, accept(f"{BASE_URL}/activities/2"))).status_code == 202
+    head = (await client.get(following)).json()
+    assert head["totalItems"] == 1
+    page = (await client.get(head["first"].removeprefix(BASE_URL))).json()
+    assert page["orderedItems"] == [bob.id]
+
+
 async def test_rotated_key_is_fetched_again_once(
     client: AsyncTestClient, ctx: Context, remote: RemoteServer
 ) -> None:
