@@ -36,7 +36,7 @@ Control API for tests (no auth, never faulted):
 - ``POST /_fake/config`` ``{"webhook_envelope": "old"|"new"}``; new is
   ``{"id","event_type":"checkout.status.updated","payload":{checkout_id,reference,status},
   "timestamp"}``.
-- ``POST /_fake/reset``: forget everything.
+- ``POST /_fake/reset``: forget everything (after any call held by a timeout fault ends).
 - ``POST /_fake/checkouts/{id}/pay|decline|expire|webhook``: settle without a browser, expire,
   or re-send the webhook (SumUp retries it).
 """

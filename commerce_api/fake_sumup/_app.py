@@ -81,7 +81,12 @@ async def _guard(request: Request) -> Response | None:
     delay = store.faults.delay_seconds
     mode = store.faults.take("api")
     if mode == "timeout":
-        await asyncio.sleep(delay)
+        await request.body()  # read now: once awake, the handler runs without waiting on I/O
+        store.held += 1
+        try:
+            await asyncio.sleep(delay)
+        finally:
+            store.held -= 1
     elif mode == "error500":
         if delay:
             await asyncio.sleep(delay)
@@ -310,7 +315,14 @@ async def control_config(request: Request) -> Response:
 
 @post("/_fake/reset", status_code=200)
 async def control_reset(request: Request) -> Response:
-    _store(request).reset()
+    """Waits for calls still held by a timeout fault, so they cannot leak into the next test."""
+    store = _store(request)
+    for _ in range(3000):
+        if store.held == 0:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0)  # let a call that just woke finish its handler
+    store.reset()
     return _json({"reset": True})
 
 

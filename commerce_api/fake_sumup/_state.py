@@ -111,6 +111,8 @@ class Store:
         self.checkouts: dict[str, FakeCheckout] = {}
         self.faults = FaultPlan()
         self.webhook_envelope: Literal["old", "new"] = "old"
+        self.held = 0
+        """API calls being held by a ``timeout`` fault right now."""
 
     def reset(self) -> None:
         self.checkouts.clear()
