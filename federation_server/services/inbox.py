@@ -3,71 +3,38 @@
 Order of checks, each answered before anything is stored:
 413 body too large → 400 malformed → 403 blocked domain → 202 Delete from an unknown actor
 (nothing fetched) → 401 unsigned or bad signature → 401 signer does not own ``actor``.
-Accepted activities are handled by one function per type (``HANDLERS``).
+Accepted activities go to one function per type (``services.handlers.HANDLERS``).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from federation_server.activitypub.ids import domain_of
 from federation_server.context import Context
-from federation_server.db.base import utcnow
-from federation_server.db.models import (
-    Follower,
-    Following,
-    InboxActivity,
-    Interaction,
-    LocalActor,
-    PublishedObject,
-    RemoteKey,
+from federation_server.db.models import InboxActivity
+from federation_server.errors import (
+    BadRequest,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
 )
-from federation_server.errors import BadRequest, Forbidden, NotFound, Unauthorized
-from federation_server.services.outgoing import send_activity
-from federation_server.services.remote import (
-    FetchError,
-    KeyResolver,
-    actor_endpoints,
-    endpoints_of,
-    is_known_actor,
-    keys_in,
-    save_actor,
-)
+from federation_server.services.handlers import HANDLERS, Incoming, id_of
+from federation_server.services.remote import KeyResolver, is_known_actor
 from federation_server.signatures import verify_request
-
-log = logging.getLogger(__name__)
-
 
 #: Activity types that mean nothing without an ``object`` (a URL or an object with an id).
 NEEDS_OBJECT = frozenset(
     {"Follow", "Undo", "Like", "Announce", "Create", "Update", "Delete", "Accept", "Reject"}
 )
-
-
-@dataclass(frozen=True)
-class Incoming:
-    """An accepted activity: who sent it, to which inbox (None for the shared inbox)."""
-
-    activity: dict[str, Any]
-    actor: str
-    inbox_owner: str | None
-
-
-def _id_of(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and isinstance(value.get("id"), str):
-        return value["id"]
-    return None
 
 
 def parse_activity(body: bytes) -> dict[str, Any]:
@@ -81,10 +48,10 @@ def parse_activity(body: bytes) -> dict[str, Any]:
     kind = activity.get("type")
     if not isinstance(kind, str) or not kind:
         raise BadRequest("The activity has no type.")
-    actor = _id_of(activity.get("actor"))
+    actor = id_of(activity.get("actor"))
     if not actor or urlsplit(actor).scheme not in {"http", "https"}:
         raise BadRequest("The activity has no actor URL.")
-    if kind in NEEDS_OBJECT and _id_of(activity.get("object")) is None:
+    if kind in NEEDS_OBJECT and id_of(activity.get("object")) is None:
         raise BadRequest(f"A {kind} needs an object: a URL or an object with an id.")
     return activity
 
@@ -113,13 +80,11 @@ async def receive(
     """Check and handle one inbox POST; True when handled, False when ignored (both 202)."""
     settings = ctx.settings
     if len(body) > settings.max_inbox_bytes:
-        from federation_server.errors import PayloadTooLarge
-
         raise PayloadTooLarge(f"The body is larger than {settings.max_inbox_bytes} bytes.")
     if inbox_owner is not None and settings.actor(inbox_owner) is None:
         raise NotFound(f"No actor named {inbox_owner!r} here.")
     activity = parse_activity(body)
-    actor = _id_of(activity["actor"]) or ""
+    actor = id_of(activity["actor"]) or ""
     lowered = {k.lower(): v for k, v in headers.items()}
     if settings.is_blocked(domain_of(actor)) or settings.is_blocked(_key_domain(lowered)):
         raise Forbidden("This domain is blocked.")
@@ -146,7 +111,7 @@ async def receive(
             extra={"reason": "signer does not own the actor"},
         )
     await resolver.persist()
-    activity_id = _id_of(activity)
+    activity_id = id_of(activity)
     if activity_id and await _already_received(ctx, activity_id):
         return False  # redelivery (delivery is at least once) changes nothing
     handler = HANDLERS.get(activity["type"])
@@ -174,10 +139,10 @@ async def _record(
     async with ctx.database.session() as session:
         session.add(
             InboxActivity(
-                activity_id=_id_of(activity),
+                activity_id=id_of(activity),
                 activity_type=activity["type"][:32],
                 actor_uri=actor,
-                object_id=_id_of(activity.get("object")),
+                object_id=id_of(activity.get("object")),
                 inbox_owner=inbox_owner,
                 activity_json=activity,
             )
@@ -188,233 +153,3 @@ async def _record(
             await session.rollback()
             return False
     return True
-
-
-def _local_name(ctx: Context, uri: str | None) -> str | None:
-    name = ctx.urls.local_actor_name(uri) if uri else None
-    return name if name and ctx.settings.actor(name) else None
-
-
-def _without_context(document: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in document.items() if k != "@context"}
-
-
-async def on_follow(ctx: Context, incoming: Incoming) -> bool:
-    """Store the follower and send a signed Accept back (a repeated Follow is harmless)."""
-    activity = incoming.activity
-    name = _local_name(ctx, _id_of(activity.get("object")))
-    if name is None:
-        return False
-    try:
-        endpoints = await actor_endpoints(ctx, incoming.actor)
-    except FetchError as exc:
-        log.info("follow from %s ignored: %s", incoming.actor, exc)
-        return False
-    async with ctx.database.session() as session, session.begin():
-        local = await session.scalar(select(LocalActor).where(LocalActor.name == name))
-        if local is None:
-            return False
-        follower = await session.scalar(
-            select(Follower).where(
-                Follower.actor_name == name, Follower.follower_uri == incoming.actor
-            )
-        )
-        if follower is None:
-            follower = Follower(actor_name=name, follower_uri=incoming.actor)
-            session.add(follower)
-        follower.inbox = endpoints.inbox
-        follower.shared_inbox = endpoints.shared_inbox
-        follower.follow_id = _id_of(activity)
-        accept = {
-            "id": ctx.urls.new_activity(),
-            "type": "Accept",
-            "actor": ctx.urls.actor(name),
-            "to": [incoming.actor],
-            "object": _without_context(activity),
-        }
-        await send_activity(session, ctx, local, accept, inboxes=[endpoints.inbox])
-    return True
-
-
-async def on_undo(ctx: Context, incoming: Incoming) -> bool:
-    """Undo Follow (embedded or by id) removes the follower; Undo Like/Announce the count."""
-    obj = incoming.activity.get("object")
-    object_id = _id_of(obj)
-    async with ctx.database.session() as session, session.begin():
-        if isinstance(obj, dict) and obj.get("type") == "Follow":
-            if _id_of(obj.get("actor")) != incoming.actor:
-                return False
-            name = _local_name(ctx, _id_of(obj.get("object")))
-            if name is None:
-                return False
-            result = await session.execute(
-                delete(Follower).where(
-                    Follower.actor_name == name, Follower.follower_uri == incoming.actor
-                )
-            )
-            return bool(result.rowcount)
-        if not object_id:
-            return False
-        removed = await session.execute(
-            delete(Follower).where(
-                Follower.follow_id == object_id, Follower.follower_uri == incoming.actor
-            )
-        )
-        if removed.rowcount:
-            return True
-        undone = await session.execute(
-            delete(Interaction).where(
-                Interaction.activity_id == object_id, Interaction.actor_uri == incoming.actor
-            )
-        )
-        return bool(undone.rowcount)
-
-
-async def on_delete(ctx: Context, incoming: Incoming) -> bool:
-    """An actor deleting itself stops following us; a deleted reply stops being counted."""
-    object_id = _id_of(incoming.activity.get("object"))
-    async with ctx.database.session() as session, session.begin():
-        if object_id == incoming.actor:
-            await session.execute(delete(Follower).where(Follower.follower_uri == incoming.actor))
-            await session.execute(delete(Following).where(Following.target_uri == incoming.actor))
-            return True
-        if object_id:
-            result = await session.execute(
-                delete(Interaction).where(
-                    Interaction.activity_id == object_id, Interaction.actor_uri == incoming.actor
-                )
-            )
-            return bool(result.rowcount)
-    return False
-
-
-async def on_accept(ctx: Context, incoming: Incoming) -> bool:
-    """Our Follow was accepted: record that our actor now follows the sender."""
-    obj = incoming.activity.get("object")
-    async with ctx.database.session() as session, session.begin():
-        if isinstance(obj, dict) and obj.get("type") == "Follow":
-            name = _local_name(ctx, _id_of(obj.get("actor")))
-            follow_id = _id_of(obj)
-            if name is None or _id_of(obj.get("object")) != incoming.actor:
-                return False
-            if not follow_id or not ctx.urls.is_local(follow_id):
-                return False  # only a Follow we sent (an id we minted) can be accepted
-        else:
-            row = await session.scalar(
-                select(Following).where(
-                    Following.follow_id == _id_of(obj), Following.target_uri == incoming.actor
-                )
-            )
-            if row is None:
-                return False
-            name, follow_id = row.actor_name, row.follow_id
-        row = await session.scalar(
-            select(Following).where(
-                Following.actor_name == name, Following.target_uri == incoming.actor
-            )
-        )
-        if row is None:
-            row = Following(actor_name=name, target_uri=incoming.actor)
-            session.add(row)
-        row.follow_id = follow_id
-        row.accepted = True
-    return True
-
-
-async def on_reject(ctx: Context, incoming: Incoming) -> bool:
-    async with ctx.database.session() as session, session.begin():
-        result = await session.execute(
-            delete(Following).where(Following.target_uri == incoming.actor)
-        )
-        return bool(result.rowcount)
-
-
-async def _store_interaction(
-    ctx: Context, kind: str, activity_id: str | None, actor: str, object_id: str | None
-) -> bool:
-    if not activity_id or not object_id:
-        return False
-    async with ctx.database.session() as session:
-        known = await session.scalar(
-            select(PublishedObject.id).where(
-                PublishedObject.ap_id == object_id, PublishedObject.deleted_at.is_(None)
-            )
-        )
-        if known is None:
-            return False
-        session.add(
-            Interaction(activity_id=activity_id, kind=kind, actor_uri=actor, object_ap_id=object_id)
-        )
-        try:
-            await session.commit()
-        except IntegrityError:  # the same activity delivered twice counts once
-            await session.rollback()
-            return False
-    return True
-
-
-async def on_like(ctx: Context, incoming: Incoming) -> bool:
-    activity = incoming.activity
-    kind = "like" if activity["type"] == "Like" else "announce"
-    return await _store_interaction(
-        ctx, kind, _id_of(activity), incoming.actor, _id_of(activity.get("object"))
-    )
-
-
-async def on_create(ctx: Context, incoming: Incoming) -> bool:
-    """A reply to one of our objects is counted on it."""
-    obj = incoming.activity.get("object")
-    if not isinstance(obj, dict):
-        return False
-    if _id_of(obj.get("attributedTo")) not in {None, incoming.actor}:
-        return False
-    return await _store_interaction(
-        ctx, "reply", _id_of(obj), incoming.actor, _id_of(obj.get("inReplyTo"))
-    )
-
-
-ACTOR_TYPES = frozenset({"Application", "Group", "Organization", "Person", "Service"})
-
-
-async def on_update(ctx: Context, incoming: Incoming) -> bool:
-    """An actor updating itself (new key, new inbox): refresh what we cached about it."""
-    obj = incoming.activity.get("object")
-    if not isinstance(obj, dict) or obj.get("type") not in ACTOR_TYPES:
-        return False
-    if _id_of(obj) != incoming.actor:
-        return False
-    endpoints = endpoints_of(obj)
-    async with ctx.database.session() as session, session.begin():
-        if endpoints is not None:
-            await save_actor(session, endpoints)
-            await session.execute(
-                update(Follower)
-                .where(Follower.follower_uri == incoming.actor)
-                .values(inbox=endpoints.inbox, shared_inbox=endpoints.shared_inbox)
-            )
-        for key in keys_in(obj):
-            pem, key_id = key.get("publicKeyPem"), key.get("id")
-            if not isinstance(pem, str) or not isinstance(key_id, str):
-                continue
-            if domain_of(key_id) != domain_of(incoming.actor):
-                continue
-            row = RemoteKey(
-                key_id=key_id, owner=incoming.actor, public_key_pem=pem, fetched_at=utcnow()
-            )
-            await session.merge(row)
-    return True
-
-
-Handler = Callable[[Context, Incoming], Awaitable[bool]]
-
-HANDLERS: dict[str, Handler] = {
-    "Follow": on_follow,
-    "Undo": on_undo,
-    "Delete": on_delete,
-    "Accept": on_accept,
-    "Reject": on_reject,
-    "Like": on_like,
-    "Announce": on_like,
-    "Create": on_create,
-    "Update": on_update,
-}
