@@ -69,6 +69,9 @@ def prepare_staging(output: Path) -> Path:
     """An empty folder beside ``output`` (same file system, so the final swap is a rename)."""
     output = output.resolve()  # Pelican would read a relative path as relative to site/
     output.parent.mkdir(parents=True, exist_ok=True)
+    recycled = ra_incremental.recycled_staging(output)  # the last build's folders, emptied
+    if recycled is not None:
+        return recycled
     return Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
 
 
@@ -169,7 +172,7 @@ def swap_into_place(staging: Path, output: Path) -> None:
         output.rename(old)
     staging.rename(output)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        ra_incremental.retire(old)  # deleted, or kept as the next build's staging folders
 
 
 def discard_staging(staging: Path) -> None:

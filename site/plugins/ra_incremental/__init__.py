@@ -7,13 +7,40 @@
   when its dependency key (template sources, settings, the content it shows) changed.
 """
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from ra_incremental.session import Session, current_session
 
-__all__ = ["Session", "current_session", "get_writer", "new_files_only", "register"]
+__all__ = [
+    "Session",
+    "current_session",
+    "get_writer",
+    "new_files_only",
+    "recycled_staging",
+    "register",
+    "retire",
+]
+
+
+def recycled_staging(output: Path) -> Path | None:
+    """A staging folder made from the last replaced output's folders, if there is one."""
+    session = current_session()
+    if session is None:
+        return None
+    return session.recycled_staging(f".{output.name}.staging-", output.parent)
+
+
+def retire(old: Path) -> None:
+    """Dispose of the output a swap replaced: kept for recycling during a session."""
+    session = current_session()
+    if session is None:
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        session.retire(old)
 
 
 @contextmanager

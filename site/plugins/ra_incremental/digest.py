@@ -22,7 +22,7 @@ import enum
 import hashlib
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Mapping, Sized
 from typing import Any
 
 from pelican.contents import Content
@@ -57,24 +57,30 @@ class Digester:
     def __init__(self) -> None:
         self._contents: dict[int, tuple[Any, bytes]] = {}
         self._values: dict[tuple[int, int], tuple[Any, bytes]] = {}
+        self._wrappers: dict[int, tuple[Any, bytes]] = {}
         #: every content object met so far, by identity (to look up recorded reads)
         self.known: dict[str, Any] = {}
 
     # --- public ---------------------------------------------------------------------------
 
     def structure(self, value: Any) -> bytes:
-        """Digest of a value with content objects standing for their identity only."""
+        """Digest of a value with content objects standing for their identity only.
+
+        Memoised per object: the values pages are rendered with do not change while Pelican
+        writes (sized containers are re-digested if their length changed).
+        """
         if isinstance(value, Content):
             return self.identity(value)
-        if isinstance(value, list | tuple | dict) and len(value) > 8:
-            key = (id(value), len(value))
-            cached = self._values.get(key)
-            if cached is not None and cached[0] is value:
-                return cached[1]
-            digest = self._digest(value)
-            self._values[key] = (value, digest)
-            return digest
-        return self._digest(value)
+        if isinstance(value, _SCALARS):
+            return self._digest(value)
+        size = len(value) if isinstance(value, Sized) else -1
+        key = (id(value), size)
+        cached = self._values.get(key)
+        if cached is not None and cached[0] is value:
+            return cached[1]
+        digest = self._digest(value)
+        self._values[key] = (value, digest)
+        return digest
 
     def attribute(self, content: Content, name: str) -> bytes:
         """Digest of what ``content.<name>`` gives a template (a method: all of it)."""
@@ -147,8 +153,7 @@ class Digester:
             update(b"C" + self.identity(value))
             return
         if isinstance(value, URLWrapper):
-            parts = (type(value).__name__, value.name, value.slug, value.url, value.save_as)
-            update(("W" + "\0".join(str(p) for p in parts)).encode())
+            update(self._wrapper(value))
             return
         if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
             update(f"T{value!r}\0".encode())
@@ -197,6 +202,16 @@ class Digester:
             self._feed(hasher, attributes, depth + 1, seen)
             return
         update(b"R" + _ADDRESS.sub("", repr(value)).encode())
+
+    def _wrapper(self, value: URLWrapper) -> bytes:
+        """A tag, category or author: its name, slug and URLs (memoised: URLs are computed)."""
+        cached = self._wrappers.get(id(value))
+        if cached is not None and cached[0] is value:
+            return cached[1]
+        parts = (type(value).__name__, value.name, value.slug, value.url, value.save_as)
+        digest = ("W" + "\0".join(str(p) for p in parts)).encode()
+        self._wrappers[id(value)] = (value, digest)
+        return digest
 
     def _sub(self, value: Any, depth: int, seen: set[int]) -> bytes:
         hasher = _hash()

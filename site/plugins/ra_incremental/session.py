@@ -21,9 +21,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator, Mapping, MutableMapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -34,7 +35,8 @@ from ra_incremental.state import BuildState, cache_dir, output_identity
 
 #: Derived files post-processing writes beside a page; reused together with it.
 DERIVED_SUFFIXES = (".gz", ".br")
-STATE_FILE = "state.json"
+STATE_FILE = "state.pickle"
+SPARE_DIR = "spare"
 TEMPLATES_FILE = "templates.json"
 _current: Session | None = None
 
@@ -128,6 +130,13 @@ def next_change(context: Mapping[str, Any], settings_keys: set[str], now: float)
     return soonest
 
 
+def _remove_empty_folders(root: Path) -> None:
+    for folder, _, files in os.walk(root, topdown=False):
+        if not files and folder != str(root):
+            with suppress(OSError):  # it still has subfolders with files
+                os.rmdir(folder)
+
+
 def _load_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -171,6 +180,7 @@ class Session:
     #: parsed-template facts by source digest, kept between builds (see templates.py)
     template_store: dict[str, dict[str, Any]] = field(default_factory=dict)
     templates_used: set[str] = field(default_factory=set)
+    recycled: bool = False
 
     # --- before the build -----------------------------------------------------------------
 
@@ -284,15 +294,56 @@ class Session:
                 os.link(self.output / relpath, target)
 
     def finish(self) -> None:
-        """Link the .gz/.br of each reused file, made when it was first written."""
+        """Link the .gz/.br of each reused file (made when it was first written) and drop the
+        folders a recycled staging tree kept for pages that no longer exist."""
         if self.staging is None:
             return
+        output, staging = str(self.output), str(self.staging)
         for relpath in self.linked:
             for suffix in DERIVED_SUFFIXES:
-                derived = self.output / (relpath + suffix)
-                target = self.staging / (relpath + suffix)
-                if not target.exists() and derived.is_file():
-                    os.link(derived, target)
+                name = relpath + suffix
+                with suppress(FileNotFoundError, FileExistsError):
+                    os.link(os.path.join(output, name), os.path.join(staging, name))
+        if self.recycled:
+            _remove_empty_folders(self.staging)
+
+    # --- recycling the previous tree's folders ------------------------------------------------
+
+    @property
+    def spare(self) -> Path:
+        return self.cache / SPARE_DIR
+
+    def recycled_staging(self, prefix: str, parent: Path) -> Path | None:
+        """The tree the last swap replaced, emptied of files but keeping its folders.
+
+        Creating and deleting thousands of folders (one per pretty URL) costs far more than
+        the files themselves on many file systems; recycling them keeps a rebuild small.
+        """
+        spare = self.spare
+        if not spare.is_dir():
+            return None
+        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        try:
+            staging.rmdir()
+            spare.rename(staging)
+        except OSError:  # another file system: a fresh folder it is
+            shutil.rmtree(spare, ignore_errors=True)
+            staging.mkdir(exist_ok=True)
+            return staging
+        for folder, _, files in os.walk(staging):
+            for name in files:
+                os.unlink(os.path.join(folder, name))
+        self.recycled = True
+        return staging
+
+    def retire(self, old: Path) -> None:
+        """Keep the replaced output as the next build's staging tree (see recycled_staging)."""
+        shutil.rmtree(self.spare, ignore_errors=True)
+        try:
+            self.spare.parent.mkdir(parents=True, exist_ok=True)
+            old.rename(self.spare)
+        except OSError:
+            shutil.rmtree(old, ignore_errors=True)
 
     @property
     def unchanged(self) -> int:

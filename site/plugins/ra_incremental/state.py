@@ -10,14 +10,14 @@ still describes the untouched output.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import pickle
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CACHE_ENV = "RA_BUILD_CACHE"
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 def cache_dir(content: Path, output: Path) -> Path:
@@ -56,20 +56,45 @@ class BuildState:
     @classmethod
     def load(cls, path: Path) -> BuildState | None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            with path.open("rb") as stream:
+                data = pickle.load(stream)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
             return None
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
             return None
         try:
+            names, digests = data.pop("read_names"), data.pop("read_digests")
+            data["reads"] = dict(zip(names, digests, strict=True))
+            data["pages"] = {
+                path: [key, [names[i] for i in reads]]
+                for path, (key, reads) in data["pages"].items()
+            }
             return cls(**data)
-        except TypeError:
+        except (TypeError, KeyError, ValueError, IndexError):
             return None
 
     def save(self, path: Path) -> None:
-        """Write atomically: a crash leaves the old state or the new one, never half."""
+        """Write atomically: a crash leaves the old state or the new one, never half.
+
+        Pages refer to their reads by index into one list: the same read (a post's title)
+        is recorded by many pages. Pickled like Pelican's own cache (it is ours alone)."""
+        names = sorted(self.reads)
+        index = {name: i for i, name in enumerate(names)}
+        data = {
+            "version": self.version,
+            "inputs": self.inputs,
+            "code": self.code,
+            "output_identity": list(self.output_identity),
+            "valid_until": self.valid_until,
+            "read_names": names,
+            "read_digests": [self.reads[name] for name in names],
+            "pages": {
+                page: [key, [index[read] for read in reads]]
+                for page, (key, reads) in self.pages.items()
+            },
+        }
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=".state-", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(asdict(self), stream, separators=(",", ":"), sort_keys=True)
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, path)

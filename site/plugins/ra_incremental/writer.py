@@ -14,7 +14,6 @@ everything, like Pelican's own Writer.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,13 +45,14 @@ class IncrementalWriter(Writer):
         )
         self._base = (self.session.code if self.session else "").encode()
         self._reads: dict[str, str | None] = {}
+        self._root = sanitised_join(output_path, ".")
         self._indexed = False
 
     # --- keys -----------------------------------------------------------------------------
 
     def _relpath(self, name: str) -> str:
-        path = sanitised_join(self.output_path, name)
-        return os.path.relpath(path, self.output_path).replace(os.sep, "/")
+        path = sanitised_join(self.output_path, name)  # absolute, posix, inside the output
+        return path[len(self._root) :].lstrip("/")
 
     def _value_digest(self, name: str, value: Any) -> bytes:
         if name in self.settings and self.settings[name] is value:
