@@ -47,7 +47,7 @@ class AiohttpSender:
     async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> SendResult:
         try:
             async with self.session.post(
-                url, data=body, headers=dict(headers), allow_redirects=False
+                url, data=body, headers=headers, allow_redirects=False
             ) as response:
                 await response.read()
                 return SendResult(response.status, response.headers.get("Retry-After"))

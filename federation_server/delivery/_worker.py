@@ -104,6 +104,7 @@ class Worker:
         self.rand = rand
         self._slots = asyncio.Semaphore(concurrency)
         self._host_slots: dict[str, asyncio.Semaphore] = {}
+        self._concurrency = concurrency
         self._bodies: dict[int, tuple[bytes, str]] = {}
         self._keys: dict[str, Any] = {}
         self._wake = asyncio.Event()
@@ -196,6 +197,15 @@ class Worker:
         for pk, body, key_id in rows.all():
             self._bodies[pk] = (body.encode("utf-8"), key_id)
 
+    def _host_slot(self, host: str) -> contextlib.AbstractAsyncContextManager[Any]:
+        """The host's share of the concurrency (nothing to wait for when it is all of it)."""
+        if self.per_host >= self._concurrency:
+            return contextlib.nullcontext()
+        slot = self._host_slots.get(host)
+        if slot is None:
+            slot = self._host_slots[host] = asyncio.Semaphore(self.per_host)
+        return slot
+
     async def _private_key(self, key_id: str) -> Any:
         if key_id not in self._keys:
             self._keys[key_id] = await self.key_resolver(key_id)
@@ -203,8 +213,7 @@ class Worker:
 
     async def _deliver(self, job: Claimed) -> Attempt:
         body, key_id = self._bodies[job.activity_pk]
-        host_slots = self._host_slots.setdefault(job.host, asyncio.Semaphore(self.per_host))
-        async with self._slots, host_slots:
+        async with self._slots, self._host_slot(job.host):
             try:
                 private_key = await self._private_key(key_id)
             except Exception as error:

@@ -43,22 +43,25 @@ def sign_request(
     The signature covers ``(request-target) host date digest`` (``digest`` only when there is
     a body to protect: a GET signs ``(request-target) host date``), ``algorithm="rsa-sha256"``.
     """
-    out = {name: value for name, value in _items(headers)}
-    lowered = {name.lower(): name for name in out}
+    out = dict(_items(headers))
+    present = {name.lower(): name for name in out}
     parts = urlsplit(url)
     method = method.upper()
-    if "host" not in lowered:
-        out["Host"] = parts.netloc
-    if "date" not in lowered:
-        out["Date"] = format_http_date(clock())
-    names = list(SIGNED_HEADERS)
+    host = out[present["host"]] if "host" in present else parts.netloc
+    date = out[present["date"]] if "date" in present else format_http_date(clock())
+    out.setdefault(present.get("host", "Host"), host)
+    out.setdefault(present.get("date", "Date"), date)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    lines = [f"(request-target): {method.lower()} {path}", f"host: {host.strip()}"]
+    lines.append(f"date: {date.strip()}")
+    names = SIGNED_HEADERS
     if body or method in _BODY_METHODS:
-        out[lowered.get("digest", "Digest")] = digest_header(body or b"")
+        digest = digest_header(body or b"")
+        out[present.get("digest", "Digest")] = digest
+        lines.append(f"digest: {digest}")
     else:
-        names.remove("digest")
-    target = RequestTarget.build(method, url, None)
-    values = {n.lower(): str(v).strip() for n, v in out.items() if n.lower() in SIGNED_HEADERS}
-    signing_string = build_signing_string(names, target, values, {})
+        names = SIGNED_HEADERS[:3]
+    signing_string = "\n".join(lines)
     signature = sign_bytes(private_key, RSA_V1_5_SHA256, signing_string.encode("utf-8"))
     out["Signature"] = (
         f'keyId="{key_id}",algorithm="rsa-sha256",headers="{" ".join(names)}",'
