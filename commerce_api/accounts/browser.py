@@ -20,9 +20,14 @@ from litestar.response import Redirect
 from commerce_api.accounts.controllers import sign_in_response
 from commerce_api.accounts.errors import EmailNotVerified, InvalidCredentials, TooManyAttempts
 from commerce_api.accounts.pages import render
-from commerce_api.accounts.sessions import SignedIn
 from commerce_api.accounts.tokens import new_token
-from commerce_api.accounts.web import Identity, client_address, identity_dependencies
+from commerce_api.accounts.web import (
+    CurrentDep,
+    Identity,
+    IdentityDep,
+    client_address,
+    identity_dependencies,
+)
 from commerce_api.errors import CommerceError
 
 __all__ = ["BrowserAuthController", "safe_next"]
@@ -79,7 +84,7 @@ class BrowserAuthController(Controller):
 
     @get("/signin")
     async def signin_page(
-        self, identity: Identity, current: SignedIn | None, next: str | None = None
+        self, identity: IdentityDep, current: CurrentDep, next: str | None = None
     ) -> Response[Any]:
         target = safe_next(next)
         if current is not None:
@@ -88,7 +93,7 @@ class BrowserAuthController(Controller):
 
     @post("/signin", status_code=303)
     async def signin(
-        self, identity: Identity, request: Request[Any, Any, Any], data: Form
+        self, identity: IdentityDep, request: Request[Any, Any, Any], data: Form
     ) -> Response[Any]:
         target = safe_next(data.get("next"))
         expected = request.cookies.get(FORM_CSRF_COOKIE, "")
@@ -123,7 +128,7 @@ class BrowserAuthController(Controller):
         )
 
     @get("/signed-in")
-    async def signed_in_page(self, identity: Identity, current: SignedIn | None) -> Response[str]:
+    async def signed_in_page(self, identity: IdentityDep, current: CurrentDep) -> Response[str]:
         if current is None:
             return Redirect("/auth/signin", status_code=303)  # type: ignore[return-value]
         return render(
@@ -147,7 +152,7 @@ class BrowserAuthController(Controller):
         )
 
     @post("/verify-email")
-    async def verify(self, identity: Identity, data: Form) -> Response[str]:
+    async def verify(self, identity: IdentityDep, data: Form) -> Response[str]:
         try:
             await identity.accounts.verify_email(data.get("token", ""))
         except CommerceError as exc:
@@ -172,7 +177,7 @@ class BrowserAuthController(Controller):
 
     @post("/forgot-password")
     async def forgot(
-        self, identity: Identity, request: Request[Any, Any, Any], data: Form
+        self, identity: IdentityDep, request: Request[Any, Any, Any], data: Form
     ) -> Response[str]:
         try:
             await identity.accounts.request_password_reset(
@@ -206,7 +211,7 @@ class BrowserAuthController(Controller):
         )
 
     @post("/reset-password")
-    async def reset(self, identity: Identity, data: Form) -> Response[str]:
+    async def reset(self, identity: IdentityDep, data: Form) -> Response[str]:
         try:
             await identity.accounts.reset_password(data.get("token", ""), data.get("password", ""))
         except CommerceError as exc:

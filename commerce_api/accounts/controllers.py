@@ -20,8 +20,14 @@ from commerce_api.accounts.errors import (
 )
 from commerce_api.accounts.models import User
 from commerce_api.accounts.newsletters import SubscriptionInfo, member_subscriptions
-from commerce_api.accounts.sessions import SignedIn, create_session, end_session, session_cookie
-from commerce_api.accounts.web import Identity, client_address, identity_dependencies
+from commerce_api.accounts.sessions import create_session, end_session, session_cookie
+from commerce_api.accounts.web import (
+    Identity,
+    IdentityDep,
+    MemberDep,
+    client_address,
+    identity_dependencies,
+)
 from commerce_api.domain.cart.controllers import CART_COOKIE
 from commerce_api.domain.orders import OrderView, member_orders
 from commerce_api.errors import BadRequest, Conflict, NotFound, responses
@@ -143,7 +149,7 @@ class AccountController(Controller):
         responses=responses(WeakPassword),
     )
     async def register(
-        self, identity: Identity, request: Request[Any, Any, Any], data: Register
+        self, identity: IdentityDep, request: Request[Any, Any, Any], data: Register
     ) -> Accepted:
         await identity.accounts.register(
             data.email, data.password, data.display_name, address=client_address(request)
@@ -156,7 +162,7 @@ class AccountController(Controller):
         summary="Confirm the email address with the emailed token",
         responses=responses(InvalidLink),
     )
-    async def verify_email(self, identity: Identity, data: TokenBody) -> Profile:
+    async def verify_email(self, identity: IdentityDep, data: TokenBody) -> Profile:
         return Profile.of(await identity.accounts.verify_email(data.token))
 
     @post(
@@ -167,7 +173,7 @@ class AccountController(Controller):
         responses=responses(InvalidCredentials, EmailNotVerified, BadRequest),
     )
     async def signin(
-        self, identity: Identity, request: Request[Any, Any, Any], data: Credentials
+        self, identity: IdentityDep, request: Request[Any, Any, Any], data: Credentials
     ) -> Response[SessionInfo]:
         if request.content_type[0] != "application/json":
             # A cross-site HTML form cannot send JSON without a CORS preflight: this keeps
@@ -185,7 +191,7 @@ class AccountController(Controller):
         responses=responses(SignInRequired),
     )
     async def signout(
-        self, identity: Identity, request: Request[Any, Any, Any], member: SignedIn
+        self, identity: IdentityDep, request: Request[Any, Any, Any], member: MemberDep
     ) -> Response[None]:
         token = request.cookies.get(identity.settings.session_cookie_name, "")
         async with identity.db.transaction() as session:
@@ -200,7 +206,7 @@ class AccountController(Controller):
         summary="Email a password reset link (same answer for unknown addresses)",
     )
     async def forgot(
-        self, identity: Identity, request: Request[Any, Any, Any], data: EmailBody
+        self, identity: IdentityDep, request: Request[Any, Any, Any], data: EmailBody
     ) -> Accepted:
         await identity.accounts.request_password_reset(data.email, address=client_address(request))
         return Accepted("if the address has an account, a reset link is on its way")
@@ -211,7 +217,7 @@ class AccountController(Controller):
         summary="Set a new password with the emailed token; signs out every session",
         responses=responses(InvalidLink, WeakPassword),
     )
-    async def reset(self, identity: Identity, data: NewPassword) -> Profile:
+    async def reset(self, identity: IdentityDep, data: NewPassword) -> Profile:
         return Profile.of(await identity.accounts.reset_password(data.token, data.password))
 
     @get(
@@ -219,16 +225,16 @@ class AccountController(Controller):
         summary="Who is signed in, and the CSRF token to echo",
         responses=responses(SignInRequired),
     )
-    async def session(self, member: SignedIn) -> SessionInfo:
+    async def session(self, member: MemberDep) -> SessionInfo:
         return SessionInfo(Profile.of(member.user), member.csrf_token)
 
     @get("/profile", summary="The member's profile", responses=responses(SignInRequired))
-    async def profile(self, member: SignedIn) -> Profile:
+    async def profile(self, member: MemberDep) -> Profile:
         return Profile.of(member.user)
 
     @patch("/profile", summary="Change the display name", responses=responses(SignInRequired))
     async def change_profile(
-        self, identity: Identity, member: SignedIn, data: ProfileChange
+        self, identity: IdentityDep, member: MemberDep, data: ProfileChange
     ) -> Profile:
         async with identity.db.transaction() as session:
             user = await session.get_one(User, member.user.id)
@@ -236,15 +242,17 @@ class AccountController(Controller):
         return Profile.of(user)
 
     @get("/orders", summary="The member's orders", responses=responses(SignInRequired))
-    async def orders(self, identity: Identity, member: SignedIn) -> list[OrderView]:
+    async def orders(self, identity: IdentityDep, member: MemberDep) -> list[OrderView]:
         return await member_orders(identity.db, member.user.public_id)
 
     @get("/tickets", summary="The member's tickets", responses=responses(SignInRequired))
-    async def tickets(self, identity: Identity, member: SignedIn) -> list[dashboard.MemberTicket]:
+    async def tickets(
+        self, identity: IdentityDep, member: MemberDep
+    ) -> list[dashboard.MemberTicket]:
         return await dashboard.member_tickets(identity.db, member.user.public_id)
 
     @get("/bookings", summary="The member's free bookings", responses=responses(SignInRequired))
-    async def bookings(self, identity: Identity, member: SignedIn) -> list[OrderView]:
+    async def bookings(self, identity: IdentityDep, member: MemberDep) -> list[OrderView]:
         return await dashboard.member_bookings(identity.db, member.user.public_id)
 
     @post(
@@ -253,7 +261,9 @@ class AccountController(Controller):
         summary="Cancel a free booking: its tickets are void and its places free again",
         responses=responses(SignInRequired, NotFound, Conflict),
     )
-    async def cancel_booking(self, identity: Identity, member: SignedIn, reference: str) -> None:
+    async def cancel_booking(
+        self, identity: IdentityDep, member: MemberDep, reference: str
+    ) -> None:
         await dashboard.cancel_booking(identity.db, member.user.public_id, reference)
 
     @get(
@@ -261,5 +271,5 @@ class AccountController(Controller):
         summary="The member's newsletter subscriptions",
         responses=responses(SignInRequired),
     )
-    async def newsletters(self, identity: Identity, member: SignedIn) -> list[SubscriptionInfo]:
+    async def newsletters(self, identity: IdentityDep, member: MemberDep) -> list[SubscriptionInfo]:
         return await member_subscriptions(identity.db, member.user.id, member.user.email)

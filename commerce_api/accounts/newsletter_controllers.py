@@ -13,8 +13,11 @@ from litestar.params import Body
 from commerce_api.accounts import newsletters as news
 from commerce_api.accounts.errors import InvalidLink
 from commerce_api.accounts.pages import render
-from commerce_api.accounts.sessions import SignedIn
-from commerce_api.accounts.web import Identity, identity_dependencies
+from commerce_api.accounts.web import (
+    CurrentDep,
+    IdentityDep,
+    identity_dependencies,
+)
 from commerce_api.errors import CommerceError, InvalidInput, responses
 
 __all__ = ["NewsletterController"]
@@ -44,7 +47,7 @@ class NewsletterController(Controller):
     dependencies = identity_dependencies
 
     @get("/", summary="The newsletters that exist (from the build's catalogue)")
-    async def list_newsletters(self, identity: Identity) -> list[news.NewsletterInfo]:
+    async def list_newsletters(self, identity: IdentityDep) -> list[news.NewsletterInfo]:
         return list(news.available_newsletters(identity.settings))
 
     @post(
@@ -55,8 +58,8 @@ class NewsletterController(Controller):
     )
     async def subscribe(
         self,
-        identity: Identity,
-        current: SignedIn | None,
+        identity: IdentityDep,
+        current: CurrentDep,
         newsletter_id: str,
         data: SubscribeBody,
     ) -> Accepted:
@@ -79,7 +82,7 @@ class NewsletterController(Controller):
         summary="Confirm a subscription with the emailed token",
         responses=responses(InvalidLink),
     )
-    async def confirm(self, identity: Identity, data: ConfirmBody) -> news.SubscriptionInfo:
+    async def confirm(self, identity: IdentityDep, data: ConfirmBody) -> news.SubscriptionInfo:
         return await news.confirm(identity.db, identity.mailer, identity.settings, data.token)
 
     @get("/confirm-link", include_in_schema=False)
@@ -95,7 +98,7 @@ class NewsletterController(Controller):
         )
 
     @post("/confirm-link", include_in_schema=False, status_code=200)
-    async def confirm_form(self, identity: Identity, data: Form) -> Response[str]:
+    async def confirm_form(self, identity: IdentityDep, data: Form) -> Response[str]:
         try:
             await news.confirm(
                 identity.db, identity.mailer, identity.settings, data.get("token", "")
@@ -130,7 +133,7 @@ class NewsletterController(Controller):
         "accepted and ignored.",
         responses=responses(InvalidLink),
     )
-    async def unsubscribe(self, identity: Identity, s: str = "", sig: str = "") -> Response[str]:
+    async def unsubscribe(self, identity: IdentityDep, s: str = "", sig: str = "") -> Response[str]:
         try:
             await news.unsubscribe(identity.db, identity.settings, s, sig)
         except CommerceError as exc:

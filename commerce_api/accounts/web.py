@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Litestar, Request
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 
 from commerce_api.accounts.errors import CsrfRejected, SignInRequired
 from commerce_api.accounts.passwords import PasswordPolicy, Passwords
@@ -31,7 +31,10 @@ from commerce_api.settings import Settings
 
 __all__ = [
     "CSRF_HEADER",
+    "CurrentDep",
     "Identity",
+    "IdentityDep",
+    "MemberDep",
     "client_address",
     "identity_dependencies",
     "identity_lifespan",
@@ -174,3 +177,9 @@ identity_dependencies = {
     "current": Provide(signed_in),
     "member": Provide(require_member),
 }
+
+
+#: Handler parameter types for the dependencies above (explicit, as Litestar 3 requires).
+IdentityDep = NamedDependency[Identity]
+CurrentDep = NamedDependency[SignedIn | None]
+MemberDep = NamedDependency[SignedIn]

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from commerce_api.accounts.models import User
 from commerce_api.accounts.pages import render
-from commerce_api.accounts.sessions import SignedIn, end_session
+from commerce_api.accounts.sessions import end_session
 from commerce_api.accounts.tokens import hash_token
-from commerce_api.accounts.web import Identity, identity_dependencies
+from commerce_api.accounts.web import CurrentDep, IdentityDep, identity_dependencies
 from commerce_api.db import utcnow
 from commerce_api.oauth.models import OAuthToken
 from commerce_api.oauth.server import SCOPES, Member, user_claims
@@ -50,7 +50,7 @@ class OAuthController(Controller):
 
     @route("/authorize", http_method=["GET", "POST"], include_in_schema=False, status_code=200)
     async def authorize(
-        self, identity: Identity, request: Request[Any, Any, Any], current: SignedIn | None
+        self, identity: IdentityDep, request: Request[Any, Any, Any], current: CurrentDep
     ) -> Response[Any]:
         bridge = await identity.oauth()
         member = Member.of(current.user, current.session.created_at) if current else None
@@ -90,7 +90,7 @@ class OAuthController(Controller):
         ),
         status_code=200,
     )
-    async def token(self, identity: Identity, request: Request[Any, Any, Any]) -> Response[Any]:
+    async def token(self, identity: IdentityDep, request: Request[Any, Any, Any]) -> Response[Any]:
         return await (await identity.oauth()).endpoint("token", request)
 
     @post(
@@ -100,7 +100,7 @@ class OAuthController(Controller):
         "token revokes every token of its family. Unknown tokens also answer 200.",
         status_code=200,
     )
-    async def revoke(self, identity: Identity, request: Request[Any, Any, Any]) -> Response[Any]:
+    async def revoke(self, identity: IdentityDep, request: Request[Any, Any, Any]) -> Response[Any]:
         return await (await identity.oauth()).endpoint("revocation", request)
 
     @post(
@@ -111,7 +111,7 @@ class OAuthController(Controller):
         status_code=200,
     )
     async def introspect(
-        self, identity: Identity, request: Request[Any, Any, Any]
+        self, identity: IdentityDep, request: Request[Any, Any, Any]
     ) -> Response[Any]:
         return await (await identity.oauth()).endpoint("introspection", request)
 
@@ -124,7 +124,9 @@ class OAuthController(Controller):
         "`insufficient_scope` 403).",
         status_code=200,
     )
-    async def userinfo(self, identity: Identity, request: Request[Any, Any, Any]) -> Response[Any]:
+    async def userinfo(
+        self, identity: IdentityDep, request: Request[Any, Any, Any]
+    ) -> Response[Any]:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             return Response(
@@ -149,7 +151,7 @@ class OAuthController(Controller):
 
     @route("/logout", http_method=["GET", "POST"], include_in_schema=False, status_code=200)
     async def logout(
-        self, identity: Identity, request: Request[Any, Any, Any], current: SignedIn | None
+        self, identity: IdentityDep, request: Request[Any, Any, Any], current: CurrentDep
     ) -> Response[Any]:
         """RP-initiated logout: with a valid ``id_token_hint`` at once, otherwise after the
         member confirms (a bare link must not sign anyone out)."""
@@ -185,7 +187,7 @@ class DiscoveryController(Controller):
     dependencies = identity_dependencies
 
     @get("/openid-configuration", summary="OpenID Connect discovery")
-    async def configuration(self, identity: Identity) -> dict[str, Any]:
+    async def configuration(self, identity: IdentityDep) -> dict[str, Any]:
         base = identity.settings.public_url
         return {
             "issuer": base,
@@ -232,5 +234,5 @@ class DiscoveryController(Controller):
         }
 
     @get("/jwks.json", summary="The keys that sign ID tokens (JWKS)")
-    async def jwks(self, identity: Identity) -> dict[str, Any]:
+    async def jwks(self, identity: IdentityDep) -> dict[str, Any]:
         return (await identity.oauth()).server.jwks.as_dict(private=False)
