@@ -31,9 +31,11 @@ __all__ = [
     "claim",
     "enqueue",
     "expire",
+    "failing_hosts",
     "host_of",
     "mark_host_available",
     "record",
+    "release",
     "remove_gone_followers",
 ]
 
@@ -179,6 +181,8 @@ class Attempt:
     retry_after: float | None = None
     #: Refused for good without a response (e.g. the SSRF guard): never retried.
     permanent: bool = False
+    #: Our side failed (no key, address refused by policy): says nothing about the host.
+    local: bool = False
 
     @property
     def outcome(self) -> Outcome:
@@ -271,6 +275,8 @@ async def _update_hosts(
     failures: dict[str, int] = {}
     for attempt in attempts:
         host = attempt.job.host
+        if attempt.local:
+            continue
         if attempt.outcome is Outcome.RETRY:
             failures[host] = failures.get(host, 0) + 1
             answered.setdefault(host, False)
@@ -327,6 +333,30 @@ async def expire(session: AsyncSession, *, now: datetime, max_age_seconds: float
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)
+
+
+async def failing_hosts(session: AsyncSession, hosts: set[str], threshold: int) -> set[str]:
+    """Those of ``hosts`` that failed ``threshold`` times in a row, or are unavailable."""
+    if not hosts:
+        return set()
+    rows = await session.scalars(
+        select(HostState.host).where(
+            HostState.host.in_(list(hosts)),
+            or_(HostState.consecutive_failures >= threshold, HostState.unavailable.is_(True)),
+        )
+    )
+    return set(rows.all())
+
+
+async def release(session: AsyncSession, ids: Sequence[int]) -> None:
+    """Give claimed jobs back to the queue untried (no attempt is counted)."""
+    if ids:
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(list(ids)))
+            .values(lease_until=None, worker=None)
+            .execution_options(synchronize_session=False)
+        )
 
 
 async def mark_host_available(session: AsyncSession, host: str) -> None:

@@ -27,9 +27,11 @@ class SendResult:
 class SendError(Exception):
     """No response: a network error, a timeout or a refused address."""
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, local: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        #: Our own policy refused (not the remote host's fault).
+        self.local = local
 
 
 class Sender(Protocol):
@@ -52,7 +54,7 @@ class AiohttpSender:
                 await response.read()
                 return SendResult(response.status, response.headers.get("Retry-After"))
         except BlockedAddressError as error:
-            raise SendError(str(error), permanent=True) from error
+            raise SendError(str(error), permanent=True, local=True) from error
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             raise SendError(f"{type(error).__name__}: {error}") from error
 
@@ -72,7 +74,7 @@ class HttpxSender:
                 url, content=body, headers=dict(headers), follow_redirects=False
             )
         except BlockedAddressError as error:
-            raise SendError(str(error), permanent=True) from error
+            raise SendError(str(error), permanent=True, local=True) from error
         except httpx.HTTPError as error:
             raise SendError(f"{type(error).__name__}: {error}") from error
         return SendResult(response.status_code, response.headers.get("retry-after"))

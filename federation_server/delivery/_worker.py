@@ -32,7 +32,9 @@ from ._queue import (
     Claimed,
     claim,
     expire,
+    failing_hosts,
     record,
+    release,
     remove_gone_followers,
 )
 from ._senders import Sender, SendError
@@ -133,6 +135,7 @@ class Worker:
                 lease_seconds=self.lease_seconds,
                 limit=self.batch_size,
             )
+            jobs = await self._one_probe_per_recovering_host(session, jobs)
             if jobs:
                 await self._load_bodies(session, {job.activity_pk for job in jobs})
         if not jobs:
@@ -159,6 +162,26 @@ class Worker:
             failed=summary.failed + expired,
             gone=summary.gone,
         )
+
+    async def _one_probe_per_recovering_host(
+        self, session: Any, jobs: list[Claimed]
+    ) -> list[Claimed]:
+        """A host whose breaker just closed again gets one job; the rest wait for its answer."""
+        threshold = self.health.failure_threshold
+        recovering = await failing_hosts(session, {job.host for job in jobs}, threshold)
+        if not recovering:
+            return jobs
+        kept: list[Claimed] = []
+        released: list[int] = []
+        probed: set[str] = set()
+        for job in jobs:
+            if job.host in recovering and job.host in probed:
+                released.append(job.id)
+                continue
+            probed.add(job.host)
+            kept.append(job)
+        await release(session, released)
+        return kept
 
     async def run_forever(self, stop: asyncio.Event | None = None) -> None:
         """Deliver until ``stop`` is set (or the task is cancelled)."""
@@ -216,24 +239,21 @@ class Worker:
         async with self._slots, self._host_slot(job.host):
             try:
                 private_key = await self._private_key(key_id)
-            except Exception as error:
-                return Attempt(job, None, f"no signing key for {key_id}: {error}")
-            headers = sign_request(
-                "POST",
-                job.inbox,
-                {
-                    "Content-Type": CONTENT_TYPE,
-                    "Accept": CONTENT_TYPE,
-                    "User-Agent": self.user_agent,
-                },
-                body,
-                key_id=key_id,
-                private_key=private_key,
-            )
+                headers = sign_request(
+                    "POST",
+                    job.inbox,
+                    self._base_headers,
+                    body,
+                    key_id=key_id,
+                    private_key=private_key,
+                )
+            except Exception as error:  # our key is gone or unusable: not the host's fault
+                message = f"cannot sign with {key_id}: {type(error).__name__}: {error}"
+                return Attempt(job, None, message, permanent=True, local=True)
             try:
                 result = await self.sender.post(job.inbox, body, headers)
             except SendError as error:
-                return Attempt(job, None, str(error), permanent=error.permanent)
+                return Attempt(job, None, str(error), permanent=error.permanent, local=error.local)
         retry_after = parse_retry_after(result.retry_after, self.clock())
         error = None if 200 <= result.status < 300 else f"HTTP {result.status}"
         return Attempt(job, result.status, error, retry_after)

@@ -412,6 +412,27 @@ async def test_breaker_holds_back_a_failing_host(database, make_worker, receiver
     assert state is not None and state.consecutive_failures == 0
 
 
+async def test_a_host_whose_breaker_closes_gets_one_probe_first(
+    database, make_worker, receiver, base_url, clock
+):
+    receiver.script["/down"] = [503] * 5
+    for n in range(4):
+        await queue(database, clock, [f"{base_url}/down"], activity(n))
+    worker = make_worker(health=HostHealth(failure_threshold=2, open_seconds=60))
+    assert (await worker.run_once()).retrying == 4
+    assert (await worker.run_once()).claimed == 0, "breaker open"
+    clock.advance(61)
+    assert (await worker.run_once()).claimed == 1, "one probe, still failing"
+    assert len(receiver.received) == 5
+    clock.advance(61)
+    probe = await worker.run_once()
+    assert (probe.claimed, probe.delivered) == (1, 1), "one probe, which succeeds"
+    assert (await worker.run_once()).delivered == 2, "then the rest at once"
+    clock.advance(120)
+    assert (await worker.run_once()).delivered == 1
+    assert all(job.status == "delivered" for job in await jobs(database))
+
+
 @pytest.mark.parametrize("client", ["aiohttp", "httpx"])
 async def test_ssrf_guard_refuses_loopback_when_private_addresses_are_not_allowed(
     database, make_worker, receiver, base_url, clock, client
