@@ -147,6 +147,22 @@ async def test_httpx_auth_signs_outgoing_requests(key):
     assert verdict.ok, verdict.reason
 
 
+async def test_httpx_auth_can_sign_rfc9421_too(key):
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(202)
+
+    auth = HTTPSignatureAuth(KEY_ID, key, scheme="rfc9421", clock=clock())
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler), auth=auth) as client:
+        await client.post(INBOX, content=BODY)
+    assert "signature-input" in seen[0].headers and "content-digest" in seen[0].headers
+    keys = Keys({KEY_ID: public_key_pem(key)})
+    verdict = await verify(seen[0].headers, keys, url=str(seen[0].url))
+    assert verdict.ok and verdict.scheme == "rfc9421", verdict.reason
+
+
 async def test_mastodon_shaped_request_with_request_target_last(key):
     """Mastodon signs every header but User-Agent and Accept-Encoding, request target last."""
     date = "Sat, 21 Sep 2026 08:53:20 GMT"
