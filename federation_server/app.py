@@ -15,6 +15,7 @@ from federation_server.context import Context
 from federation_server.db.engine import create_database
 from federation_server.db.migrate import upgrade_engine
 from federation_server.errors import EXCEPTION_HANDLERS
+from federation_server.services.inbox_processor import run_inbox_processor
 from federation_server.settings import Settings, get_settings
 
 
@@ -48,7 +49,7 @@ def _http_client(settings: Settings) -> Any:
     return build_fetch_client(settings)
 
 
-def _start_worker(ctx: Context) -> asyncio.Task[None] | None:
+def _start_worker(ctx: Context) -> asyncio.Task[None]:
     """Run the delivery worker in-process (``serve --no-worker`` leaves it to ``deliver``)."""
     from federation_server.delivery import run_worker
 
@@ -62,14 +63,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         ctx = await _start(app, settings)
-        worker = _start_worker(ctx) if settings.run_worker else None
+        tasks = []
+        if settings.run_worker:
+            tasks.append(_start_worker(ctx))
+        if settings.run_inbox_processor:
+            tasks.append(asyncio.create_task(run_inbox_processor(ctx)))
         try:
             yield
         finally:
-            if worker is not None:
-                worker.cancel()
+            for task in tasks:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await worker
+                    await task
             if ctx.http is not None:
                 await ctx.http.aclose()
             await ctx.database.dispose()

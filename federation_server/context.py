@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import httpx
@@ -9,6 +10,7 @@ import httpx
 from federation_server.activitypub.ids import Urls
 from federation_server.db.engine import Database
 from federation_server.settings import Settings
+from federation_server.signatures import PublicKeyInfo
 
 
 @dataclass
@@ -23,6 +25,10 @@ class Context:
     fetch_auth: httpx.Auth | None = None
     #: When each remote key was last fetched again after a failed verification.
     key_refreshes: dict[str, float] = field(default_factory=dict)
+    #: Remote keys verified recently: key id → (key, monotonic expiry). Saves a query per POST.
+    key_cache: dict[str, tuple[PublicKeyInfo, float]] = field(default_factory=dict)
+    #: Set by the inbox when it stored an activity, to wake the inbox processor.
+    inbox_wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def urls(self) -> Urls:

@@ -78,6 +78,8 @@ class Settings:
     migrate_on_start: bool = True
     #: Run the in-process delivery worker with ``serve``.
     run_worker: bool = True
+    #: Process stored inbox activities in the ``serve`` process.
+    run_inbox_processor: bool = True
     #: Base delay of the delivery retry curve in seconds (tests make it small).
     delivery_retry_base_seconds: float = 15.0
     #: Maximum delivery attempts before giving up.
@@ -146,6 +148,7 @@ class Settings:
             fetch_timeout=float(env.get("FEDERATION_FETCH_TIMEOUT", cls.fetch_timeout)),
             migrate_on_start=_bool(env.get("FEDERATION_MIGRATE_ON_START"), True),
             run_worker=_bool(env.get("FEDERATION_RUN_WORKER"), True),
+            run_inbox_processor=_bool(env.get("FEDERATION_RUN_INBOX_PROCESSOR"), True),
             delivery_retry_base_seconds=float(
                 env.get("FEDERATION_DELIVERY_RETRY_BASE_SECONDS", cls.delivery_retry_base_seconds)
             ),

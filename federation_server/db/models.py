@@ -130,7 +130,11 @@ class Interaction(Base):
 
 
 class InboxActivity(Base):
-    """Every activity an inbox accepted (signature verified); its id makes redelivery a no-op."""
+    """Every activity an inbox accepted (signature verified), queued for processing.
+
+    The inbox only verifies and stores (so it answers fast); ``services.inbox_processor``
+    handles the row later and sets ``processed_at``. The unique id makes redelivery a no-op.
+    """
 
     __tablename__ = "inbox_activities"
 
@@ -142,3 +146,8 @@ class InboxActivity(Base):
     inbox_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
     activity_json: Mapped[dict[str, Any]] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    #: A processor holds the row until then; one that dies lets it expire.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)

@@ -31,8 +31,10 @@ from federation_server.services.remote import (
     actor_endpoints,
     endpoints_of,
     keys_in,
+    remember_key,
     save_actor,
 )
+from federation_server.signatures import PublicKeyInfo
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +150,10 @@ async def on_delete(ctx: Context, incoming: Incoming) -> bool:
     object_id = id_of(incoming.activity.get("object"))
     async with ctx.database.session() as session, session.begin():
         if object_id == incoming.actor:
+            for key_id, (info, _expiry) in list(ctx.key_cache.items()):
+                if info.owner == incoming.actor:
+                    ctx.key_cache.pop(key_id, None)
+            await session.execute(delete(RemoteKey).where(RemoteKey.owner == incoming.actor))
             await session.execute(delete(Follower).where(Follower.follower_uri == incoming.actor))
             await session.execute(delete(Following).where(Following.target_uri == incoming.actor))
             return True
@@ -275,6 +281,7 @@ async def on_update(ctx: Context, incoming: Incoming) -> bool:
                 key_id=key_id, owner=incoming.actor, public_key_pem=pem, fetched_at=utcnow()
             )
             await session.merge(row)
+            remember_key(ctx, key_id, PublicKeyInfo(pem=pem, owner=incoming.actor))
     return True
 
 

@@ -3,7 +3,8 @@
 Order of checks, each answered before anything is stored:
 413 body too large → 400 malformed → 403 blocked domain → 202 Delete from an unknown actor
 (nothing fetched) → 401 unsigned or bad signature → 401 signer does not own ``actor``.
-Accepted activities go to one function per type (``services.handlers.HANDLERS``).
+Accepted activities are stored and answered 202 at once; ``services.inbox_processor``
+hands them to one function per type (``services.handlers.HANDLERS``).
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
 from federation_server.activitypub.ids import domain_of
 from federation_server.context import Context
+from federation_server.db.base import utcnow
 from federation_server.db.models import InboxActivity
 from federation_server.errors import (
     BadRequest,
@@ -27,7 +26,7 @@ from federation_server.errors import (
     PayloadTooLarge,
     Unauthorized,
 )
-from federation_server.services.handlers import HANDLERS, Incoming, id_of
+from federation_server.services.handlers import id_of
 from federation_server.services.remote import KeyResolver, is_known_actor
 from federation_server.signatures import verify_request
 
@@ -77,7 +76,8 @@ async def receive(
     headers: Mapping[str, str],
     body: bytes,
 ) -> bool:
-    """Check and handle one inbox POST; True when handled, False when ignored (both 202)."""
+    """Check one inbox POST and store it for processing; True when stored, False when
+    ignored or already received (all answered 202). Anything wrong raises a typed error."""
     settings = ctx.settings
     if len(body) > settings.max_inbox_bytes:
         raise PayloadTooLarge(f"The body is larger than {settings.max_inbox_bytes} bytes.")
@@ -110,46 +110,43 @@ async def receive(
             f"The key {verdict.key_id} belongs to {verdict.owner}, not to {actor}.",
             extra={"reason": "signer does not own the actor"},
         )
-    await resolver.persist()
-    activity_id = id_of(activity)
-    if activity_id and await _already_received(ctx, activity_id):
-        return False  # redelivery (delivery is at least once) changes nothing
-    handler = HANDLERS.get(activity["type"])
-    handled = False
-    if handler is not None:
-        incoming = Incoming(activity=activity, actor=actor, inbox_owner=inbox_owner)
-        handled = await handler(ctx, incoming)
-    # Recorded only once handled: if handling fails, the sender's retry is processed again.
-    await _record(ctx, activity, actor, inbox_owner)
-    return handled
+    return await _store(ctx, resolver, activity, actor, inbox_owner)
 
 
-async def _already_received(ctx: Context, activity_id: str) -> bool:
-    async with ctx.database.session() as session:
-        found = await session.scalar(
-            select(InboxActivity.id).where(InboxActivity.activity_id == activity_id)
-        )
-    return found is not None
-
-
-async def _record(
-    ctx: Context, activity: dict[str, Any], actor: str, inbox_owner: str | None
+async def _store(
+    ctx: Context,
+    resolver: KeyResolver,
+    activity: dict[str, Any],
+    actor: str,
+    inbox_owner: str | None,
 ) -> bool:
-    """Remember an accepted activity; False when its id was already recorded (a race)."""
-    async with ctx.database.session() as session:
-        session.add(
-            InboxActivity(
-                activity_id=id_of(activity),
-                activity_type=activity["type"][:32],
-                actor_uri=actor,
-                object_id=id_of(activity.get("object")),
-                inbox_owner=inbox_owner,
-                activity_json=activity,
-            )
+    """Store the accepted activity (and the keys fetched to verify it) in one transaction;
+    False when its id was stored before (redelivery changes nothing)."""
+    async with ctx.database.session() as session, session.begin():
+        await resolver.persist(session)
+        values = {
+            "activity_id": id_of(activity),
+            "activity_type": activity["type"][:32],
+            "actor_uri": actor,
+            "object_id": id_of(activity.get("object")),
+            "inbox_owner": inbox_owner,
+            "activity_json": activity,
+            "received_at": utcnow(),
+            "attempts": 0,
+        }
+        insert = _insert_for(ctx)(InboxActivity.__table__).values(**values)
+        result = await session.execute(
+            insert.on_conflict_do_nothing(index_elements=["activity_id"])
         )
-        try:
-            await session.commit()
-        except IntegrityError:
-            await session.rollback()
-            return False
-    return True
+        stored = bool(result.rowcount)
+    if stored:
+        ctx.inbox_wake.set()
+    return stored
+
+
+def _insert_for(ctx: Context) -> Any:
+    if ctx.database.is_sqlite:
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
+    return insert

@@ -111,13 +111,26 @@ class KeyResolver:
     async def __call__(self, key_id: str, *, refresh: bool = False) -> PublicKeyInfo | None:
         if key_id in self.fetched_keys:
             return self.fetched_keys[key_id]  # fetched moments ago, in this request
-        if refresh and not self._may_refresh(key_id):
-            return None
+        remembered = self._remembered(key_id)
         if not refresh:
-            cached = await self._cached(key_id)
+            cached = remembered or await self._cached(key_id)
             if cached is not None:
                 return cached
+            return await self._fetch(key_id)
+        if remembered is not None:
+            # Another process may have stored a newer key (an actor Update) meanwhile.
+            stored = await self._cached(key_id)
+            if stored is not None and stored.pem != remembered.pem:
+                return stored
+        if not self._may_refresh(key_id):
+            return None
         return await self._fetch(key_id)
+
+    def _remembered(self, key_id: str) -> PublicKeyInfo | None:
+        entry = self.ctx.key_cache.get(key_id)
+        if entry is None or entry[1] < time.monotonic():
+            return None
+        return entry[0]
 
     def _may_refresh(self, key_id: str) -> bool:
         """Fetch a key again after a failure at most once per ``key_refresh_seconds``
@@ -137,7 +150,9 @@ class KeyResolver:
             row = await session.get(RemoteKey, key_id)
         if row is None or row.fetched_at < horizon:
             return None
-        return PublicKeyInfo(pem=row.public_key_pem, owner=row.owner)
+        info = PublicKeyInfo(pem=row.public_key_pem, owner=row.owner)
+        remember_key(self.ctx, key_id, info)
+        return info
 
     async def _fetch(self, key_id: str) -> PublicKeyInfo | None:
         document = await fetch_document(self.ctx, urldefrag(key_id).url)
@@ -162,22 +177,28 @@ class KeyResolver:
             self.fetched_actors[endpoints.uri] = endpoints
         return info
 
-    async def persist(self) -> None:
-        """Write what was fetched to the cache (called once the request was accepted)."""
-        if not self.fetched_keys and not self.fetched_actors:
-            return
-        async with self.ctx.database.session() as session, session.begin():
-            for key_id, info in self.fetched_keys.items():
-                await session.merge(
-                    RemoteKey(
-                        key_id=key_id,
-                        owner=info.owner,
-                        public_key_pem=info.pem,
-                        fetched_at=utcnow(),
-                    )
-                )
-            for endpoints in self.fetched_actors.values():
-                await save_actor(session, endpoints)
+    async def persist(self, session: Any) -> None:
+        """Add what was fetched to ``session`` (called once the request was accepted)."""
+        for key_id, info in self.fetched_keys.items():
+            remember_key(self.ctx, key_id, info)
+            row = RemoteKey(
+                key_id=key_id, owner=info.owner, public_key_pem=info.pem, fetched_at=utcnow()
+            )
+            await session.merge(row)
+        for endpoints in self.fetched_actors.values():
+            await save_actor(session, endpoints)
+
+
+#: How long a verified key is trusted from memory before the database is asked again.
+MEMORY_KEY_SECONDS = 300.0
+
+
+def remember_key(ctx: Context, key_id: str, info: PublicKeyInfo) -> None:
+    """Keep a key in this process's memory (bounded) for the next requests."""
+    if len(ctx.key_cache) > 50_000:
+        ctx.key_cache.clear()
+    ttl = min(MEMORY_KEY_SECONDS, float(ctx.settings.key_cache_seconds))
+    ctx.key_cache[key_id] = (info, time.monotonic() + ttl)
 
 
 async def save_actor(session: Any, endpoints: ActorEndpoints) -> None:

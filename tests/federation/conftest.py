@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 from federation_server.app import create_app
 from federation_server.context import Context
 from federation_server.db.engine import create_database
+from federation_server.services.fetch import build_fetch_client
 from federation_server.settings import Settings
 from tests.federation.fixtures import SITE, RemoteServer
 
@@ -25,6 +26,7 @@ def settings(database_url: str) -> Settings:
             "DATABASE_URL": database_url,
             "FEDERATION_ACTORS": "blog,events",
             "FEDERATION_RUN_WORKER": "0",
+            "FEDERATION_RUN_INBOX_PROCESSOR": "0",
             "FEDERATION_ALLOW_PRIVATE_ADDRESSES": "1",
             "FEDERATION_PAGE_SIZE": "2",
             "FEDERATION_BLOCKED_DOMAINS": "blocked.example",
@@ -41,11 +43,14 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
 @pytest.fixture
 async def ctx(client: AsyncTestClient, settings: Settings) -> AsyncIterator[Context]:
     """A Context on the test's own event loop (the test client runs the app on another), over
-    the same database the app uses: for calling domain functions directly."""
+    the same database the app uses: for calling domain functions directly, such as the
+    inbox processor (which the app under test does not run by itself)."""
     database = create_database(settings.database_url)
+    context = Context(settings=settings, database=database, http=build_fetch_client(settings))
     try:
-        yield Context(settings=settings, database=database)
+        yield context
     finally:
+        await context.http.aclose()
         await database.dispose()
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 
@@ -13,6 +15,7 @@ from federation_server.context import Context
 from federation_server.db.models import Follower, InboxActivity, RemoteKey
 from federation_server.delivery.models import Delivery
 from federation_server.manifest import Manifest
+from federation_server.services.inbox_processor import process_pending
 from federation_server.services.publish import publish_manifest
 from tests.federation.conftest import BASE_URL
 from tests.federation.fixtures import SITE, RemoteActor, RemoteServer, post
@@ -22,11 +25,22 @@ INBOX = f"{BASE_URL}/actors/blog/inbox"
 SHARED = f"{BASE_URL}/inbox"
 
 
-async def _post(
-    client: AsyncTestClient, actor: RemoteActor, activity: dict[str, Any], url: str = INBOX, **kw
-) -> Any:
-    body, headers = actor.signed(url, activity, **kw)
-    return await client.post(url.removeprefix(BASE_URL), content=body, headers=headers)
+Send = Callable[..., Awaitable[Any]]
+
+
+@pytest.fixture
+def send(client: AsyncTestClient, ctx: Context) -> Send:
+    """POST a signed activity, then let the inbox processor handle what was stored."""
+
+    async def post(
+        actor: RemoteActor, activity: dict[str, Any], url: str = INBOX, **kw: Any
+    ) -> Any:
+        body, headers = actor.signed(url, activity, **kw)
+        response = await client.post(url.removeprefix(BASE_URL), content=body, headers=headers)
+        await process_pending(ctx)
+        return response
+
+    return post
 
 
 def _follow(actor: RemoteActor, n: int = 1) -> dict[str, Any]:
@@ -47,10 +61,10 @@ async def _followers(client: AsyncTestClient) -> list[str]:
 
 
 async def test_follow_stores_follower_and_queues_a_signed_accept(
-    client: AsyncTestClient, ctx: Context, remote: RemoteServer
+    client: AsyncTestClient, ctx: Context, remote: RemoteServer, send: Send
 ) -> None:
     alice = remote.add_actor("alice")
-    response = await _post(client, alice, _follow(alice))
+    response = await send(alice, _follow(alice))
     assert response.status_code == 202, response.text
     assert await _followers(client) == [alice.id]
     async with ctx.database.session() as session:
@@ -63,45 +77,45 @@ async def test_follow_stores_follower_and_queues_a_signed_accept(
 
 
 async def test_repeated_follow_is_harmless_and_undo_removes_it(
-    client: AsyncTestClient, ctx: Context, remote: RemoteServer
+    client: AsyncTestClient, ctx: Context, remote: RemoteServer, send: Send
 ) -> None:
     alice = remote.add_actor("alice")
     for n in (1, 2):
-        assert (await _post(client, alice, _follow(alice, n))).status_code == 202
+        assert (await send(alice, _follow(alice, n))).status_code == 202
     assert await _followers(client) == [alice.id]
     undo = {"id": f"{alice.id}/undo/1", "type": "Undo", "actor": alice.id,
             "object": _follow(alice, 2)}  # fmt: skip
-    assert (await _post(client, alice, undo, SHARED)).status_code == 202
+    assert (await send(alice, undo, SHARED)).status_code == 202
     assert await _followers(client) == []
     # Undo by id only.
-    assert (await _post(client, alice, _follow(alice, 3))).status_code == 202
+    assert (await send(alice, _follow(alice, 3))).status_code == 202
     undo_by_id = {"id": f"{alice.id}/undo/2", "type": "Undo", "actor": alice.id,
                   "object": _follow(alice, 3)["id"]}  # fmt: skip
-    assert (await _post(client, alice, undo_by_id)).status_code == 202
+    assert (await send(alice, undo_by_id)).status_code == 202
     assert await _followers(client) == []
     # The actor deleting itself removes it too.
-    assert (await _post(client, alice, _follow(alice, 4))).status_code == 202
+    assert (await send(alice, _follow(alice, 4))).status_code == 202
     delete = {"id": f"{alice.id}#delete", "type": "Delete", "actor": alice.id, "object": alice.id}
-    assert (await _post(client, alice, delete, SHARED)).status_code == 202
+    assert (await send(alice, delete, SHARED)).status_code == 202
     assert await _followers(client) == []
 
 
 async def test_rfc9421_and_stub_keys_are_accepted_and_other_types_ignored(
-    client: AsyncTestClient, remote: RemoteServer
+    client: AsyncTestClient, remote: RemoteServer, send: Send
 ) -> None:
     gts = remote.add_actor("gts", stub_key=True)
     flag = {"id": f"{gts.id}/flag/1", "type": "Flag", "actor": gts.id, "object": BLOG}
-    assert (await _post(client, gts, flag)).status_code == 202
+    assert (await send(gts, flag)).status_code == 202
     assert await _followers(client) == []
     assert [path for _, path in remote.requests] == ["/users/gts/main-key", "/users/gts"]
     # Our fetches are signed (servers in authorized-fetch mode require it).
     assert all(f'keyId="{BLOG}#main-key"' in (sig or "") for sig in remote.get_signatures)
-    assert (await _post(client, gts, _follow(gts), rfc9421=True)).status_code == 202
+    assert (await send(gts, _follow(gts), rfc9421=True)).status_code == 202
     assert await _followers(client) == [gts.id]
 
 
 async def test_accept_counts_only_for_a_follow_we_sent(
-    client: AsyncTestClient, remote: RemoteServer
+    client: AsyncTestClient, remote: RemoteServer, send: Send
 ) -> None:
     bob = remote.add_actor("bob")
 
@@ -111,9 +125,9 @@ async def test_accept_counts_only_for_a_follow_we_sent(
                 "object": follow}  # fmt: skip
 
     following = "/actors/blog/following"
-    assert (await _post(client, bob, accept(f"{bob.id}/forged/1"))).status_code == 202
+    assert (await send(bob, accept(f"{bob.id}/forged/1"))).status_code == 202
     assert (await client.get(following)).json()["totalItems"] == 0
-    assert (await _post(client, bob, accept(f"{BASE_URL}/activities/2"))).status_code == 202
+    assert (await send(bob, accept(f"{BASE_URL}/activities/2"))).status_code == 202
     head = (await client.get(following)).json()
     assert head["totalItems"] == 1
     page = (await client.get(head["first"].removeprefix(BASE_URL))).json()
@@ -121,14 +135,14 @@ async def test_accept_counts_only_for_a_follow_we_sent(
 
 
 async def test_rotated_key_is_fetched_again_once(
-    client: AsyncTestClient, ctx: Context, remote: RemoteServer
+    client: AsyncTestClient, ctx: Context, remote: RemoteServer, send: Send
 ) -> None:
     alice = remote.add_actor("alice")
-    assert (await _post(client, alice, _follow(alice, 1))).status_code == 202
+    assert (await send(alice, _follow(alice, 1))).status_code == 202
     alice.private_key = keys.generate_private_key()
     remote.documents["/users/alice"] = alice.document()
     before = len(remote.requests)
-    assert (await _post(client, alice, _follow(alice, 2))).status_code == 202
+    assert (await send(alice, _follow(alice, 2))).status_code == 202
     assert remote.requests[before:] == [("GET", "/users/alice")]
     async with ctx.database.session() as session:
         cached = await session.get(RemoteKey, alice.key_id)
@@ -136,7 +150,7 @@ async def test_rotated_key_is_fetched_again_once(
 
     # Another bad signature soon after is refused without fetching again (throttled).
     before = len(remote.requests)
-    bad = await _post(client, alice, _follow(alice, 3), key=keys.generate_private_key())
+    bad = await send(alice, _follow(alice, 3), key=keys.generate_private_key())
     assert bad.status_code == 401
     assert remote.requests[before:] == []
 
@@ -144,13 +158,13 @@ async def test_rotated_key_is_fetched_again_once(
     old_key, alice.private_key = alice.private_key, keys.generate_private_key()
     update = {"id": f"{alice.id}#update-1", "type": "Update", "actor": alice.id,
               "object": alice.document()}  # fmt: skip
-    assert (await _post(client, alice, update, key=old_key)).status_code == 202
-    assert (await _post(client, alice, _follow(alice, 4))).status_code == 202
+    assert (await send(alice, update, key=old_key)).status_code == 202
+    assert (await send(alice, _follow(alice, 4))).status_code == 202
     assert remote.requests[before:] == []
 
 
 async def test_likes_announces_and_replies_are_counted_on_the_object(
-    client: AsyncTestClient, ctx: Context, remote: RemoteServer
+    client: AsyncTestClient, ctx: Context, remote: RemoteServer, send: Send
 ) -> None:
     entry = post("spring-open-day")
     from pathlib import Path
@@ -160,8 +174,8 @@ async def test_likes_announces_and_replies_are_counted_on_the_object(
     alice, bob = remote.add_actor("alice"), remote.add_actor("bob")
     for actor in (alice, bob):
         like = {"id": f"{actor.id}/likes/1", "type": "Like", "actor": actor.id, "object": obj_id}
-        assert (await _post(client, actor, like, SHARED)).status_code == 202
-        assert (await _post(client, actor, like, SHARED)).status_code == 202  # redelivered
+        assert (await send(actor, like, SHARED)).status_code == 202
+        assert (await send(actor, like, SHARED)).status_code == 202  # redelivered
     boost = {"id": f"{bob.id}/boost/1", "type": "Announce", "actor": bob.id, "object": obj_id}
     reply = {
         "id": f"{alice.id}/statuses/1/activity", "type": "Create", "actor": alice.id,
@@ -169,7 +183,7 @@ async def test_likes_announces_and_replies_are_counted_on_the_object(
                    "inReplyTo": obj_id, "content": "<p>Lovely!</p>"},
     }  # fmt: skip
     for actor, activity in ((bob, boost), (alice, reply)):
-        assert (await _post(client, actor, activity, SHARED)).status_code == 202
+        assert (await send(actor, activity, SHARED)).status_code == 202
     document = (await client.get("/objects/post:spring-open-day")).json()
     assert document["likes"]["totalItems"] == 2
     assert document["shares"]["totalItems"] == 1
@@ -177,7 +191,7 @@ async def test_likes_announces_and_replies_are_counted_on_the_object(
 
 
 async def test_rejected_requests_get_their_status_and_store_nothing(
-    client: AsyncTestClient, ctx: Context, remote: RemoteServer
+    client: AsyncTestClient, ctx: Context, remote: RemoteServer, send: Send
 ) -> None:
     alice, mallory = remote.add_actor("alice"), remote.add_actor("mallory")
     follow = _follow(alice)
@@ -202,18 +216,16 @@ async def test_rejected_requests_get_their_status_and_store_nothing(
         "/actors/blog/inbox", content=body.replace(b"Follow", b"Fallow"), headers=headers
     )
     assert tampered.status_code in {400, 401}
-    wrong_key = await _post(client, alice, follow, key=keys.generate_private_key())
+    wrong_key = await send(alice, follow, key=keys.generate_private_key())
     assert wrong_key.status_code == 401
     assert "verify" in wrong_key.json()["reason"]
 
-    impostor = await _post(client, mallory, follow)  # mallory's key, alice's activity
+    impostor = await send(mallory, follow)  # mallory's key, alice's activity
     assert impostor.status_code == 401
 
     blocked = {"id": "https://blocked.example/f/1", "type": "Follow",
                "actor": "https://blocked.example/users/x", "object": BLOG}  # fmt: skip
-    assert (
-        await _post(client, alice, blocked, key_id="https://blocked.example/k")
-    ).status_code == 403
+    assert (await send(alice, blocked, key_id="https://blocked.example/k")).status_code == 403
 
     assert (
         await client.post("/actors/nobody/inbox", content=body, headers=headers)
@@ -225,11 +237,11 @@ async def test_rejected_requests_get_their_status_and_store_nothing(
 
 
 async def test_delete_from_an_unknown_actor_is_202_without_fetching(
-    client: AsyncTestClient, ctx: Context, remote: RemoteServer
+    client: AsyncTestClient, ctx: Context, remote: RemoteServer, send: Send
 ) -> None:
     ghost = RemoteActor(remote.base, "ghost")
     delete = {"id": f"{ghost.id}#delete", "type": "Delete", "actor": ghost.id, "object": ghost.id}
-    response = await _post(client, ghost, delete, SHARED)
+    response = await send(ghost, delete, SHARED)
     assert response.status_code == 202
     assert remote.requests == []
     assert await _count(ctx, InboxActivity) == 0

@@ -212,7 +212,11 @@ async def test_two_instances_follow_publish_edit_delete_and_retry(
         response = await client.post(inbox, content=body, headers=headers)
         assert response.status_code == 202, response.text
 
-        assert await collection_items(client, f"{b.actor_id}/followers") == [a.actor_id]
+        # B answers at once and processes the Follow right after.
+        async def bob_followers() -> list[Any]:
+            return await collection_items(client, f"{b.actor_id}/followers")
+
+        assert await eventually(bob_followers, "bob's followers") == [a.actor_id]
         outbox = await collection_items(client, f"{b.actor_id}/outbox")
         assert [item["type"] for item in outbox] == ["Accept"]
         assert outbox[0]["object"]["id"] == follow["id"]

@@ -29,6 +29,10 @@ def upgrade() -> None:
         sa.Column("inbox_owner", sa.String(length=64), nullable=True),
         sa.Column("activity_json", sa.JSON(), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.String(length=500), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox_activities")),
         sa.UniqueConstraint("activity_id", name=op.f("uq_inbox_activities_activity_id")),
     )
@@ -38,6 +42,9 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_inbox_activities_object_id"), ["object_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_inbox_activities_processed_at"), ["processed_at"], unique=False
         )
 
     op.create_table(

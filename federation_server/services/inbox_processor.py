@@ -1,0 +1,109 @@
+"""Processing what the inbox stored: one handler per activity type, retried on failure.
+
+The inbox answers 202 as soon as an activity is verified and stored; this loop (run by
+``serve``) hands each stored row to ``services.handlers.HANDLERS``. Rows are claimed under a
+lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so several server processes can share the
+work and a process that dies mid-way loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+
+from federation_server.context import Context
+from federation_server.db.base import utcnow
+from federation_server.db.models import InboxActivity
+from federation_server.services.handlers import HANDLERS, Incoming
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 120.0
+MAX_ATTEMPTS = 5
+BATCH = 100
+
+
+def _due(now):  # type: ignore[no-untyped-def]
+    return (
+        InboxActivity.processed_at.is_(None),
+        or_(InboxActivity.lease_until.is_(None), InboxActivity.lease_until < now),
+    )
+
+
+async def _claim(ctx: Context, limit: int) -> list[InboxActivity]:
+    now = utcnow()
+    async with ctx.database.session() as session, session.begin():
+        query = select(InboxActivity.id).where(*_due(now)).order_by(InboxActivity.id).limit(limit)
+        if not ctx.database.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        ids = list((await session.scalars(query)).all())
+        if not ids:
+            return []
+        claimed = await session.scalars(
+            update(InboxActivity)
+            .where(InboxActivity.id.in_(ids), *_due(now))
+            .values(lease_until=now + timedelta(seconds=LEASE_SECONDS))
+            .returning(InboxActivity.id)
+        )
+        claimed_ids = list(claimed.all())
+        rows = await session.scalars(
+            select(InboxActivity)
+            .where(InboxActivity.id.in_(claimed_ids))
+            .order_by(InboxActivity.id)
+        )
+        return list(rows.all())
+
+
+async def _finish(ctx: Context, row_id: int, error: str | None, attempts: int) -> None:
+    now = utcnow()
+    values: dict[str, object]
+    if error is None:
+        values = {"processed_at": now, "lease_until": None}
+    elif attempts >= MAX_ATTEMPTS:
+        values = {"processed_at": now, "attempts": attempts, "last_error": error[:500]}
+    else:
+        retry = now + timedelta(seconds=5 * attempts**2)
+        values = {"lease_until": retry, "attempts": attempts, "last_error": error[:500]}
+    async with ctx.database.session() as session, session.begin():
+        await session.execute(
+            update(InboxActivity).where(InboxActivity.id == row_id).values(**values)
+        )
+
+
+async def process_pending(ctx: Context, limit: int = BATCH) -> int:
+    """Handle the stored activities that are due; returns how many were claimed."""
+    rows = await _claim(ctx, limit)
+    for row in rows:
+        handler = HANDLERS.get(row.activity_type)
+        error: str | None = None
+        if handler is not None:
+            incoming = Incoming(
+                activity=row.activity_json, actor=row.actor_uri, inbox_owner=row.inbox_owner
+            )
+            try:
+                await handler(ctx, incoming)
+            except Exception as exc:  # one bad activity must not stop the others
+                log.exception("handling %s %s failed", row.activity_type, row.activity_id)
+                error = f"{type(exc).__name__}: {exc}"
+        await _finish(ctx, row.id, error, row.attempts + 1)
+    return len(rows)
+
+
+async def run_inbox_processor(ctx: Context, poll_seconds: float = 1.0) -> None:
+    """Process stored activities until cancelled; the inbox wakes it on each new one."""
+    wake = ctx.inbox_wake
+    while True:
+        try:
+            handled = await process_pending(ctx)
+        except Exception:
+            log.exception("inbox processing failed; retrying")
+            handled = 0
+        if handled:
+            continue
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), poll_seconds)
+        wake.clear()
