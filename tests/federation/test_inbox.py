@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 
 from federation_server import keys
 from federation_server.context import Context
+from federation_server.db.base import utcnow
 from federation_server.db.models import Follower, InboxActivity, RemoteKey
 from federation_server.delivery.models import Delivery
 from federation_server.manifest import Manifest
@@ -245,3 +247,31 @@ async def test_delete_from_an_unknown_actor_is_202_without_fetching(
     assert response.status_code == 202
     assert remote.requests == []
     assert await _count(ctx, InboxActivity) == 0
+
+
+async def test_activities_held_by_a_dead_processor_are_processed_later(
+    client: AsyncTestClient, ctx: Context, remote: RemoteServer, send: Send
+) -> None:
+    alice = remote.add_actor("alice")
+    assert (await send(alice, _follow(alice, 1))).status_code == 202  # caches alice
+
+    async def stored_undo(n: int, lease_seconds: float) -> None:
+        async with ctx.database.session() as session, session.begin():
+            session.add(
+                InboxActivity(
+                    activity_id=f"{alice.id}/undo/{n}",
+                    activity_type="Undo",
+                    actor_uri=alice.id,
+                    object_id=_follow(alice, 1)["id"],
+                    activity_json={"id": f"{alice.id}/undo/{n}", "type": "Undo",
+                                   "actor": alice.id, "object": _follow(alice, 1)["id"]},
+                    lease_until=utcnow() + timedelta(seconds=lease_seconds),
+                )
+            )  # fmt: skip
+
+    await stored_undo(1, lease_seconds=600)  # a live processor holds it: left alone
+    assert await process_pending(ctx) == 0
+    assert await _followers(client) == [alice.id]
+    await stored_undo(2, lease_seconds=-1)  # its processor died: the lease ran out
+    assert await process_pending(ctx) == 1
+    assert await _followers(client) == []
