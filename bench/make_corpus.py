@@ -69,7 +69,7 @@ def _paragraph(rng: random.Random) -> str:
     return " ".join(_sentence(rng, rng.randint(8, 16)) for _ in range(rng.randint(3, 6)))
 
 
-def _png(seed: int) -> bytes:
+def png(seed: int) -> bytes:
     """A valid 8x8 RGB PNG whose colour depends on ``seed`` (no imaging library needed)."""
     red, green, blue = (seed * 53) % 256, (seed * 97) % 256, (seed * 151) % 256
     row = b"\x00" + bytes((red, green, blue)) * 8
@@ -175,7 +175,7 @@ def generate(
         (content / folder).mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     for index in range(N_IMAGES):
-        (content / "images" / f"picture-{index:02d}.png").write_bytes(_png(index))
+        (content / "images" / f"picture-{index:02d}.png").write_bytes(png(index))
     corpus = Corpus(content=content, posts=posts, events=events, products=products)
     for index in range(posts):
         corpus.post_path(index).write_text(post_text(rng, index), encoding="utf-8")

@@ -58,6 +58,13 @@ def tree_digest(root: Path, exclude: Iterable[Path] = ()) -> str:
     return digest.hexdigest()
 
 
+def path_digest(path: Path) -> str:
+    """A folder's tree digest, a file's bytes, or "" if there is nothing there."""
+    if path.is_file():
+        return hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+    return tree_digest(path)
+
+
 def tools_digest() -> str:
     """Python and the versions of the packages that shape the output."""
     parts = [sys.version]

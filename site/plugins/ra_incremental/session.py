@@ -77,6 +77,14 @@ def code_digest(settings: Mapping[str, Any]) -> str:
     )
 
 
+def static_digest(settings: Mapping[str, Any]) -> str:
+    """Static files in the content (images): a changed image gets a new hashed name, which
+    every page showing it must link to, so any change re-renders every page."""
+    root = Path(str(settings.get("PATH", ".")))
+    paths = settings.get("STATIC_PATHS", [])
+    return fingerprint.combine(*(fingerprint.path_digest(root / str(p)) for p in paths))
+
+
 def templates_digest(settings: Mapping[str, Any]) -> str:
     return fingerprint.combine(*(fingerprint.tree_digest(d) for d in _template_dirs(settings)))
 
@@ -181,6 +189,8 @@ class Session:
     template_store: dict[str, dict[str, Any]] = field(default_factory=dict)
     templates_used: set[str] = field(default_factory=set)
     recycled: bool = False
+    #: what every page's key starts from: code, settings and static files
+    base: str = ""
 
     # --- before the build -----------------------------------------------------------------
 
@@ -211,6 +221,7 @@ class Session:
         """Turn on Pelican's content cache, trusted only if code and settings are unchanged."""
         self.staging = staging
         self.settings_keys = set(settings)
+        self.base = fingerprint.combine(self.code, static_digest(settings))
         self.template_store = _load_json(self.cache / TEMPLATES_FILE)
         pelican_cache = self.cache / "pelican"
         trusted = self.previous is not None and self.previous.code == self.code

@@ -13,8 +13,12 @@ Python code may read anything from it.
 
 from __future__ import annotations
 
+import functools
+import inspect
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment
@@ -24,6 +28,8 @@ from pelican.contents import Content
 #: The attribute name meaning "everything this object has" (see Digester.content).
 WHOLE = "*"
 _SAFE_MODULES = ("jinja2.", "markupsafe", "builtins")
+#: Classes whose properties only compute numbers, names and URLs (no content reads).
+_TRUSTED_MODULES = ("jinja2.", "markupsafe", "pelican.paginator", "pelican.urlwrappers")
 
 
 class Reads:
@@ -75,6 +81,24 @@ def _is_foreign(func: Any) -> bool:
     return not module.startswith(_SAFE_MODULES)
 
 
+@cache
+def _computed(cls: type, name: str) -> bool:
+    """Whether ``cls.name`` runs Python code (a property or method) of a plugin's class.
+
+    Such code may read content objects the template never touched (``occurrence.url`` is
+    ``occurrence.event.url``), so the content objects the instance holds count as read in
+    full. Builtins and Jinja/Pelican helpers are not plugin code."""
+    if cls.__module__ in ("builtins",) or cls.__module__.startswith(_TRUSTED_MODULES):
+        return False
+    found = inspect.getattr_static(cls, name, None)
+    return isinstance(found, property | functools.cached_property | types.FunctionType)
+
+
+def _content_fields(obj: Any) -> list[Content]:
+    values = vars(obj).values() if hasattr(obj, "__dict__") else ()
+    return [value for value in values if isinstance(value, Content)]
+
+
 def _wrap_callable(func: Callable[..., Any]) -> Callable[..., Any]:
     if getattr(func, "_ra_tracked", False) or not _is_foreign(func):
         return func
@@ -112,8 +136,11 @@ def instrument(env: Environment) -> None:
 
     def getattr_(obj: Any, attribute: str) -> Any:
         reads = _recorder.active
-        if reads is not None and isinstance(obj, Content):
-            reads.add(obj, attribute)
+        if reads is not None:
+            if isinstance(obj, Content):
+                reads.add(obj, attribute)
+            elif _computed(type(obj), attribute):
+                reads.add_arguments(_content_fields(obj))
         return base_getattr(obj, attribute)
 
     def getitem(obj: Any, argument: Any) -> Any:

@@ -43,7 +43,7 @@ class IncrementalWriter(Writer):
             if session
             else TemplateAnalyser()
         )
-        self._base = (self.session.code if self.session else "").encode()
+        self._base = (self.session.base if self.session else "").encode()
         self._reads: dict[str, str | None] = {}
         self._root = sanitised_join(output_path, ".")
         self._indexed = False
