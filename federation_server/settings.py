@@ -138,7 +138,9 @@ class Settings:
             blocked_domains=frozenset(
                 d.lower() for d in _list(env.get("FEDERATION_BLOCKED_DOMAINS"))
             ),
-            article_as_note=_bool(env.get("FEDERATION_ARTICLE_AS_NOTE")),
+            article_as_note=_bool(
+                env.get("FEDERATION_ARTICLE_AS_NOTE", env.get("ARTICLE_AS_NOTE"))
+            ),
             max_inbox_bytes=int(env.get("FEDERATION_MAX_INBOX_BYTES", cls.max_inbox_bytes)),
             page_size=int(env.get("FEDERATION_PAGE_SIZE", cls.page_size)),
             key_cache_seconds=int(env.get("FEDERATION_KEY_CACHE_SECONDS", cls.key_cache_seconds)),
