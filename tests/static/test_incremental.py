@@ -13,7 +13,10 @@ import importlib.util
 import re
 import shutil
 import sys
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -258,3 +261,24 @@ def test_incremental_output_matches_a_full_build(
     (corpus.content / "images" / "picture-03.png").write_bytes(make_corpus.png(99))
     summary(run_build(corpus.content, built))
     same_as_full_build(corpus, built, tmp_path / "fresh2" / "build")
+
+
+def test_a_scheduled_post_appears_once_due_though_no_file_changed(
+    corpus: make_corpus.Corpus, tmp_path: Path
+) -> None:
+    due = datetime.now(ZoneInfo("Europe/London")) + timedelta(seconds=4)
+    post = corpus.content / "blog" / "scheduled.md"
+    post.write_text(
+        f"Title: Scheduled news\nDate: {due:%Y-%m-%d %H:%M:%S}\nTags: news\n"
+        "Category: news\nSummary: Written ahead.\n\nNot yet.\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "out" / "build"
+    summary(run_build(corpus.content, output))
+    assert not list(output.glob("blog/*/scheduled/index.html"))
+
+    time.sleep(max(0.0, (due - datetime.now(ZoneInfo("Europe/London"))).total_seconds()) + 1)
+    written, _, _ = summary(run_build(corpus.content, output))
+    assert written > 0  # nothing changed on disk, yet the build was not skipped
+    assert list(output.glob("blog/*/scheduled/index.html"))
+    assert "Scheduled news" in (output / "blog" / "index.html").read_text(encoding="utf-8")

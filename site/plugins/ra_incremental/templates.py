@@ -13,6 +13,7 @@ result is kept per source digest in a store the build session saves between buil
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -74,6 +75,9 @@ class TemplateAnalyser:
     def _analyse(self, env: Environment, name: str) -> TemplateDeps:
         names: set[str] = set()
         sources = hashlib.blake2b(digest_size=16)
+        if not name or self._facts(env, name, sources) is None:
+            # made from a string, or not loadable by name: nothing to analyse, never reuse
+            return TemplateDeps(None, os.urandom(16))
         dynamic = not self._collect(env, name, names, sources, set())
         if dynamic:
             for other in sorted(env.list_templates()):
