@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 
 from federation_server.context import Context
 from federation_server.db.base import utcnow
@@ -27,7 +27,8 @@ MAX_ATTEMPTS = 5
 BATCH = 100
 
 
-def _due(now):  # type: ignore[no-untyped-def]
+def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Not processed yet, and not held by a live processor."""
     return (
         InboxActivity.processed_at.is_(None),
         or_(InboxActivity.lease_until.is_(None), InboxActivity.lease_until < now),

@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from federation_server.activitypub.ids import domain_of
 from federation_server.context import Context
 from federation_server.db.models import Follower, LocalActor, OutboxActivity
+from federation_server.delivery import enqueue
 
 
 async def follower_inboxes(session: AsyncSession, actor_name: str) -> list[str]:
@@ -44,16 +46,10 @@ async def send_activity(
     session.add(row)
     await session.flush()
     targets = list(inboxes) if inboxes is not None else await follower_inboxes(session, actor.name)
-    targets = [t for t in targets if not ctx.settings.is_blocked(_host(t))]
+    targets = [t for t in targets if not ctx.settings.is_blocked(domain_of(t))]
     if targets:
         await _enqueue(session, ctx, actor, activity, targets)
     return row
-
-
-def _host(url: str) -> str | None:
-    from federation_server.activitypub.ids import domain_of
-
-    return domain_of(url)
 
 
 async def _enqueue(
@@ -63,6 +59,4 @@ async def _enqueue(
     activity: dict[str, Any],
     inboxes: list[str],
 ) -> None:
-    from federation_server.delivery import enqueue
-
     await enqueue(session, activity, ctx.urls.key(actor.name), inboxes)
