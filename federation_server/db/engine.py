@@ -53,6 +53,11 @@ def create_database(url: str, **engine_kwargs: Any) -> Database:
         engine = create_async_engine(url, **engine_kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:
-        engine_kwargs.setdefault("pool_pre_ping", True)
+        # No pre-ping (a round trip per checkout on the inbox's hot path): a connection the
+        # server dropped fails one statement and the pool is invalidated; recycling keeps
+        # connections younger than typical idle timeouts.
+        engine_kwargs.setdefault("pool_recycle", 1800)
+        engine_kwargs.setdefault("pool_size", 10)
+        engine_kwargs.setdefault("max_overflow", 20)
         engine = create_async_engine(url, **engine_kwargs)
     return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
