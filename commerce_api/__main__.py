@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
 
     from commerce_api.accounts.cli import add_identity_commands
 
-    add_identity_commands(sub)  # users add, clients add
+    add_identity_commands(sub)  # users add, clients add, mail send, oauth rotate-key, sweep
     return parser
 
 
@@ -74,6 +74,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     catalog = args.catalog or settings.catalog_path
     if catalog:
         _sync(catalog, settings)
+        settings = settings.with_(catalog_path=catalog)  # the newsletters are listed from it
     uvicorn.run(
         create_app(settings, sweep=True),
         host=args.host,
@@ -124,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(f"order {order.reference} is {order.state}")
             return 0
-        if args.command in ("users", "clients"):
+        if args.command in ("users", "clients", "mail", "oauth", "sweep"):
             from commerce_api.accounts.cli import run_identity_command
 
             return run_identity_command(args, settings)

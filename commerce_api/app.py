@@ -107,7 +107,13 @@ def create_app(
         dependencies=dependencies,
         exception_handlers=exception_handlers,
         lifespan=[lifespan, identity_lifespan],
-        state=State({"settings": settings, "member_lookup": member_lookup or session_member_id}),
+        state=State(
+            {
+                "settings": settings,
+                "member_lookup": member_lookup or session_member_id,
+                "background": sweep,  # identity_lifespan: mail sender and identity sweep
+            }
+        ),
         cors_config=CORSConfig(
             allow_origins=list(settings.cors_origins),
             allow_credentials=True,

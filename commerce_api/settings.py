@@ -72,7 +72,14 @@ class Settings:
     argon2_parallelism: int = 4
     """Argon2id parameters (RFC 9106 low-memory profile by default)."""
     mail_backend: str = "outbox"
-    """``outbox`` (the ``mail_outbox`` table; default) or ``smtp``."""
+    """``outbox`` (mail stays in the ``mail_outbox`` table; default) or ``smtp`` (the drain
+    sends it). Either way a request only queues mail, in its own transaction."""
+    mail_send_seconds: int = 10
+    """How often ``serve`` drains the outbox over SMTP (0: only ``mail send`` does)."""
+    mail_retry_seconds: int = 30
+    """First wait after a failed delivery; doubles per attempt, at most an hour."""
+    mail_max_attempts: int = 8
+    """A message that failed this many times is marked ``failed``."""
     mail_from: str = "Rose Ash <no-reply@localhost>"
     smtp_host: str = ""
     smtp_port: int = 587
@@ -140,6 +147,11 @@ class Settings:
                 raise SettingsError(f"{name} must be positive, got {raw}")
             return value
 
+        mail_backend = text("MAIL_BACKEND", cls.mail_backend)
+        if mail_backend not in ("outbox", "smtp"):
+            raise SettingsError(f"MAIL_BACKEND must be 'outbox' or 'smtp', not {mail_backend!r}")
+        if mail_backend == "smtp" and not env.get("SMTP_HOST", "").strip():
+            raise SettingsError("MAIL_BACKEND=smtp needs SMTP_HOST")
         database_url = text("DATABASE_URL", DEFAULT_DATABASE_URL)
         if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise SettingsError(
@@ -177,7 +189,10 @@ class Settings:
             argon2_time_cost=number("ARGON2_TIME_COST", cls.argon2_time_cost, minimum=1),
             argon2_memory_kib=number("ARGON2_MEMORY_KIB", cls.argon2_memory_kib, minimum=8),
             argon2_parallelism=number("ARGON2_PARALLELISM", cls.argon2_parallelism, minimum=1),
-            mail_backend=text("MAIL_BACKEND", cls.mail_backend),
+            mail_backend=mail_backend,
+            mail_send_seconds=number("MAIL_SEND_SECONDS", cls.mail_send_seconds),
+            mail_retry_seconds=number("MAIL_RETRY_SECONDS", cls.mail_retry_seconds, minimum=1),
+            mail_max_attempts=number("MAIL_MAX_ATTEMPTS", cls.mail_max_attempts, minimum=1),
             mail_from=text("MAIL_FROM", cls.mail_from),
             smtp_host=env.get("SMTP_HOST", "").strip(),
             smtp_port=number("SMTP_PORT", cls.smtp_port, minimum=1),

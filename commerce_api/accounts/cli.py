@@ -1,4 +1,6 @@
-"""Admin commands: ``users add`` and ``clients add`` (wired into ``python -m commerce_api``).
+"""Admin commands (wired into ``python -m commerce_api``): ``users add``, ``clients add``,
+``mail send`` (drain the outbox over SMTP), ``oauth rotate-key`` and ``sweep`` (delete expired
+sessions, tokens, codes and retired keys).
 
 Passwords are read from standard input (never a command-line argument, which other users of
 the machine can see); a confidential client's secret is printed once and stored only as a
@@ -55,6 +57,23 @@ def add_identity_commands(sub: Any) -> None:
     )
     add_client.add_argument("--scope", default="openid profile email")
 
+    mail = sub.add_parser("mail", help="the mail outbox").add_subparsers(
+        dest="action", required=True
+    )
+    mail.add_parser("send", help="send queued mail over SMTP (retries with backoff)")
+
+    oauth = sub.add_parser("oauth", help="the OAuth/OpenID provider").add_subparsers(
+        dest="action", required=True
+    )
+    oauth.add_parser(
+        "rotate-key",
+        help="sign ID tokens with a new key; the old one stays in the JWKS until its tokens expire",
+    )
+
+    sub.add_parser(
+        "sweep", help="delete expired sessions, email tokens, OAuth codes/tokens, retired keys"
+    )
+
 
 async def _add_user(settings: Settings, args: argparse.Namespace, password: str) -> str:
     from commerce_api.accounts.web import Identity
@@ -101,7 +120,46 @@ async def _add_client(settings: Settings, args: argparse.Namespace) -> tuple[str
     return client_id, secret
 
 
+async def _with_db(settings: Settings, action: Any) -> Any:
+    from commerce_api.db import Database
+
+    db = Database(settings.database_url)
+    try:
+        return await action(db)
+    finally:
+        await db.dispose()
+
+
+def _send_mail(settings: Settings) -> int:
+    from commerce_api.mail import RetryPolicy, SmtpTransport, send_queued
+
+    if settings.mail_backend != "smtp":
+        print("MAIL_BACKEND is 'outbox': mail stays in the mail_outbox table, nothing to send")
+        return 0
+    policy = RetryPolicy(
+        first_delay_seconds=settings.mail_retry_seconds, max_attempts=settings.mail_max_attempts
+    )
+    transport = SmtpTransport.from_settings(settings)
+    report = asyncio.run(_with_db(settings, lambda db: send_queued(db, transport, policy)))
+    print(report.summary())
+    return 0
+
+
 def run_identity_command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "mail":
+        return _send_mail(settings)
+    if args.command == "oauth":
+        from commerce_api.oauth.keys import rotate_signing_key
+
+        kid = asyncio.run(_with_db(settings, rotate_signing_key))
+        print(f"ID tokens are now signed with key {kid}")
+        return 0
+    if args.command == "sweep":
+        from commerce_api.accounts.sweep import sweep_identity
+
+        report = asyncio.run(_with_db(settings, lambda db: sweep_identity(db, settings)))
+        print(f"deleted: {report.summary()}")
+        return 0
     if args.command == "users":
         password = sys.stdin.readline().rstrip("\r\n")
         public_id = asyncio.run(_add_user(settings, args, password))

@@ -68,7 +68,7 @@ class NewsletterController(Controller):
             raise InvalidInput("give an email address (or sign in)", field="email")
         await news.subscribe(
             identity.db,
-            identity.mailer,
+            identity.outbox,
             identity.settings,
             newsletter_id,
             email,
@@ -83,7 +83,7 @@ class NewsletterController(Controller):
         responses=responses(InvalidLink),
     )
     async def confirm(self, identity: IdentityDep, data: ConfirmBody) -> news.SubscriptionInfo:
-        return await news.confirm(identity.db, identity.mailer, identity.settings, data.token)
+        return await news.confirm(identity.db, identity.outbox, identity.settings, data.token)
 
     @get("/confirm-link", include_in_schema=False)
     async def confirm_page(self, token: str = "") -> Response[str]:
@@ -101,7 +101,7 @@ class NewsletterController(Controller):
     async def confirm_form(self, identity: IdentityDep, data: Form) -> Response[str]:
         try:
             await news.confirm(
-                identity.db, identity.mailer, identity.settings, data.get("token", "")
+                identity.db, identity.outbox, identity.settings, data.get("token", "")
             )
         except CommerceError as exc:
             return render(

@@ -21,7 +21,7 @@ from commerce_api.accounts.service import normalise_email
 from commerce_api.accounts.tokens import hash_token, new_token, sign, verify_signature
 from commerce_api.db import Database, utcnow
 from commerce_api.errors import InvalidInput
-from commerce_api.mail import Email, Mailer
+from commerce_api.mail import Email, Outbox
 from commerce_api.settings import Settings
 
 __all__ = [
@@ -98,7 +98,7 @@ def unsubscribe_headers(settings: Settings, subscription_id: int) -> dict[str, s
 
 async def subscribe(
     db: Database,
-    mailer: Mailer,
+    outbox: Outbox,
     settings: Settings,
     newsletter_id: str,
     email: str,
@@ -126,21 +126,22 @@ async def subscribe(
         row.user_id = row.user_id or user_id
         row.confirm_token_hash = hash_token(token)
         row.requested_at = utcnow()
-    link = f"{settings.public_url}/newsletters/confirm-link?{urlencode({'token': token})}"
-    await mailer.send(
-        Email(
-            to=email,
-            subject=f"Confirm your subscription to {newsletter.title}",
-            text=(
-                f"Someone (we hope you) asked to receive {newsletter.title} from Rose Ash.\n"
-                f"Confirm here:\n\n{link}\n\nIf it was not you, ignore this email: you will "
-                "not hear from us again.\n"
+        link = f"{settings.public_url}/newsletters/confirm-link?{urlencode({'token': token})}"
+        outbox.queue(
+            session,
+            Email(
+                to=email,
+                subject=f"Confirm your subscription to {newsletter.title}",
+                text=(
+                    f"Someone (we hope you) asked to receive {newsletter.title} from Rose Ash.\n"
+                    f"Confirm here:\n\n{link}\n\nIf it was not you, ignore this email: you "
+                    "will not hear from us again.\n"
+                ),
             ),
         )
-    )
 
 
-async def confirm(db: Database, mailer: Mailer, settings: Settings, token: str) -> SubscriptionInfo:
+async def confirm(db: Database, outbox: Outbox, settings: Settings, token: str) -> SubscriptionInfo:
     async with db.transaction() as session:
         row = (
             await session.execute(
@@ -156,19 +157,20 @@ async def confirm(db: Database, mailer: Mailer, settings: Settings, token: str) 
         row.confirm_token_hash = None
         row.confirmed_at = utcnow()
         row.unsubscribed_at = None
-    titles = {n.id: n.title for n in available_newsletters(settings)}
-    title = titles.get(row.newsletter_id, row.newsletter_id)
-    await mailer.send(
-        Email(
-            to=row.email,
-            subject=f"You are subscribed to {title}",
-            text=(
-                f"Thank you: you will receive {title}. To stop, follow this link (no sign-in "
-                f"needed):\n\n{unsubscribe_url(settings, row.id)}\n"
+        titles = {n.id: n.title for n in available_newsletters(settings)}
+        title = titles.get(row.newsletter_id, row.newsletter_id)
+        outbox.queue(
+            session,
+            Email(
+                to=row.email,
+                subject=f"You are subscribed to {title}",
+                text=(
+                    f"Thank you: you will receive {title}. To stop, follow this link (no "
+                    f"sign-in needed):\n\n{unsubscribe_url(settings, row.id)}\n"
+                ),
+                headers=unsubscribe_headers(settings, row.id),
             ),
-            headers=unsubscribe_headers(settings, row.id),
         )
-    )
     return SubscriptionInfo(row.newsletter_id, row.email, row.status)
 
 

@@ -1,9 +1,10 @@
 """Account rules: register, verify the email, sign in, reset a password.
 
-Plain async code over a :class:`~commerce_api.db.Database`, a mailer and the password hasher,
-so tests call it directly and handlers stay thin. No answer (or timing) tells whether an
-email is registered: registering an existing address mails its owner instead, and a reset
-for an unknown address silently does nothing.
+Plain async code over a :class:`~commerce_api.db.Database`, the mail outbox and the password
+hasher, so tests call it directly and handlers stay thin. Every email is queued in the same
+transaction as the token it carries, so SMTP being down never fails a request. No answer (or
+timing) tells whether an email is registered: registering an existing address mails its owner
+instead, and a reset for an unknown address silently does nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from commerce_api.accounts.throttle import Throttle, account_key, address_key
 from commerce_api.accounts.tokens import hash_token, new_token
 from commerce_api.db import Database, utcnow
 from commerce_api.errors import InvalidInput
-from commerce_api.mail import Email, Mailer
+from commerce_api.mail import Email, Outbox
 from commerce_api.settings import Settings
 
 __all__ = ["Accounts", "normalise_email"]
@@ -63,7 +64,7 @@ def _check_password(passwords: Passwords, password: str) -> None:
 class Accounts:
     db: Database
     settings: Settings
-    mailer: Mailer
+    outbox: Outbox
     passwords: Passwords
 
     @property
@@ -170,7 +171,7 @@ class Accounts:
                         f"The link works once, for {self.settings.verify_token_hours} hours.\n"
                     ),
                 )
-        await self.mailer.send(message)
+            self.outbox.queue(session, message)
 
     async def _consume(self, session: AsyncSession, token: str, purpose: str) -> User:
         """Mark a valid email token used (atomically: a second use finds nothing)."""
@@ -243,18 +244,19 @@ class Accounts:
             token = await self._issue(
                 session, user, RESET, timedelta(minutes=self.settings.reset_token_minutes)
             )
-        await self.mailer.send(
-            Email(
-                to=email,
-                subject="Reset your password",
-                text=(
-                    "Choose a new Rose Ash password here:\n\n"
-                    f"{self._link('/auth/reset-password', token)}\n\n"
-                    f"The link works once, for {self.settings.reset_token_minutes} minutes. "
-                    "If you did not ask for it, ignore this email.\n"
+            self.outbox.queue(
+                session,
+                Email(
+                    to=email,
+                    subject="Reset your password",
+                    text=(
+                        "Choose a new Rose Ash password here:\n\n"
+                        f"{self._link('/auth/reset-password', token)}\n\n"
+                        f"The link works once, for {self.settings.reset_token_minutes} minutes. "
+                        "If you did not ask for it, ignore this email.\n"
+                    ),
                 ),
             )
-        )
 
     async def reset_password(self, token: str, password: str) -> User:
         """Set a new password; every session and OAuth token of the member ends."""

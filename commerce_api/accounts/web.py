@@ -13,7 +13,9 @@ token endpoints (client-authenticated) never need it. Other parts use :func:`sig
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
+import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +28,7 @@ from commerce_api.accounts.passwords import PasswordPolicy, Passwords
 from commerce_api.accounts.service import Accounts
 from commerce_api.accounts.sessions import SignedIn, load_session
 from commerce_api.db import Database
-from commerce_api.mail import Mailer, SmtpMailer, make_mailer
+from commerce_api.mail import Outbox
 from commerce_api.settings import Settings
 
 __all__ = [
@@ -43,6 +45,8 @@ __all__ = [
     "signed_in",
 ]
 
+log = logging.getLogger(__name__)
+
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -50,49 +54,38 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 @dataclass
 class Identity:
-    """Accounts, mail and the (lazily started) OAuth provider of one process."""
+    """Accounts, the mail outbox and the OAuth provider of one process."""
 
     settings: Settings
     db: Database
-    mailer: Mailer
+    outbox: Outbox
     accounts: Accounts
     _bridge: Any = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
-    def create(cls, settings: Settings, db: Database, mailer: Mailer | None = None) -> Identity:
-        if mailer is None:
-            smtp = None
-            if settings.smtp_host:
-                smtp = SmtpMailer(
-                    host=settings.smtp_host,
-                    port=settings.smtp_port,
-                    username=settings.smtp_username,
-                    password=settings.smtp_password,
-                    starttls=settings.smtp_starttls,
-                    sender=settings.mail_from,
-                )
-            mailer = make_mailer(settings.mail_backend, db.sessions, smtp=smtp)
+    def create(cls, settings: Settings, db: Database) -> Identity:
+        outbox = Outbox()
         passwords = Passwords(
             PasswordPolicy(
                 settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
             )
         )
-        return cls(settings, db, mailer, Accounts(db, settings, mailer, passwords))
+        return cls(settings, db, outbox, Accounts(db, settings, outbox, passwords))
 
     async def oauth(self) -> Any:
-        """The OAuth bridge, built on first use (it needs the signing key from the database,
-        so the app still starts on a database without the identity tables)."""
+        """The OAuth bridge, built on first use (its synchronous engine is only opened when
+        a client needs it)."""
         if self._bridge is None:
             async with self._lock:
                 if self._bridge is None:
                     from commerce_api.oauth.bridge import OAuthBridge
-                    from commerce_api.oauth.keys import load_signing_keys
+                    from commerce_api.oauth.keys import ensure_signing_key
                     from commerce_api.oauth.server import OAuthServer
                     from commerce_api.oauth.store import SyncStore
 
-                    key, jwks = await load_signing_keys(self.db)
-                    server = OAuthServer(self.settings, key, jwks)
+                    await ensure_signing_key(self.db)  # normally done at start-up
+                    server = OAuthServer(self.settings)
                     self._bridge = OAuthBridge(server, SyncStore(self.settings.database_url))
         return self._bridge
 
@@ -101,14 +94,39 @@ class Identity:
             self._bridge.store.dispose()
 
 
+async def _prepare_signing_key(identity: Identity) -> None:
+    """Create the first ID-token signing key at start-up (not in a member's first sign-in).
+    A database that is not migrated yet only gets a warning: ``migrate`` comes first."""
+    from sqlalchemy.exc import DBAPIError
+
+    from commerce_api.oauth.keys import ensure_signing_key
+
+    try:
+        await ensure_signing_key(identity.db)
+    except DBAPIError:
+        log.warning("no OAuth signing key table yet: run `python -m commerce_api migrate`")
+
+
 @asynccontextmanager
 async def identity_lifespan(app: Litestar) -> Any:
-    """Runs after the core lifespan (it needs ``app.state.db``)."""
+    """Runs after the core lifespan (it needs ``app.state.db``). With
+    ``app.state.background`` (``serve``) it also runs the mail sender and the sweep."""
+    from commerce_api.accounts.background import IdentityWorker
+
     identity = Identity.create(app.state.settings, app.state.db)
     app.state.identity = identity
+    await _prepare_signing_key(identity)
+    tasks: list[asyncio.Task[None]] = []
+    if app.state.get("background"):
+        tasks = IdentityWorker(identity).start()
     try:
         yield
     finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         identity.close()
 
 

@@ -16,6 +16,7 @@ from commerce_api.accounts.sessions import end_session
 from commerce_api.accounts.tokens import hash_token
 from commerce_api.accounts.web import CurrentDep, IdentityDep, identity_dependencies
 from commerce_api.db import utcnow
+from commerce_api.oauth.keys import public_jwks
 from commerce_api.oauth.models import OAuthToken
 from commerce_api.oauth.server import SCOPES, Member, user_claims
 
@@ -235,4 +236,4 @@ class DiscoveryController(Controller):
 
     @get("/jwks.json", summary="The keys that sign ID tokens (JWKS)")
     async def jwks(self, identity: IdentityDep) -> dict[str, Any]:
-        return (await identity.oauth()).server.jwks.as_dict(private=False)
+        return await public_jwks(identity.db)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -48,6 +49,7 @@ from sqlalchemy import select, update
 from commerce_api.accounts.models import User
 from commerce_api.accounts.tokens import hash_token, new_token
 from commerce_api.db import utcnow
+from commerce_api.oauth.keys import current_key, server_jwks
 from commerce_api.oauth.models import OAuthClient, OAuthCode, OAuthToken
 from commerce_api.oauth.store import current_session
 from commerce_api.settings import Settings
@@ -400,9 +402,14 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):
 
 
 class OpenIDConnect(OpenIDCode):
+    """ID tokens signed with the newest stored key (read per token, so a rotation applies at
+    once in every process). Authlib asks for the header and the key separately; the key read
+    for the header is kept (per thread) so both always agree."""
+
     def __init__(self, server: OAuthServer) -> None:
         super().__init__(require_nonce=False)
         self.server = server
+        self._signing = threading.local()
 
     def exists_nonce(self, nonce: str, request: Any) -> bool:
         return (
@@ -418,13 +425,16 @@ class OpenIDConnect(OpenIDCode):
         )
 
     def resolve_client_private_key(self, client: Client) -> RSAKey:
-        return self.server.signing_key
+        key: RSAKey | None = getattr(self._signing, "key", None)
+        self._signing.key = None
+        return key or current_key(current_session())
 
     def get_client_algorithm(self, client: Client) -> str:
         return "RS256"
 
     def get_encode_header(self, client: Client) -> dict[str, str]:
-        return {"alg": "RS256", "kid": self.server.signing_key.kid, "typ": "JWT"}
+        key = self._signing.key = current_key(current_session())
+        return {"alg": "RS256", "kid": key.kid, "typ": "JWT"}
 
     def get_client_claims(self, client: Client) -> dict[str, Any]:
         now = int(utcnow().timestamp())
@@ -484,7 +494,7 @@ class Introspection(IntrospectionEndpoint):
 
 class EndSession(EndSessionEndpoint):
     def get_server_jwks(self) -> KeySet:
-        return self.server.jwks
+        return server_jwks(current_session())
 
     def get_algorithms(self) -> list[str]:
         return ["RS256"]
@@ -500,12 +510,10 @@ class OAuthServer(AuthorizationServer):
     """Authlib's server bound to our storage; responses come back as (status, body, headers)
     for :mod:`commerce_api.oauth.bridge` to turn into Litestar responses."""
 
-    def __init__(self, settings: Settings, signing_key: RSAKey, jwks: KeySet) -> None:
+    def __init__(self, settings: Settings) -> None:
         super().__init__(scopes_supported=SCOPES)
         self.settings = settings
         self.issuer = settings.public_url
-        self.signing_key = signing_key
-        self.jwks = jwks
         self.register_token_generator(
             "default",
             BearerTokenGenerator(

@@ -3,7 +3,10 @@ migrated database, an in-process client, and the mail outbox."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,6 +18,7 @@ from commerce_api.app import create_app
 from commerce_api.db import Database, migrate
 from commerce_api.mail.models import OutboxMessage
 from commerce_api.settings import Settings
+from tests.conftest import REPO_ROOT
 
 PASSWORD = "correct horse battery staple"
 #: Argon2id with test-only costs (the production defaults take 64 MiB per hash).
@@ -81,3 +85,33 @@ async def sign_in(
     )
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
+
+
+def cli_env(database_url: str, port: int, **extra: str) -> dict[str, str]:
+    """Environment for ``python -m commerce_api`` (commands or ``serve``) on ``database_url``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "PUBLIC_"))}
+    env.update(
+        DATABASE_URL=database_url,
+        PUBLIC_URL=f"http://127.0.0.1:{port}",
+        SITE_URL="https://rose-ash.example.coop",
+        SECRET_KEY="test-secret-key-for-the-http-flow",
+        EXPIRY_SWEEP_SECONDS="0",
+        **{k.upper(): str(v) for k, v in CHEAP_ARGON2.items()},
+        **extra,
+    )
+    return env
+
+
+def cli(env: dict[str, str], *args: str, stdin: str = "") -> str:
+    """Run ``python -m commerce_api ARGS`` and return its standard output (it must succeed)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "commerce_api", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
