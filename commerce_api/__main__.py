@@ -28,7 +28,6 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--migrate", action="store_true", help="apply migrations first")
     serve.add_argument("--catalog", help="sync this catalog.json before serving")
-    serve.add_argument("--workers", type=int, default=1)
 
     sub.add_parser("migrate", help="create or upgrade the database schema")
 

@@ -52,7 +52,6 @@ class Settings:
     """How often ``serve`` runs the expiry sweep (0 disables the periodic task)."""
     max_body_bytes: int = 64 * 1024
     """Larger request bodies are refused with 413."""
-    cart_cookie_name: str = "ra_cart"
     order_return_path: str = "/order/"
     """Page on the static site that shows an order; the shopper lands there after paying."""
     catalog_path: str | None = None
@@ -170,7 +169,6 @@ class Settings:
             reservation_minutes=number("RESERVATION_MINUTES", 15, minimum=1),
             expiry_sweep_seconds=number("EXPIRY_SWEEP_SECONDS", 60),
             max_body_bytes=number("MAX_BODY_BYTES", 64 * 1024, minimum=1024),
-            cart_cookie_name=text("CART_COOKIE_NAME", cls.cart_cookie_name),
             order_return_path=text("ORDER_RETURN_PATH", cls.order_return_path),
             catalog_path=env.get("CATALOG_PATH", "").strip() or None,
             session_cookie_name=text("SESSION_COOKIE_NAME", cls.session_cookie_name),

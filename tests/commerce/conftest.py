@@ -4,6 +4,7 @@ process on a loopback port."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -12,9 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 from litestar.testing import AsyncTestClient
+from sqlalchemy.engine import make_url
 
 from commerce_api.app import create_app
-from commerce_api.db import Database, migrate
+from commerce_api.db import Database, migrate, upgrade
 from commerce_api.domain.catalog import parse_catalog, sync_catalog
 from commerce_api.fake_sumup import FakeSumUpProcess
 from commerce_api.payments import Payments
@@ -78,10 +80,23 @@ def make_settings(database_url: str, sumup_url: str = "", **changes: object) -> 
     return base.with_(**changes) if changes else base
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated by Alembic once; each SQLite test starts from a copy of it."""
+    path = tmp_path_factory.mktemp("sqlite_template") / "commerce.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    """A migrated, empty database holding the sample catalogue."""
-    await migrate(database_url)
+async def db(database_url: str, sqlite_template: Path) -> AsyncIterator[Database]:
+    """A migrated database holding the sample catalogue (Alembic runs on every PostgreSQL
+    database; SQLite copies the session's Alembic-built template, which is faster)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        shutil.copyfile(sqlite_template, url.database)
+    else:
+        await migrate(database_url)
     database = Database(database_url)
     await sync_catalog(database, parse_catalog(catalogs.sample()))
     try:

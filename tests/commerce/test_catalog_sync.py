@@ -24,7 +24,7 @@ async def items(db: Database) -> dict[str, Item]:
         return {i.id: i for i in await session.scalars(select(Item))}
 
 
-async def test_sync_loads_products_and_tickets(db: Database) -> None:
+async def test_sync_upserts_keeps_sales_and_never_deletes(db: Database) -> None:
     stored = await items(db)
     honey = stored["product:wildflower-honey"]
     assert (honey.price_minor, honey.currency, honey.available, honey.active) == (
@@ -38,33 +38,31 @@ async def test_sync_loads_products_and_tickets(db: Database) -> None:
     assert (fair.kind, fair.event_id, fair.available) == ("ticket", "event:winter-fair-2026", 120)
     assert fair.starts_at is not None and fair.starts_at.utcoffset() is not None
 
-
-async def test_resync_is_idempotent_and_keeps_sales(db: Database) -> None:
     async with db.transaction() as session:
         await reserve(session, [("product:wildflower-honey", 4)])
     report = await sync_catalog(db, parse_catalog(catalogs.sample()))
     assert report.added == [] and report.updated == [] and report.deactivated == []
-    assert (await items(db))["product:wildflower-honey"].available == 20
+    assert (await items(db))["product:wildflower-honey"].available == 20  # sales remembered
 
-    # The author restocks: 24 -> 30 in the content adds 6 to what is left.
+    # The author restocks (24 -> 30 adds 6 to what is left) and removes the jam.
     data = catalogs.sample()
     data["items"][0] = catalogs.product("wildflower-honey", price=700, stock=30)
-    report = await sync_catalog(db, parse_catalog(data))
-    assert report.updated == ["product:wildflower-honey"]
-    honey = (await items(db))["product:wildflower-honey"]
-    assert (honey.available, honey.price_minor) == (26, 700)
-
-
-async def test_removed_item_becomes_unavailable_not_deleted(db: Database) -> None:
-    data = catalogs.sample()
     data["items"] = [i for i in data["items"] if i["id"] != "product:plum-jam"]
     report = await sync_catalog(db, parse_catalog(data))
-    assert report.deactivated == ["product:plum-jam"]
-    jam = (await items(db))["product:plum-jam"]
-    assert jam.active is False and jam.title == "Plum jam"
+    assert (report.updated, report.deactivated) == (
+        ["product:wildflower-honey"],
+        ["product:plum-jam"],
+    )
+    after = await items(db)
+    assert (
+        after["product:wildflower-honey"].available,
+        after["product:wildflower-honey"].price_minor,
+    ) == (26, 700)
+    assert after["product:plum-jam"].active is False  # kept for the orders that name it
+    assert after["product:plum-jam"].title == "Plum jam"
 
     report = await sync_catalog(db, parse_catalog(catalogs.sample()))
-    assert report.updated == ["product:plum-jam"]
+    assert "product:plum-jam" in report.updated
     assert (await items(db))["product:plum-jam"].active is True
 
 
@@ -135,5 +133,35 @@ async def test_cli_sync_rejects_malformed_file_and_changes_nothing(
     db = Database(database_url)
     try:
         assert (await items(db))["product:wildflower-honey"].price_minor == 650
+        # The migrations build exactly what the models describe.
+        async with db.engine.connect() as conn:
+            drift = await conn.run_sync(_schema_drift)
+        assert drift == []
     finally:
         await db.dispose()
+
+
+COMMERCE_TABLES = {"items", "carts", "cart_lines", "orders", "order_lines", "tickets"}
+
+
+def _schema_drift(connection) -> list:  # type: ignore[no-untyped-def, type-arg]
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    import commerce_api.db.models  # noqa: F401
+    from commerce_api.db import Base
+
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    diffs = compare_metadata(context, Base.metadata)
+
+    def table_of(diff) -> str | None:  # type: ignore[no-untyped-def]
+        for part in diff if isinstance(diff, tuple) else diff[0]:
+            name = getattr(part, "name", None) if not isinstance(part, str) else None
+            table = getattr(part, "table", None)
+            if table is not None:
+                return str(table.name)
+            if name in COMMERCE_TABLES:
+                return str(name)
+        return None
+
+    return [d for d in diffs if table_of(d) in COMMERCE_TABLES]

@@ -48,27 +48,25 @@ async def _sold(db: Database, item_id: str) -> tuple[int, int | None]:
     return int(sold or 0), left
 
 
-async def test_last_units_sell_exactly_once(
+async def test_racing_checkouts_never_oversell(
     db: Database, database_url: str, settings: Settings
 ) -> None:
+    # Twenty-four shoppers race for the last three jars.
     results = await _race(db, database_url, settings, [(JAM, 1)] * SHOPPERS)
     errors = [r for r in results if isinstance(r, BaseException)]
     assert all(isinstance(e, OutOfStock) for e in errors), errors
-    assert len(results) - len(errors) == 3  # plum jam: 3 in stock
+    assert len(results) - len(errors) == 3
     assert await _sold(db, JAM) == (3, 0)
     async with db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Order)) == 3
 
-
-async def test_mixed_quantities_never_oversell(
-    db: Database, database_url: str, settings: Settings
-) -> None:
-    wants = [(HONEY, 1 + i % 3) for i in range(SHOPPERS)]  # 48 wanted, 24 in stock
+    # Mixed quantities: 48 jars of honey wanted, 24 in stock.
+    wants = [(HONEY, 1 + i % 3) for i in range(SHOPPERS)]
     results = await _race(db, database_url, settings, wants)
-    errors = [(w, r) for w, r in zip(wants, results, strict=True) if isinstance(r, BaseException)]
-    assert all(isinstance(e, OutOfStock) for _, e in errors), errors
+    refused = [(w, r) for w, r in zip(wants, results, strict=True) if isinstance(r, BaseException)]
+    assert all(isinstance(e, OutOfStock) for _, e in refused), refused
     sold, left = await _sold(db, HONEY)
     assert left is not None and left >= 0
     assert sold + left == 24
     # Every refusal was genuine: it wanted more than what is left even now.
-    assert all(qty > left for (_, qty), _ in errors)
+    assert all(qty > left for (_, qty), _ in refused)

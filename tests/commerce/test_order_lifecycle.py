@@ -54,7 +54,7 @@ async def buy(
 LATER = timedelta(hours=1)
 
 
-async def test_expiry_releases_stock_and_closes_the_checkout(
+async def test_expiry_releases_stock_unless_sumup_says_paid(
     db: Database, sumup_payments: Payments, shop_settings: Settings, fake_sumup: FakeSumUpProcess
 ) -> None:
     order = await buy(db, sumup_payments, shop_settings, (JAM, 2))
@@ -70,10 +70,6 @@ async def test_expiry_releases_stock_and_closes_the_checkout(
     assert await expire_stale_orders(db, sumup_payments, shop_settings, now=utcnow() + LATER) == 0
     assert await available(db, JAM) == 3
 
-
-async def test_sweep_confirms_a_payment_whose_webhook_was_lost(
-    db: Database, sumup_payments: Payments, shop_settings: Settings, fake_sumup: FakeSumUpProcess
-) -> None:
     order = await buy(db, sumup_payments, shop_settings, (JAM, 1))
     fake_sumup.pay(str(order.sumup_checkout_id))  # webhook goes nowhere
     assert await expire_stale_orders(db, sumup_payments, shop_settings, now=utcnow() + LATER) == 0
@@ -81,7 +77,7 @@ async def test_sweep_confirms_a_payment_whose_webhook_was_lost(
     assert await available(db, JAM) == 2
 
 
-async def test_late_payment_after_expiry_is_kept_when_stock_remains(
+async def test_late_payments_are_kept_or_refunded(
     db: Database, sumup_payments: Payments, shop_settings: Settings, fake_sumup: FakeSumUpProcess
 ) -> None:
     order = await buy(db, sumup_payments, shop_settings, (ADULT, 2))
@@ -95,10 +91,6 @@ async def test_late_payment_after_expiry_is_kept_when_stock_remains(
     assert await available(db, ADULT) == 118
     assert len((await order_view(db, order.token)).tickets) == 2
 
-
-async def test_late_payment_is_refunded_when_the_stock_is_gone(
-    db: Database, sumup_payments: Payments, shop_settings: Settings, fake_sumup: FakeSumUpProcess
-) -> None:
     late = await buy(db, sumup_payments, shop_settings, (JAM, 3))
     fake_sumup.set_fault("error500", count=10)
     await expire_stale_orders(db, sumup_payments, shop_settings, now=utcnow() + LATER)
@@ -112,7 +104,7 @@ async def test_late_payment_is_refunded_when_the_stock_is_gone(
     assert await available(db, JAM) == 0  # never oversold
 
 
-async def test_paid_tickets_check_at_the_door_and_refund_voids_them(
+async def test_tickets_fulfilment_refunds_and_bookings(
     db: Database, sumup_payments: Payments, shop_settings: Settings, fake_sumup: FakeSumUpProcess
 ) -> None:
     order = await buy(db, sumup_payments, shop_settings, (ADULT, 2), (HONEY, 1))
@@ -139,10 +131,6 @@ async def test_paid_tickets_check_at_the_door_and_refund_voids_them(
     with pytest.raises(Conflict):
         await refund_order(db, sumup_payments, order.reference)  # never twice
 
-
-async def test_fulfil_moves_paid_to_fulfilled_only(
-    db: Database, sumup_payments: Payments, shop_settings: Settings, fake_sumup: FakeSumUpProcess
-) -> None:
     order = await buy(db, sumup_payments, shop_settings, (HONEY, 1))
     with pytest.raises(Conflict):
         await fulfil_order(db, order.reference)
@@ -152,8 +140,6 @@ async def test_fulfil_moves_paid_to_fulfilled_only(
     with pytest.raises(NotFound):
         await fulfil_order(db, "RA-NOPE")
 
-
-async def test_free_bookings_take_capacity_without_payment(db: Database) -> None:
     booked = await book_free(db, FREE_TALK, 2, email="bo@example.org")
     assert (booked.state, booked.total_minor) == ("paid", 0)
     view = await order_view(db, booked.token)
