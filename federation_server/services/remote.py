@@ -157,6 +157,8 @@ class KeyResolver:
     async def _fetch(self, key_id: str) -> PublicKeyInfo | None:
         document = await fetch_document(self.ctx, urldefrag(key_id).url)
         key = next((k for k in keys_in(document) if k.get("id") == key_id), None)
+        if key is None and document.get("id") == key_id and len(keys_in(document)) == 1:
+            key = keys_in(document)[0]  # keyId is the actor itself, which has one key
         if key is None and document.get("id") == key_id and document.get("owner"):
             # A stub key document: the actor named by ``owner`` must list this key.
             owner = _id_of(document.get("owner"))
