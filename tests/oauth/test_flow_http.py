@@ -22,7 +22,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from commerce_api.db import migrate
-from tests.accounts.helpers import CHEAP_ARGON2, PASSWORD
+from tests.accounts.helpers import PASSWORD, cli, cli_env
 from tests.conftest import REPO_ROOT, free_port
 from tests.oauth.helpers import REDIRECT_URI, add_client, authorize, query_of
 
@@ -33,37 +33,10 @@ class Server:
     env: dict[str, str]
 
 
-def _env(database_url: str, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "PUBLIC_"))}
-    env.update(
-        DATABASE_URL=database_url,
-        PUBLIC_URL=f"http://127.0.0.1:{port}",
-        SITE_URL="https://rose-ash.example.coop",
-        SECRET_KEY="test-secret-key-for-the-http-flow",
-        EXPIRY_SWEEP_SECONDS="0",
-        **{k.upper(): str(v) for k, v in CHEAP_ARGON2.items()},
-    )
-    return env
-
-
-def cli(env: dict[str, str], *args: str, stdin: str = "") -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "commerce_api", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO_ROOT,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 @pytest.fixture
 async def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
     port = free_port()
-    env = _env(database_url, port)
+    env = cli_env(database_url, port)
     await migrate(database_url)
     log = tmp_path / "server.log"
     with log.open("wb") as out:
@@ -213,6 +186,14 @@ async def test_authorization_code_flow_with_an_independent_client(server: Server
     assert active["active"] is True and active["client_id"] == server_id
     assert "refresh_token" not in service
 
+    # Key rotation from the command line reaches the running server at once; the ID token
+    # signed before it still verifies against the published JWKS.
+    old_kid = id_token.header["kid"]
+    assert "now signed with key" in cli(env, "oauth", "rotate-key")
+    jwks = KeySet.import_key_set(httpx.get(discovery["jwks_uri"]).json())
+    assert len(jwks.keys) == 2
+    assert jwt.decode(token["id_token"], jwks, algorithms=["RS256"]).header["kid"] == old_kid
+
     # Concurrent redemptions of one code: exactly one wins, and the replays revoke its tokens.
     verifier = "w" * 20 + os.urandom(24).hex()
     url, _ = oauth.create_authorization_url(
@@ -234,6 +215,8 @@ async def test_authorization_code_flow_with_an_independent_client(server: Server
         )
     winners = [a for a in answers if a.status_code == 200]
     assert len(winners) == 1
+    rotated_id = jwt.decode(winners[0].json()["id_token"], jwks, algorithms=["RS256"])
+    assert rotated_id.header["kid"] != old_kid  # signed with the new key
     assert {a.json()["error"] for a in answers if a.status_code != 200} == {"invalid_grant"}
     revoked = httpx.get(
         discovery["userinfo_endpoint"],
