@@ -11,7 +11,7 @@ import sys
 import pytest
 from sqlalchemy import select
 
-from commerce_api.db import Database, migrate
+from commerce_api.db import Database
 from commerce_api.db.models import Item
 from commerce_api.domain.catalog import CatalogError, parse_catalog, sync_catalog
 from commerce_api.domain.orders import reserve
@@ -111,8 +111,15 @@ def test_optional_additions_are_accepted() -> None:
 async def test_cli_sync_rejects_malformed_file_and_changes_nothing(
     database_url: str, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    await migrate(database_url)
     env = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"}
+    migrated = subprocess.run(
+        [sys.executable, "-m", "commerce_api", "migrate"],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert migrated.returncode == 0, migrated.stderr
     good = catalogs.write(tmp_path / "good.json", catalogs.sample())
     run = [sys.executable, "-m", "commerce_api", "sync-catalog"]
     ok = subprocess.run([*run, str(good)], env=env, cwd=REPO_ROOT, capture_output=True, text=True)
