@@ -179,6 +179,19 @@ async def received(db: Database, kind: str, object_id: str) -> list[InboxActivit
         return list(rows.all())
 
 
+async def finished_deliveries(db: Database, activity_id: str | None) -> list[Delivery]:
+    """B's deliveries of one activity, once none of them is still pending."""
+    async with db.session() as session:
+        rows = (
+            await session.scalars(
+                select(Delivery)
+                .join(DeliveryActivity, Delivery.activity_pk == DeliveryActivity.id)
+                .where(DeliveryActivity.activity_id == activity_id)
+            )
+        ).all()
+    return list(rows) if rows and all(row.status != "pending" for row in rows) else []
+
+
 async def collection_items(client: httpx.AsyncClient, url: str) -> list[Any]:
     head = (await client.get(url, headers={"Accept": AP})).json()
     if not head["totalItems"]:
@@ -240,15 +253,11 @@ async def test_two_instances_follow_publish_edit_delete_and_retry(
         assert len(creates) == 1
         assert creates[0].activity_json["object"]["name"] == "First light"
         assert creates[0].actor_uri == b.actor_id
-        async with db_b.session() as session:
-            deliveries = (
-                await session.scalars(
-                    select(Delivery)
-                    .join(DeliveryActivity, Delivery.activity_pk == DeliveryActivity.id)
-                    .where(DeliveryActivity.activity_id == creates[0].activity_id)
-                )
-            ).all()
-        assert len(deliveries) == 1  # one delivery per (shared) inbox
+        deliveries = await eventually(
+            lambda: finished_deliveries(db_b, creates[0].activity_id), "B to record the delivery"
+        )
+        # One delivery (one shared inbox), POSTed once.
+        assert [(d.status, d.attempts) for d in deliveries] == [("delivered", 1)]
 
         # Publishing the same build again sends nothing.
         assert "0 created, 0 updated, 0 deleted" in await b.publish(build)
@@ -288,3 +297,8 @@ async def test_two_instances_follow_publish_edit_delete_and_retry(
         a.start()
         retried = await eventually(lambda: received(db_a, "Create", second_id), "the retry")
         assert len(retried) == 1
+        deliveries = await eventually(
+            lambda: finished_deliveries(db_b, retried[0].activity_id), "B to record the retry"
+        )
+        assert len(deliveries) == 1
+        assert deliveries[0].status == "delivered" and deliveries[0].attempts >= 2
