@@ -45,6 +45,7 @@ class IncrementalWriter(Writer):
         )
         self._base = (self.session.base if self.session else "").encode()
         self._reads: dict[str, str | None] = {}
+        self._names: dict[int, list[str] | None] = {}
         self._root = sanitised_join(output_path, ".")
         self._indexed = False
 
@@ -69,16 +70,20 @@ class IncrementalWriter(Writer):
         override: bool,
     ) -> str:
         deps = self.templates.deps(template)
-        names = deps.names
         env = template.environment
-        if names is not None and global_functions_pass_context(env, names):
-            names = None
+        names = self._names.get(id(deps))
         if names is None:
-            names = frozenset(context) | frozenset(kwargs)
+            wanted = deps.names
+            if wanted is not None and global_functions_pass_context(env, wanted):
+                wanted = None
+            names = None if wanted is None else sorted(wanted - _DERIVED_NAMES)
+            self._names[id(deps)] = names
+        if names is None:  # the template may read anything
+            names = sorted((frozenset(context) | frozenset(kwargs)) - _DERIVED_NAMES)
         hasher = hashlib.blake2b(self._base, digest_size=20)
         hasher.update(deps.source_digest)
         hasher.update(f"\0{template.name}\0{name}\0{relative_urls}\0{override}\0".encode())
-        for var in sorted(names - _DERIVED_NAMES):
+        for var in names:
             if var in kwargs:
                 value = kwargs[var]
             elif var in context:
