@@ -14,7 +14,11 @@ from litestar.di import Provide
 from federation_server.context import Context
 from federation_server.db.engine import create_database
 from federation_server.db.migrate import upgrade_engine
+from federation_server.delivery import run_worker
 from federation_server.errors import EXCEPTION_HANDLERS
+from federation_server.routes import ROUTE_HANDLERS
+from federation_server.services.actors import ensure_local_actors, fetch_signer
+from federation_server.services.fetch import build_fetch_client
 from federation_server.services.inbox_processor import run_inbox_processor
 from federation_server.settings import Settings, get_settings
 
@@ -30,29 +34,19 @@ def context_of(request: Request[Any, Any, Any]) -> Context:
 
 
 async def _start(app: Litestar, settings: Settings) -> Context:
-    from federation_server.services.actors import ensure_local_actors, fetch_signer
-
     database = create_database(settings.database_url)
     if settings.migrate_on_start:
         await upgrade_engine(database.engine)
     ctx = Context(settings=settings, database=database)
     await ensure_local_actors(ctx)
-    ctx.http = _http_client(settings)
+    ctx.http = build_fetch_client(settings)
     ctx.fetch_auth = await fetch_signer(ctx)
     app.state["ctx"] = ctx
     return ctx
 
 
-def _http_client(settings: Settings) -> Any:
-    from federation_server.services.fetch import build_fetch_client
-
-    return build_fetch_client(settings)
-
-
 def _start_worker(ctx: Context) -> asyncio.Task[None]:
     """Run the delivery worker in-process (``serve --no-worker`` leaves it to ``deliver``)."""
-    from federation_server.delivery import run_worker
-
     return asyncio.create_task(run_worker(ctx.settings, ctx.database))
 
 
@@ -78,8 +72,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             if ctx.http is not None:
                 await ctx.http.aclose()
             await ctx.database.dispose()
-
-    from federation_server.routes import ROUTE_HANDLERS
 
     return Litestar(
         route_handlers=[health, *ROUTE_HANDLERS],
