@@ -36,9 +36,13 @@ FORM_CSRF_COOKIE = "ra_form_csrf"
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
-def safe_next(value: str | None) -> str:
-    """Only a path on this server (never another site: no open redirect)."""
+def safe_next(value: str | None, site_url: str = "") -> str:
+    """A path on this server, or a page of our own static site (``site_url``, e.g. its account
+    page); never another site, so the sign-in form is no open redirect."""
     if value and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    site = site_url.rstrip("/")
+    if value and site and value.startswith(site + "/") and "\\" not in value:
         return value
     return "/auth/signed-in"
 
@@ -86,7 +90,7 @@ class BrowserAuthController(Controller):
     async def signin_page(
         self, identity: IdentityDep, current: CurrentDep, next: str | None = None
     ) -> Response[Any]:
-        target = safe_next(next)
+        target = safe_next(next, identity.settings.site_url)
         if current is not None:
             return Redirect(target, status_code=303)
         return _signin_page(identity, target)
@@ -95,7 +99,7 @@ class BrowserAuthController(Controller):
     async def signin(
         self, identity: IdentityDep, request: Request[Any, Any, Any], data: Form
     ) -> Response[Any]:
-        target = safe_next(data.get("next"))
+        target = safe_next(data.get("next"), identity.settings.site_url)
         expected = request.cookies.get(FORM_CSRF_COOKIE, "")
         sent = data.get("csrf_token", "")
         if not expected or not hmac.compare_digest(expected, sent):

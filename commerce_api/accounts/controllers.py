@@ -19,7 +19,11 @@ from commerce_api.accounts.errors import (
     WeakPassword,
 )
 from commerce_api.accounts.models import User
-from commerce_api.accounts.newsletters import SubscriptionInfo, member_subscriptions
+from commerce_api.accounts.newsletters import (
+    SubscriptionInfo,
+    member_subscriptions,
+    member_unsubscribe,
+)
 from commerce_api.accounts.sessions import create_session, end_session, session_cookie
 from commerce_api.accounts.web import (
     Identity,
@@ -273,3 +277,14 @@ class AccountController(Controller):
     )
     async def newsletters(self, identity: IdentityDep, member: MemberDep) -> list[SubscriptionInfo]:
         return await member_subscriptions(identity.db, member.user.id, member.user.email)
+
+    @post(
+        "/newsletters/{newsletter_id:str}/unsubscribe",
+        status_code=204,
+        summary="Leave a newsletter (signed in; the emailed link works without signing in)",
+        responses=responses(SignInRequired, NotFound),
+    )
+    async def leave_newsletter(
+        self, identity: IdentityDep, member: MemberDep, newsletter_id: str
+    ) -> None:
+        await member_unsubscribe(identity.db, member.user.id, member.user.email, newsletter_id)

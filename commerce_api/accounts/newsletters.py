@@ -20,7 +20,7 @@ from commerce_api.accounts.models import NewsletterSubscription
 from commerce_api.accounts.service import normalise_email
 from commerce_api.accounts.tokens import hash_token, new_token, sign, verify_signature
 from commerce_api.db import Database, utcnow
-from commerce_api.errors import InvalidInput
+from commerce_api.errors import InvalidInput, NotFound
 from commerce_api.mail import Email, Outbox
 from commerce_api.settings import Settings
 
@@ -30,6 +30,7 @@ __all__ = [
     "available_newsletters",
     "confirm",
     "member_subscriptions",
+    "member_unsubscribe",
     "subscribe",
     "unsubscribe",
     "unsubscribe_headers",
@@ -187,6 +188,32 @@ async def unsubscribe(db: Database, settings: Settings, subscription: str, signa
             row.status = "unsubscribed"
             row.unsubscribed_at = utcnow()
             row.confirm_token_hash = None
+
+
+async def member_unsubscribe(db: Database, user_id: int, email: str, newsletter_id: str) -> None:
+    """A signed-in member leaves a newsletter (their account's or their address's
+    subscription); leaving twice is fine, never having subscribed is 404."""
+    async with db.transaction() as session:
+        rows = list(
+            (
+                await session.execute(
+                    select(NewsletterSubscription).where(
+                        NewsletterSubscription.newsletter_id == newsletter_id,
+                        or_(
+                            NewsletterSubscription.user_id == user_id,
+                            NewsletterSubscription.email == email,
+                        ),
+                    )
+                )
+            ).scalars()
+        )
+        if not rows:
+            raise NotFound("you are not subscribed to this newsletter", field="newsletter_id")
+        for row in rows:
+            if row.status != "unsubscribed":
+                row.status = "unsubscribed"
+                row.unsubscribed_at = utcnow()
+                row.confirm_token_hash = None
 
 
 async def member_subscriptions(db: Database, user_id: int, email: str) -> list[SubscriptionInfo]:

@@ -108,5 +108,18 @@ async def test_cart_merge_bookings_and_newsletters(database_url: str, tmp_path: 
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
         assert one_click.status_code == 200
-        await sign_in(client, ANN)
+        csrf = {"X-CSRF-Token": (await sign_in(client, ANN))["csrf_token"]}
         assert (await client.get("/account/newsletters")).json()[0]["status"] == "unsubscribed"
+
+        # Signed in, a member can also leave from the account page (CSRF-checked); the id
+        # may arrive percent-encoded, as a browser's encodeURIComponent sends it.
+        await client.post("/newsletters/newsletter%3Amonthly/subscribe", json={}, headers=csrf)
+        confirm_mail = (await outbox(database_url, ANN))[-1]
+        token = link_in(confirm_mail.body_text, "/newsletters/confirm-link").split("token=")[1]
+        assert (await client.post("/newsletters/confirm", json={"token": token})).status_code == 200
+        leave = "/account/newsletters/newsletter%3Amonthly/unsubscribe"
+        assert (await client.post(leave)).status_code == 403
+        assert (await client.post(leave, headers=csrf)).status_code == 204
+        assert (await client.get("/account/newsletters")).json()[0]["status"] == "unsubscribed"
+        never = await client.post("/account/newsletters/newsletter:other/unsubscribe", headers=csrf)
+        assert never.status_code == 404

@@ -45,10 +45,13 @@ def test_signed_values_and_token_hashes() -> None:
         ("//evil.example/", "/auth/signed-in"),
         ("/\\evil.example", "/auth/signed-in"),
         (None, "/auth/signed-in"),
+        ("https://rose-ash.example.coop/account/", "https://rose-ash.example.coop/account/"),
+        ("https://rose-ash.example.coop.evil.example/", "/auth/signed-in"),
+        ("https://rose-ash.example.coop@evil.example/", "/auth/signed-in"),
     ],
 )
-def test_sign_in_only_returns_to_our_own_paths(raw: str | None, expected: str) -> None:
-    assert safe_next(raw) == expected
+def test_sign_in_only_returns_to_our_own_paths_and_site(raw: str | None, expected: str) -> None:
+    assert safe_next(raw, "https://rose-ash.example.coop") == expected
 
 
 def test_the_sync_store_uses_sync_drivers() -> None:
