@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from commerce_api.db import Database
 from commerce_api.db.models import Cart, CartLine, Item
@@ -79,9 +79,10 @@ def _check_quantity(quantity: int) -> int:
 
 
 async def load_cart(session: AsyncSession, token: str) -> Cart:
-    cart = await session.scalar(
-        select(Cart).where(Cart.token == check_token(token)).options(selectinload(Cart.lines))
+    result = await session.execute(
+        select(Cart).where(Cart.token == check_token(token)).options(joinedload(Cart.lines))
     )
+    cart = result.unique().scalar_one_or_none()
     if cart is None:
         raise NotFound("no cart has this token", field=CART_TOKEN_FIELD)
     return cart
@@ -121,12 +122,6 @@ def _view(cart: Cart, items: dict[str, Item]) -> CartView:
     )
 
 
-async def _finish(session: AsyncSession, cart: Cart) -> CartView:
-    await session.flush()
-    await session.refresh(cart, ["lines"])
-    return _view(cart, await _items(session, [line.item_id for line in cart.lines]))
-
-
 async def view_cart(db: Database, token: str | None) -> CartView:
     if token is None:
         return EMPTY_CART
@@ -149,16 +144,14 @@ async def add_item(db: Database, token: str | None, item_id: str, quantity: int)
     """Add ``quantity`` of ``item_id`` (creating the cart when ``token`` is ``None``)."""
     _check_quantity(quantity)
     async with db.transaction() as session:
-        item = await session.get(Item, item_id)
+        cart = (
+            Cart(token=new_token(), lines=[]) if token is None else await load_cart(session, token)
+        )
+        items = await _items(session, [line.item_id for line in cart.lines] + [item_id])
+        item = items.get(item_id)
         if item is None or not item.active:
             raise UnknownItem(f"{item_id!r} is not on sale", field="item_id")
-        if token is None:
-            cart = Cart(token=new_token(), lines=[])
-            session.add(cart)
-        else:
-            cart = await load_cart(session, token)
-        items = await _items(session, [line.item_id for line in cart.lines])
-        currencies = {i.currency for i in items.values()}
+        currencies = {items[line.item_id].currency for line in cart.lines}
         if currencies and item.currency not in currencies:
             raise CurrencyMismatch(
                 f"this cart is in {currencies.pop()}; {item_id} is priced in {item.currency}",
@@ -172,7 +165,9 @@ async def add_item(db: Database, token: str | None, item_id: str, quantity: int)
             cart.lines.append(CartLine(item_id=item_id, quantity=quantity))
         else:
             line.quantity = new_quantity
-        return await _finish(session, cart)
+        if token is None:
+            session.add(cart)
+        return _view(cart, items)
 
 
 async def set_quantity(db: Database, token: str, item_id: str, quantity: int) -> CartView:
@@ -183,12 +178,13 @@ async def set_quantity(db: Database, token: str, item_id: str, quantity: int) ->
         line = next((line for line in cart.lines if line.item_id == item_id), None)
         if line is None:
             raise NotFound(f"{item_id!r} is not in this cart", field="item_id")
-        item = await session.get(Item, item_id)
-        if item is None or not item.active:
+        items = await _items(session, [line.item_id for line in cart.lines])
+        item = items[item_id]
+        if not item.active:
             raise UnknownItem(f"{item_id!r} is no longer on sale", field="item_id")
         _check_fits(item, quantity)
         line.quantity = quantity
-        return await _finish(session, cart)
+        return _view(cart, items)
 
 
 async def remove_item(db: Database, token: str, item_id: str) -> CartView:
@@ -198,4 +194,4 @@ async def remove_item(db: Database, token: str, item_id: str) -> CartView:
         if line is None:
             raise NotFound(f"{item_id!r} is not in this cart", field="item_id")
         cart.lines.remove(line)
-        return await _finish(session, cart)
+        return _view(cart, await _items(session, [line.item_id for line in cart.lines]))

@@ -15,7 +15,7 @@ from commerce_api.domain.orders._states import (
     transition,
 )
 from commerce_api.domain.orders._stock import release, reserve
-from commerce_api.domain.orders._tickets import issue_tickets
+from commerce_api.domain.orders._tickets import issue_tickets, void_tickets
 from commerce_api.domain.orders.expiry import expire_order, expire_stale_orders
 from commerce_api.domain.orders.schemas import OrderView
 
@@ -46,4 +46,5 @@ __all__ = [
     "settle",
     "transition",
     "view_of",
+    "void_tickets",
 ]
