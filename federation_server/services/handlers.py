@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 
 from federation_server.activitypub.ids import domain_of
 from federation_server.context import Context
-from federation_server.db.base import utcnow
 from federation_server.db.models import (
     Follower,
     Following,
@@ -33,6 +32,7 @@ from federation_server.services.remote import (
     keys_in,
     remember_key,
     save_actor,
+    save_key,
 )
 from federation_server.signatures import PublicKeyInfo
 
@@ -277,11 +277,9 @@ async def on_update(ctx: Context, incoming: Incoming) -> bool:
                 continue
             if domain_of(key_id) != domain_of(incoming.actor):
                 continue
-            row = RemoteKey(
-                key_id=key_id, owner=incoming.actor, public_key_pem=pem, fetched_at=utcnow()
-            )
-            await session.merge(row)
-            remember_key(ctx, key_id, PublicKeyInfo(pem=pem, owner=incoming.actor))
+            info = PublicKeyInfo(pem=pem, owner=incoming.actor)
+            await save_key(session, key_id, info)
+            remember_key(ctx, key_id, info)
     return True
 
 

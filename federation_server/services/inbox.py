@@ -19,6 +19,7 @@ from federation_server.activitypub.ids import domain_of
 from federation_server.context import Context
 from federation_server.db.base import utcnow
 from federation_server.db.models import InboxActivity
+from federation_server.db.upsert import dialect_insert
 from federation_server.errors import (
     BadRequest,
     Forbidden,
@@ -134,7 +135,7 @@ async def _store(
             "received_at": utcnow(),
             "attempts": 0,
         }
-        insert = _insert_for(ctx)(InboxActivity.__table__).values(**values)
+        insert = dialect_insert(session, InboxActivity.__table__).values(**values)
         result = await session.execute(
             insert.on_conflict_do_nothing(index_elements=["activity_id"])
         )
@@ -142,11 +143,3 @@ async def _store(
     if stored:
         ctx.inbox_wake.set()
     return stored
-
-
-def _insert_for(ctx: Context) -> Any:
-    if ctx.database.is_sqlite:
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert
-    return insert

@@ -17,12 +17,14 @@ from urllib.parse import urldefrag
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from federation_server.activitypub.ids import domain_of
 from federation_server.activitypub.jsonld import AP_CONTENT_TYPE, LD_PROFILE
 from federation_server.context import Context
 from federation_server.db.base import utcnow
 from federation_server.db.models import RemoteActor, RemoteKey
+from federation_server.db.upsert import upsert
 from federation_server.signatures import PublicKeyInfo
 
 ACCEPT = f"{AP_CONTENT_TYPE}, {LD_PROFILE}"
@@ -179,14 +181,11 @@ class KeyResolver:
             self.fetched_actors[endpoints.uri] = endpoints
         return info
 
-    async def persist(self, session: Any) -> None:
+    async def persist(self, session: AsyncSession) -> None:
         """Add what was fetched to ``session`` (called once the request was accepted)."""
         for key_id, info in self.fetched_keys.items():
             remember_key(self.ctx, key_id, info)
-            row = RemoteKey(
-                key_id=key_id, owner=info.owner, public_key_pem=info.pem, fetched_at=utcnow()
-            )
-            await session.merge(row)
+            await save_key(session, key_id, info)
         for endpoints in self.fetched_actors.values():
             await save_actor(session, endpoints)
 
@@ -203,15 +202,24 @@ def remember_key(ctx: Context, key_id: str, info: PublicKeyInfo) -> None:
     ctx.key_cache[key_id] = (info, time.monotonic() + ttl)
 
 
-async def save_actor(session: Any, endpoints: ActorEndpoints) -> None:
-    await session.merge(
-        RemoteActor(
-            uri=endpoints.uri,
-            inbox=endpoints.inbox,
-            shared_inbox=endpoints.shared_inbox,
-            fetched_at=utcnow(),
-        )
-    )
+async def save_key(session: AsyncSession, key_id: str, info: PublicKeyInfo) -> None:
+    values = {
+        "key_id": key_id,
+        "owner": info.owner,
+        "public_key_pem": info.pem,
+        "fetched_at": utcnow(),
+    }
+    await upsert(session, RemoteKey.__table__, values, ["key_id"])
+
+
+async def save_actor(session: AsyncSession, endpoints: ActorEndpoints) -> None:
+    values = {
+        "uri": endpoints.uri,
+        "inbox": endpoints.inbox,
+        "shared_inbox": endpoints.shared_inbox,
+        "fetched_at": utcnow(),
+    }
+    await upsert(session, RemoteActor.__table__, values, ["uri"])
 
 
 async def actor_endpoints(ctx: Context, uri: str) -> ActorEndpoints:
