@@ -4,6 +4,7 @@ replays, declines, SumUp faults, cancellation and stock accounting."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -213,3 +214,24 @@ async def test_stock_free_tickets_and_order_tokens(
     assert (unknown.status_code, unknown.json()["field"]) == (404, "token")
     assert (await shopper.client.get("/tickets/" + "D" * 22)).status_code == 404
     assert (await shopper.client.get("/orders")).status_code == 401
+
+
+async def test_serve_sweeps_stale_reservations_periodically(
+    db: Database, database_url: str, fake_sumup: FakeSumUpProcess
+) -> None:
+    """With ``sweep=True`` (what ``serve`` uses) the app expires stale orders by itself."""
+    settings = make_settings(
+        database_url, fake_sumup.url, reservation_minutes=0, expiry_sweep_seconds=1
+    )
+    async with AsyncTestClient(create_app(settings, sweep=True)) as client:
+        shopper = Shopper(client)
+        order = (await shopper.checkout(await shopper.cart((JAM, 3)))).json()
+        assert order["state"] == "pending"
+        state = order["state"]
+        for _ in range(200):  # wait for the background sweep, however slow the machine
+            state = (await shopper.order(order["token"]))["state"]
+            if state != "pending":
+                break
+            await asyncio.sleep(0.1)
+        assert state == "expired"
+        assert await shopper.available(JAM) == 3
