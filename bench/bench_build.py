@@ -92,11 +92,14 @@ def count_pages(output: Path) -> int:
 def setup_tools(work: Path, corpus: make_corpus.Corpus) -> list[Tool]:
     content = corpus.content
     ours_out, ours_cache = work / "ours" / "build", work / "ours" / "cache"
+    # A snapshot of site/: edits made to the working tree during the run must not count.
+    site = work / "ours" / "site"
+    shutil.copytree(REPO / "site", site, ignore=shutil.ignore_patterns("__pycache__", ".cache"))
     ours = Tool(
         name="ours (site/build_site.py)",
         command=[
             sys.executable,
-            str(REPO / "site" / "build_site.py"),
+            str(site / "build_site.py"),
             "--content",
             str(content),
             "--output",
@@ -172,7 +175,10 @@ def format_table(tools: list[Tool], corpus: make_corpus.Corpus) -> str:
             cells += f"{run.seconds:>8.2f} s{mark:1}{run.seconds / hugo_cold:>5.1f}x"
         rss = max(run.max_rss_mb for run in tool.runs.values())
         lines.append(f"{tool.name:32}{cells}{rss:>8.0f} MB{tool.pages:>8}")
-    lines.append("(! = the build exited with an error; ours also builds events and products)")
+    lines.append(
+        "one edit = a paragraph appended to one post's body; ours also builds the events and\n"
+        "products, manifests, hashed assets and .gz/.br; ! = the build exited with an error"
+    )
     return "\n".join(lines)
 
 

@@ -205,6 +205,7 @@ def build(content: Path, output: Path, content_label: str | None = None) -> Buil
         swap_into_place(staging, output)
         session.commit(context)
     except BaseException:
+        session.stop()
         discard_staging(staging)
         raise
     report.seconds = time.perf_counter() - started

@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager, suppress
@@ -138,6 +139,17 @@ def next_change(context: Mapping[str, Any], settings_keys: set[str], now: float)
     return soonest
 
 
+def _mirror_folders(source: Path, target: Path, stop: threading.Event) -> None:
+    """Create under ``target`` every folder ``source`` has (existing ones are fine)."""
+    for folder, dirs, _ in os.walk(source):
+        if stop.is_set():
+            return
+        base = os.path.join(target, os.path.relpath(folder, source))
+        for name in dirs:
+            with suppress(OSError):
+                os.mkdir(os.path.join(base, name))
+
+
 def _remove_empty_folders(root: Path) -> None:
     for folder, _, files in os.walk(root, topdown=False):
         if not files and folder != str(root):
@@ -191,6 +203,8 @@ class Session:
     recycled: bool = False
     #: what every page's key starts from: code, settings and static files
     base: str = ""
+    _mirror: threading.Thread | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
 
     # --- before the build -----------------------------------------------------------------
 
@@ -268,6 +282,7 @@ class Session:
     def link_reused(self) -> int:
         """Hard-link each reused file from the previous output into staging."""
         assert self.staging is not None
+        self._join_mirror()
         made: set[str] = set()
         made_dirs: set[Path] = set()
         for relpath in sorted(self.reused):
@@ -332,7 +347,7 @@ class Session:
         """
         spare = self.spare
         if not spare.is_dir():
-            return None
+            return self._mirrored_staging(prefix, parent)
         staging = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
         try:
             staging.rmdir()
@@ -346,6 +361,29 @@ class Session:
                 os.unlink(os.path.join(folder, name))
         self.recycled = True
         return staging
+
+    def _mirrored_staging(self, prefix: str, parent: Path) -> Path | None:
+        """No spare tree (first rebuild after a cold one): a fresh folder, with the previous
+        output's folders recreated by a thread while Pelican reads and renders."""
+        if self.previous is None:
+            return None
+        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        self._mirror = threading.Thread(
+            target=_mirror_folders, args=(self.output, staging, self._stop), daemon=True
+        )
+        self._mirror.start()
+        self.recycled = True
+        return staging
+
+    def stop(self) -> None:
+        """The build failed: stop background work before the staging folder is deleted."""
+        self._stop.set()
+        self._join_mirror()
+
+    def _join_mirror(self) -> None:
+        if self._mirror is not None:
+            self._mirror.join()
+            self._mirror = None
 
     def retire(self, old: Path) -> None:
         """Keep the replaced output as the next build's staging tree (see recycled_staging)."""
