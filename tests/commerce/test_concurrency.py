@@ -13,7 +13,7 @@ from commerce_api.db import Database
 from commerce_api.db.models import Item, Order, OrderLine
 from commerce_api.domain.cart import add_item
 from commerce_api.domain.checkout import place_order
-from commerce_api.errors import OutOfStock
+from commerce_api.errors import EmptyCart, OutOfStock
 from commerce_api.settings import Settings
 from tests.commerce.shop import HONEY, JAM
 
@@ -70,3 +70,30 @@ async def test_racing_checkouts_never_oversell(
     assert sold + left == 24
     # Every refusal was genuine: it wanted more than what is left even now.
     assert all(qty > left for (_, qty), _ in refused)
+
+
+async def test_one_cart_checked_out_concurrently_makes_one_order(
+    db: Database, database_url: str, settings: Settings
+) -> None:
+    """A double click with different Idempotency-Keys: one order, the others find the cart
+    empty; with the same key, every answer is that one order."""
+    cart = (await add_item(db, None, HONEY, 2)).token
+    other = Database(database_url)
+    try:
+        results = await asyncio.gather(
+            *(place_order(other if i % 2 else db, settings, cart, f"k{i}") for i in range(8)),
+            return_exceptions=True,
+        )
+        made = [r for r in results if not isinstance(r, BaseException)]
+        assert len(made) == 1, results
+        assert all(isinstance(r, EmptyCart) for r in results if isinstance(r, BaseException))
+
+        cart = (await add_item(db, None, HONEY, 1)).token
+        same = await asyncio.gather(
+            *(place_order(other if i % 2 else db, settings, cart, "same") for i in range(8))
+        )
+        assert len({order.id for order, _ in same}) == 1
+        assert sum(created for _, created in same) == 1
+    finally:
+        await other.dispose()
+    assert await _sold(db, HONEY) == (3, 21)

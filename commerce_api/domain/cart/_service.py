@@ -78,7 +78,15 @@ def _check_quantity(quantity: int) -> int:
     return quantity
 
 
-async def load_cart(session: AsyncSession, token: str) -> Cart:
+async def load_cart(session: AsyncSession, token: str, *, for_update: bool = False) -> Cart:
+    """The cart and its lines. ``for_update`` locks the cart row first (PostgreSQL; SQLite's
+    ``BEGIN IMMEDIATE`` already serialises writers) so two changes to one cart, such as a
+    double-clicked checkout, run one after the other instead of both acting on the same lines.
+    """
+    if for_update:
+        await session.execute(
+            select(Cart.id).where(Cart.token == check_token(token)).with_for_update()
+        )
     result = await session.execute(
         select(Cart).where(Cart.token == check_token(token)).options(joinedload(Cart.lines))
     )
@@ -145,7 +153,9 @@ async def add_item(db: Database, token: str | None, item_id: str, quantity: int)
     _check_quantity(quantity)
     async with db.transaction() as session:
         cart = (
-            Cart(token=new_token(), lines=[]) if token is None else await load_cart(session, token)
+            Cart(token=new_token(), lines=[])
+            if token is None
+            else await load_cart(session, token, for_update=True)
         )
         items = await _items(session, [line.item_id for line in cart.lines] + [item_id])
         item = items.get(item_id)
@@ -174,7 +184,7 @@ async def set_quantity(db: Database, token: str, item_id: str, quantity: int) ->
     """Set the quantity of a line already in the cart."""
     _check_quantity(quantity)
     async with db.transaction() as session:
-        cart = await load_cart(session, token)
+        cart = await load_cart(session, token, for_update=True)
         line = next((line for line in cart.lines if line.item_id == item_id), None)
         if line is None:
             raise NotFound(f"{item_id!r} is not in this cart", field="item_id")
@@ -189,7 +199,7 @@ async def set_quantity(db: Database, token: str, item_id: str, quantity: int) ->
 
 async def remove_item(db: Database, token: str, item_id: str) -> CartView:
     async with db.transaction() as session:
-        cart = await load_cart(session, token)
+        cart = await load_cart(session, token, for_update=True)
         line = next((line for line in cart.lines if line.item_id == item_id), None)
         if line is None:
             raise NotFound(f"{item_id!r} is not in this cart", field="item_id")

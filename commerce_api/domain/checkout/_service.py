@@ -82,7 +82,7 @@ async def place_order(
     cart_id: int | None = None
     try:
         async with db.transaction() as session:
-            cart = await load_cart(session, cart_token)
+            cart = await load_cart(session, cart_token, for_update=True)
             cart_id = cart.id
             existing = await session.scalar(
                 select(Order)
