@@ -11,6 +11,7 @@ lifetime plus :data:`CLOCK_SKEW`), then the sweep removes it.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,20 +63,25 @@ def _newest_first() -> Any:
 async def ensure_signing_key(db: Database) -> str:
     """The kid of the key that signs now, creating the first key if there is none (at
     start-up, so the first sign-in does not pay for RSA key generation)."""
+    async with db.sessions() as session:
+        row = (await session.execute(_newest_first().limit(1))).scalar_one_or_none()
+    if row is not None:
+        return row.kid
+    fresh = await asyncio.to_thread(_new_row)  # RSA generation: keep it off the event loop
     async with db.transaction() as session:
         row = (await session.execute(_newest_first().limit(1))).scalar_one_or_none()
-        if row is None:
-            row = _new_row()
-            session.add(row)
+        if row is None:  # still none: ours is the first
+            session.add(fresh)
+            row = fresh
         return row.kid
 
 
 async def rotate_signing_key(db: Database) -> str:
     """Add a new key, which signs from now on; returns its kid."""
+    fresh = await asyncio.to_thread(_new_row)
     async with db.transaction() as session:
-        row = _new_row()
-        session.add(row)
-        return row.kid
+        session.add(fresh)
+    return fresh.kid
 
 
 def _jwks(rows: list[SigningKey]) -> dict[str, Any]:
