@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -76,6 +78,25 @@ async def test_follow_stores_follower_and_queues_a_signed_accept(
     assert outbox[0]["type"] == "Accept"
     assert outbox[0]["object"]["id"] == _follow(alice)["id"]
     assert await _count(ctx, Delivery, Delivery.inbox == alice.inbox) == 1
+
+
+async def test_followers_get_new_posts_once_per_shared_inbox_unless_blocked(
+    ctx: Context, remote: RemoteServer, send: Send
+) -> None:
+    alice, bob = remote.add_actor("alice"), remote.add_actor("bob")
+    for actor in (alice, bob):
+        assert (await send(actor, _follow(actor))).status_code == 202
+    first, second = post("first"), post("second")
+    await publish_manifest(ctx, Manifest(Path("m.json"), 1, SITE, (), {first["id"]: first}))
+    # alice and bob share one server: the Create goes once, to its shared inbox.
+    assert await _count(ctx, Delivery, Delivery.inbox == alice.shared_inbox) == 1
+
+    blocked = dataclasses.replace(
+        ctx, settings=dataclasses.replace(ctx.settings, blocked_domains=frozenset({"127.0.0.1"}))
+    )
+    both = {first["id"]: first, second["id"]: second}
+    await publish_manifest(blocked, Manifest(Path("m.json"), 1, SITE, (), both))
+    assert await _count(ctx, Delivery, Delivery.inbox == alice.shared_inbox) == 1
 
 
 async def test_repeated_follow_is_harmless_and_undo_removes_it(
@@ -169,7 +190,6 @@ async def test_likes_announces_and_replies_are_counted_on_the_object(
     client: AsyncTestClient, ctx: Context, remote: RemoteServer, send: Send
 ) -> None:
     entry = post("spring-open-day")
-    from pathlib import Path
 
     await publish_manifest(ctx, Manifest(Path("m.json"), 1, SITE, (), {entry["id"]: entry}))
     obj_id = f"{BASE_URL}/objects/post:spring-open-day"
