@@ -13,6 +13,7 @@
     ├── NotFound                404
     ├── Conflict                409    the state does not allow it (order already paid...)
     │   └── OutOfStock          409    not enough stock or places left
+    ├── PayloadTooLarge         413    body over MAX_BODY_BYTES (raised by Litestar)
     ├── PaymentProviderError    502    SumUp refused or answered nonsense
     └── PaymentUnavailable      503    SumUp unreachable or timed out: retry, nothing is lost
 
@@ -46,6 +47,7 @@ __all__ = [
     "InvalidInput",
     "NotFound",
     "OutOfStock",
+    "PayloadTooLarge",
     "PaymentProviderError",
     "PaymentUnavailable",
     "Problem",
@@ -129,6 +131,14 @@ class Conflict(CommerceError):
 class OutOfStock(Conflict):
     slug = "out-of-stock"
     title = "Not enough stock"
+
+
+class PayloadTooLarge(CommerceError):
+    """Documented for handlers with a body; raised by Litestar past ``MAX_BODY_BYTES``."""
+
+    status_code = 413
+    slug = "payload-too-large"
+    title = "Request body too large"
 
 
 class PaymentProviderError(CommerceError):

@@ -24,6 +24,7 @@ from commerce_api.errors import (
     CurrencyMismatch,
     NotFound,
     OutOfStock,
+    PayloadTooLarge,
     UnknownItem,
     responses,
 )
@@ -93,7 +94,9 @@ class CartController(Controller):
     @post(
         "/items",
         summary="Add a product or ticket (creates the cart when no token is sent)",
-        responses=responses(BadRequest, NotFound, UnknownItem, CurrencyMismatch, OutOfStock),
+        responses=responses(
+            BadRequest, NotFound, UnknownItem, CurrencyMismatch, OutOfStock, PayloadTooLarge
+        ),
     )
     async def add_to_cart(
         self, db: DbDep, settings: SettingsDep, token: CartTokenDep, data: JSONBody[AddToCart]
@@ -104,7 +107,7 @@ class CartController(Controller):
     @put(
         "/items/{item_id:str}",
         summary="Change the quantity of a line",
-        responses=responses(BadRequest, NotFound, UnknownItem, OutOfStock),
+        responses=responses(BadRequest, NotFound, UnknownItem, OutOfStock, PayloadTooLarge),
     )
     async def change_quantity(
         self,

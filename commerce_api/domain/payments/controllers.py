@@ -20,7 +20,7 @@ from litestar.params import JSONBody
 
 from commerce_api.deps import DbDep, PaymentsDep
 from commerce_api.domain.orders import confirm_checkout
-from commerce_api.errors import responses
+from commerce_api.errors import PayloadTooLarge, responses
 
 __all__ = ["WebhookAck", "checkout_id_of", "sumup_webhook"]
 
@@ -64,7 +64,7 @@ async def _confirm(db: DbDep, payments: PaymentsDep, checkout_id: str) -> None:
     tags=["payments"],
     summary="SumUp checkout status webhook",
     status_code=200,
-    responses=responses(),
+    responses=responses(PayloadTooLarge),
 )
 async def sumup_webhook(
     db: DbDep, payments: PaymentsDep, data: JSONBody[dict[str, Any]]

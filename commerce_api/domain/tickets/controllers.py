@@ -11,7 +11,14 @@ from commerce_api.deps import DbDep, MemberIdDep
 from commerce_api.domain.checkout._service import check_email
 from commerce_api.domain.orders import OrderView, view_of
 from commerce_api.domain.tickets._service import TicketCheck, book_free, check_ticket
-from commerce_api.errors import BadRequest, NotFound, OutOfStock, UnknownItem, responses
+from commerce_api.errors import (
+    BadRequest,
+    NotFound,
+    OutOfStock,
+    PayloadTooLarge,
+    UnknownItem,
+    responses,
+)
 
 __all__ = ["book", "ticket_check"]
 
@@ -38,7 +45,7 @@ async def ticket_check(db: DbDep, code: FromPath[str]) -> TicketCheck:
     "/bookings",
     tags=["tickets"],
     summary="Book places on a free event (RSVP), no payment",
-    responses=responses(UnknownItem, OutOfStock),
+    responses=responses(UnknownItem, OutOfStock, PayloadTooLarge),
 )
 async def book(
     db: DbDep, member_id: MemberIdDep, data: JSONBody[BookingRequest]
