@@ -216,22 +216,31 @@ def _run_copy(script: Path, content: Path, output: Path) -> BuildRun:
     return BuildRun(proc.returncode, proc.stdout, proc.stderr, output)
 
 
-def test_failed_build_leaves_the_previous_output_byte_identical(
-    corpus: make_corpus.Corpus, built: Path
-) -> None:
-    make_corpus.edit_post(corpus.post_path(2), "Edited before the failing build.")
-    summary(run_build(corpus.content, built))
+def failing_build_changes_nothing(corpus: make_corpus.Corpus, built: Path) -> None:
+    """A post with a bad date (and another edited): exit 1, the output exactly as it was."""
     before = snapshot(built)
-
     broken = corpus.post_path(5)
-    broken.write_text(broken.read_text(encoding="utf-8").replace("Date: ", "Date: not-a-"))
+    original = broken.read_text(encoding="utf-8")
+    broken.write_text(original.replace("Date: ", "Date: not-a-"), encoding="utf-8")
     make_corpus.edit_post(corpus.post_path(3), "Edited in the failing build.")
     run = run_build(corpus.content, built)
 
     assert run.returncode == 1
     assert f"{broken.name}: date:" in run.stderr
     assert snapshot(built) == before  # same files, bytes and inodes
-    assert not [p for p in built.parent.iterdir() if p.name != "build" and p.name != ".cache"]
+    assert not [p for p in built.parent.iterdir() if p.name not in ("build", ".cache")]
+    broken.write_text(original, encoding="utf-8")
+
+
+def test_failed_build_leaves_the_previous_output_byte_identical(
+    corpus: make_corpus.Corpus, built: Path
+) -> None:
+    failing_build_changes_nothing(corpus, built)  # first rebuild: a fresh staging tree
+    make_corpus.edit_post(corpus.post_path(2), "Edited before the failing build.")
+    summary(run_build(corpus.content, built))
+    failing_build_changes_nothing(corpus, built)  # later: the recycled staging tree
+    written, _, _ = summary(run_build(corpus.content, built))
+    assert written > 0
 
 
 def same_as_full_build(corpus: make_corpus.Corpus, built: Path, fresh: Path) -> None:
