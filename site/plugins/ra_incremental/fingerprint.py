@@ -100,3 +100,47 @@ def settings_digest(settings: Mapping[str, Any]) -> str:
 
 def combine(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=20).hexdigest()
+
+
+# --- the inputs of one build ---------------------------------------------------------------
+
+
+def _site_dir() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+def _template_dirs(settings: Mapping[str, Any]) -> list[Path]:
+    dirs = [Path(str(settings.get("THEME", ""))) / "templates"]
+    dirs += [Path(str(p)) for p in settings.get("THEME_TEMPLATES_OVERRIDES", [])]
+    return dirs
+
+
+def _code_roots(settings: Mapping[str, Any]) -> list[Path]:
+    """Folders whose files shape every page: our site folder, the theme and plugin paths."""
+    roots: list[Path] = []
+    candidates = [_site_dir(), Path(str(settings.get("THEME", "")))]
+    candidates += [Path(str(p)) for p in settings.get("PLUGIN_PATHS", [])]
+    for candidate in candidates:
+        real = candidate.resolve()
+        if real.is_dir() and not any(real.is_relative_to(r) for r in roots):
+            roots = [r for r in roots if not r.is_relative_to(real)] + [real]
+    return sorted(roots)
+
+
+def code_digest(settings: Mapping[str, Any]) -> str:
+    """Site code (minus templates, keyed per page), settings and tool versions."""
+    templates = _template_dirs(settings)
+    trees = [tree_digest(root, exclude=templates) for root in _code_roots(settings)]
+    return combine(tools_digest(), settings_digest(settings), *trees)
+
+
+def static_digest(settings: Mapping[str, Any]) -> str:
+    """Static files in the content (images): a changed image gets a new hashed name, which
+    every page showing it must link to, so any change re-renders every page."""
+    root = Path(str(settings.get("PATH", ".")))
+    paths = settings.get("STATIC_PATHS", [])
+    return combine(*(path_digest(root / str(p)) for p in paths))
+
+
+def templates_digest(settings: Mapping[str, Any]) -> str:
+    return combine(*(tree_digest(d) for d in _template_dirs(settings)))

@@ -5,7 +5,7 @@ The driver calls, in order::
     session = Session.begin(content, output, settings)   # fingerprints, last build's state
     if session.up_to_date(): ...                          # nothing changed: stop here
     settings = session.configure(settings, staging)       # Pelican's content cache
-    ... Pelican runs; IncrementalWriter asks session.reusable() for every file ...
+    ... Pelican runs; IncrementalWriter asks session.previous_page() for every file ...
     session.link_reused()                                 # previous files into staging
     with session.reused_aside(): <in-place post-processing of new files only>
     ... swap staging into place ...
@@ -18,7 +18,6 @@ leaves the previous output byte for byte as it was.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -27,12 +26,11 @@ import time
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ra_incremental import fingerprint
-from ra_incremental.state import BuildState, cache_dir, output_identity
+from ra_incremental import clock, fingerprint, folders
+from ra_incremental.state import BuildState, cache_dir, load_json, output_identity, save_json
 
 #: Derived files post-processing writes beside a page; reused together with it.
 DERIVED_SUFFIXES = (".gz", ".br")
@@ -45,131 +43,6 @@ _current: Session | None = None
 def current_session() -> Session | None:
     """The session of the build in progress (None for a plain ``pelican`` run)."""
     return _current
-
-
-def _site_dir() -> Path:
-    return Path(__file__).resolve().parents[2]
-
-
-def _template_dirs(settings: Mapping[str, Any]) -> list[Path]:
-    dirs = [Path(str(settings.get("THEME", ""))) / "templates"]
-    dirs += [Path(str(p)) for p in settings.get("THEME_TEMPLATES_OVERRIDES", [])]
-    return dirs
-
-
-def _code_roots(settings: Mapping[str, Any]) -> list[Path]:
-    """Folders whose files shape every page: our site folder, the theme and plugin paths."""
-    roots: list[Path] = []
-    candidates = [_site_dir(), Path(str(settings.get("THEME", "")))]
-    candidates += [Path(str(p)) for p in settings.get("PLUGIN_PATHS", [])]
-    for candidate in candidates:
-        real = candidate.resolve()
-        if real.is_dir() and not any(real.is_relative_to(r) for r in roots):
-            roots = [r for r in roots if not r.is_relative_to(real)] + [real]
-    return sorted(roots)
-
-
-def code_digest(settings: Mapping[str, Any]) -> str:
-    """Site code (minus templates, keyed per page), settings and tool versions."""
-    templates = _template_dirs(settings)
-    trees = [fingerprint.tree_digest(root, exclude=templates) for root in _code_roots(settings)]
-    return fingerprint.combine(
-        fingerprint.tools_digest(), fingerprint.settings_digest(settings), *trees
-    )
-
-
-def static_digest(settings: Mapping[str, Any]) -> str:
-    """Static files in the content (images): a changed image gets a new hashed name, which
-    every page showing it must link to, so any change re-renders every page."""
-    root = Path(str(settings.get("PATH", ".")))
-    paths = settings.get("STATIC_PATHS", [])
-    return fingerprint.combine(*(fingerprint.path_digest(root / str(p)) for p in paths))
-
-
-def templates_digest(settings: Mapping[str, Any]) -> str:
-    return fingerprint.combine(*(fingerprint.tree_digest(d) for d in _template_dirs(settings)))
-
-
-def next_midnight_utc(now: float) -> float:
-    today = datetime.fromtimestamp(now, UTC).date()
-    return datetime.combine(today + timedelta(days=1), datetime.min.time(), UTC).timestamp()
-
-
-def _is_content(value: Any) -> bool:
-    return hasattr(value, "source_path") and hasattr(value, "metadata")
-
-
-def _timestamps(value: Any, seen: set[int], depth: int = 0) -> Iterator[float]:
-    """Every date or datetime inside a value (through lists, dicts and plain objects)."""
-    if isinstance(value, datetime):
-        yield value.timestamp()
-        return
-    if isinstance(value, date):
-        yield datetime.combine(value, datetime.min.time(), UTC).timestamp()
-        return
-    if depth > 8 or id(value) in seen or isinstance(value, str | bytes | int | float):
-        return
-    seen.add(id(value))
-    if isinstance(value, Mapping):
-        items: Any = value.values()
-    elif isinstance(value, list | tuple | set | frozenset):
-        items = value
-    elif hasattr(value, "__dict__") and not callable(value) and not _is_content(value):
-        items = vars(value).values()
-    else:
-        return
-    for item in items:
-        yield from _timestamps(item, seen, depth + 1)
-
-
-def next_change(context: Mapping[str, Any], settings_keys: set[str], now: float) -> float:
-    """When the output would change with no input changed: a scheduled post becomes due, an
-    event occurrence starts or ends (upcoming lists), or the day turns (at the latest)."""
-    soonest = next_midnight_utc(now)
-    values: list[Any] = []
-    for content in context.get("generated_content", {}).values():
-        if content is not None:
-            values += [v for k, v in vars(content).items() if k not in ("settings", "_context")]
-    values += [v for k, v in context.items() if k not in settings_keys]
-    seen: set[int] = set()
-    for value in values:
-        for moment in _timestamps(value, seen):
-            if now < moment < soonest:
-                soonest = moment
-    return soonest
-
-
-def _mirror_folders(source: Path, target: Path, stop: threading.Event) -> None:
-    """Create under ``target`` every folder ``source`` has (existing ones are fine)."""
-    for folder, dirs, _ in os.walk(source):
-        if stop.is_set():
-            return
-        base = os.path.join(target, os.path.relpath(folder, source))
-        for name in dirs:
-            with suppress(OSError):
-                os.mkdir(os.path.join(base, name))
-
-
-def _remove_empty_folders(root: Path) -> None:
-    for folder, _, files in os.walk(root, topdown=False):
-        if not files and folder != str(root):
-            with suppress(OSError):  # it still has subfolders with files
-                os.rmdir(folder)
-
-
-def _load_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _save_json(path: Path, data: Mapping[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}")
-    temp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-    os.replace(temp, path)
 
 
 @dataclass(frozen=True)
@@ -212,9 +85,9 @@ class Session:
     def begin(cls, content: Path, output: Path, settings: Mapping[str, Any]) -> Session:
         """Fingerprint the inputs and load the last build's state; becomes the current one."""
         global _current
-        code = code_digest(settings)
+        code = fingerprint.code_digest(settings)
         content_tree = fingerprint.tree_digest(content, exclude=[output])
-        inputs = fingerprint.combine(code, templates_digest(settings), content_tree)
+        inputs = fingerprint.combine(code, fingerprint.templates_digest(settings), content_tree)
         cache = cache_dir(content, output)
         previous = BuildState.load(cache / STATE_FILE)
         if previous is not None and previous.output_identity != output_identity(output):
@@ -235,8 +108,8 @@ class Session:
         """Turn on Pelican's content cache, trusted only if code and settings are unchanged."""
         self.staging = staging
         self.settings_keys = set(settings)
-        self.base = fingerprint.combine(self.code, static_digest(settings))
-        self.template_store = _load_json(self.cache / TEMPLATES_FILE)
+        self.base = fingerprint.combine(self.code, fingerprint.static_digest(settings))
+        self.template_store = load_json(self.cache / TEMPLATES_FILE)
         pelican_cache = self.cache / "pelican"
         trusted = self.previous is not None and self.previous.code == self.code
         if not trusted:
@@ -331,7 +204,7 @@ class Session:
                 with suppress(FileNotFoundError, FileExistsError):
                     os.link(os.path.join(output, name), os.path.join(staging, name))
         if self.recycled:
-            _remove_empty_folders(self.staging)
+            folders.remove_empty_folders(self.staging)
 
     # --- recycling the previous tree's folders ------------------------------------------------
 
@@ -356,9 +229,7 @@ class Session:
             shutil.rmtree(spare, ignore_errors=True)
             staging.mkdir(exist_ok=True)
             return staging
-        for folder, _, files in os.walk(staging):
-            for name in files:
-                os.unlink(os.path.join(folder, name))
+        folders.remove_files(staging)
         self.recycled = True
         return staging
 
@@ -369,7 +240,7 @@ class Session:
             return None
         staging = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
         self._mirror = threading.Thread(
-            target=_mirror_folders, args=(self.output, staging, self._stop), daemon=True
+            target=folders.mirror_folders, args=(self.output, staging, self._stop), daemon=True
         )
         self._mirror.start()
         self.recycled = True
@@ -408,14 +279,15 @@ class Session:
             if (self.output / path).is_file()
         }
         reads = {read: self.read_digests.get(read) for p in pages.values() for read in p[1]}
+        now = max(self.started, time.time())
         state = BuildState(
             inputs=self.inputs,
             code=self.code,
             output_identity=output_identity(self.output),
-            valid_until=next_change(context, self.settings_keys, max(self.started, time.time())),
+            valid_until=clock.next_change(context, self.settings_keys, now),
             pages=pages,
             reads=reads,
         )
         state.save(self.cache / STATE_FILE)
         used = {d: self.template_store[d] for d in self.templates_used if d in self.template_store}
-        _save_json(self.cache / TEMPLATES_FILE, used)
+        save_json(self.cache / TEMPLATES_FILE, used)

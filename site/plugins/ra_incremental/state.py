@@ -10,11 +10,14 @@ still describes the untouched output.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 CACHE_ENV = "RA_BUILD_CACHE"
 STATE_VERSION = 2
@@ -98,3 +101,18 @@ class BuildState:
         with os.fdopen(handle, "wb") as stream:
             pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, path)
+
+
+def load_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_json(path: Path, data: Mapping[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}")
+    temp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    os.replace(temp, path)
