@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 __all__ = ["Database", "ensure_sqlite_directory"]
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+_READ_ONLY = "commerce_read_only"
 
 
 def ensure_sqlite_directory(url: str) -> None:
@@ -43,7 +44,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers (``Database.reading``) start deferred: in WAL they never wait for writers.
+        if connection.get_execution_options().get(_READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -64,6 +69,10 @@ class Database:
         if backend == "sqlite":
             _configure_sqlite(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        """Sessions that may write (on SQLite they take the write lock at their first query)."""
+        self._readers = async_sessionmaker(
+            self.engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -73,6 +82,12 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on error."""
         async with self.sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only: on SQLite it does not queue behind writers."""
+        async with self._readers() as session:
             yield session
 
     async def dispose(self) -> None:

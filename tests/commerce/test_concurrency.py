@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from commerce_api.db import Database
 from commerce_api.db.models import Item, Order, OrderLine
@@ -97,3 +97,27 @@ async def test_one_cart_checked_out_concurrently_makes_one_order(
     finally:
         await other.dispose()
     assert await _sold(db, HONEY) == (3, 21)
+
+
+async def test_readers_do_not_wait_for_a_writer(db: Database) -> None:
+    """While a checkout holds the write lock, shoppers can still read the catalogue."""
+    writer_locked, reader_done = asyncio.Event(), asyncio.Event()
+
+    async def writer() -> None:
+        async with db.transaction() as session:
+            await session.execute(
+                update(Item).where(Item.id == HONEY).values(available=Item.available - 1)
+            )
+            writer_locked.set()
+            await reader_done.wait()  # keep the transaction (and SQLite's lock) open
+
+    async def reader() -> int | None:
+        await writer_locked.wait()
+        async with db.reading() as session:
+            seen = await session.scalar(select(Item.available).where(Item.id == HONEY))
+        reader_done.set()
+        return seen
+
+    _, seen = await asyncio.gather(writer(), reader())
+    assert seen == 24  # the committed value, not the writer's uncommitted 23
+    assert (await _sold(db, HONEY))[1] == 23

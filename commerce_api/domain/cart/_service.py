@@ -133,7 +133,7 @@ def _view(cart: Cart, items: dict[str, Item]) -> CartView:
 async def view_cart(db: Database, token: str | None) -> CartView:
     if token is None:
         return EMPTY_CART
-    async with db.sessions() as session:
+    async with db.reading() as session:
         cart = await load_cart(session, token)
         return _view(cart, await _items(session, [line.item_id for line in cart.lines]))
 

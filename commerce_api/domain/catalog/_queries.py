@@ -16,12 +16,12 @@ async def list_items(db: Database, *, kind: str | None = None) -> list[Item]:
     query = select(Item).where(Item.active.is_(True)).order_by(Item.kind, Item.id)
     if kind:
         query = query.where(Item.kind == kind)
-    async with db.sessions() as session:
+    async with db.reading() as session:
         return list((await session.scalars(query)).all())
 
 
 async def get_item(db: Database, item_id: str) -> Item:
-    async with db.sessions() as session:
+    async with db.reading() as session:
         item = await session.get(Item, item_id)
     if item is None or not item.active:
         raise NotFound(f"no product or ticket {item_id!r} is on sale", field="item_id")

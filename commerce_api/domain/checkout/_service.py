@@ -60,7 +60,7 @@ def check_email(email: str | None) -> str | None:
 
 
 async def _existing(db: Database, cart_id: int, key: str) -> Order | None:
-    async with db.sessions() as session:
+    async with db.reading() as session:
         return await session.scalar(
             select(Order)
             .where(Order.cart_id == cart_id, Order.idempotency_key == key)

@@ -114,7 +114,7 @@ class CheckoutController(Controller):
     async def shopper_return(
         self, db: DbDep, payments: PaymentsDep, settings: SettingsDep, order_token: FromPath[str]
     ) -> Redirect:
-        async with db.sessions() as session:
+        async with db.reading() as session:
             order = await order_by_token(session, order_token, field="order_token")
         try:
             await refresh_order(db, payments, order)

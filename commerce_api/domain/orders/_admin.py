@@ -34,14 +34,14 @@ async def fulfil_order(db: Database, ident: str) -> Order:
         order = await order_for_admin(session, ident)
         if not await transition(session, order.id, (PAID,), FULFILLED):
             raise Conflict(f"order {order.reference} is {order.state}, not paid", field="order")
-    async with db.sessions() as session:
+    async with db.reading() as session:
         return await order_by_id(session, order.id)
 
 
 async def refund_order(db: Database, payments: Payments, ident: str) -> Order:
     """Refund a paid order in full through SumUp, then mark it refunded and void its tickets
     (their places go back on sale; products are not restocked automatically)."""
-    async with db.sessions() as session:
+    async with db.reading() as session:
         order = await order_for_admin(session, ident)
     if order.state not in PAID_STATES:
         raise Conflict(f"order {order.reference} is {order.state}; only paid orders refund")
@@ -64,7 +64,7 @@ async def refund_order(db: Database, payments: Payments, ident: str) -> Order:
         if await transition(session, order.id, PAID_STATES, REFUNDED):
             await void_tickets(session, order.id)
             await release(session, [(i, q) for i, q in held(order) if _is_ticket(order, i)])
-    async with db.sessions() as session:
+    async with db.reading() as session:
         return await order_by_id(session, order.id)
 
 
@@ -75,7 +75,7 @@ def _is_ticket(order: Order, item_id: str) -> bool:
 async def cancel_order(db: Database, payments: Payments, token: str) -> Order:
     """The shopper gives up on an unpaid order: its stock goes back at once. If SumUp says it
     was paid meanwhile, the order is confirmed instead and the cancel refused."""
-    async with db.sessions() as session:
+    async with db.reading() as session:
         order = await order_by_token(session, token)
     if order.state == PENDING and payments.configured:
         order = await _refresh_quietly(db, payments, order)
@@ -92,7 +92,7 @@ async def cancel_order(db: Database, payments: Payments, token: str) -> Order:
         if not await transition(session, order.id, (PENDING,), CANCELLED, expires_at=None):
             raise Conflict(f"order {order.reference} changed meanwhile; read it again")
         await release(session, held(order))
-    async with db.sessions() as session:
+    async with db.reading() as session:
         return await order_by_id(session, order.id)
 
 

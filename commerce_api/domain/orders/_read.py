@@ -14,7 +14,7 @@ __all__ = ["member_orders", "order_view", "view_of"]
 
 
 async def view_of(db: Database, order: Order) -> OrderView:
-    async with db.sessions() as session:
+    async with db.reading() as session:
         tickets = list(
             await session.scalars(
                 select(Ticket).where(Ticket.order_id == order.id).order_by(Ticket.id)
@@ -24,14 +24,14 @@ async def view_of(db: Database, order: Order) -> OrderView:
 
 
 async def order_view(db: Database, token: str) -> OrderView:
-    async with db.sessions() as session:
+    async with db.reading() as session:
         order = await order_by_token(session, token)
     return await view_of(db, order)
 
 
 async def member_orders(db: Database, member_id: str) -> list[OrderView]:
     """Every order a signed-in member placed, newest first."""
-    async with db.sessions() as session:
+    async with db.reading() as session:
         orders = list(
             await session.scalars(
                 select(Order)

@@ -107,7 +107,7 @@ async def settle(db: Database, payments: Payments, order_id: int, checkout: Chec
                 await release(session, held(order))
     if must_refund and checkout.transaction_id:
         await _refund_late_payment(db, payments, order, checkout)
-    async with db.sessions() as session:
+    async with db.reading() as session:
         return await order_by_id(session, order_id)
 
 
@@ -135,7 +135,7 @@ async def confirm_checkout(db: Database, payments: Payments, checkout_id: str) -
     no such checkout: an unknown id in a webhook is ignored)."""
     with translate_sumup_errors():
         checkout = await payments.client.get_checkout(checkout_id)
-    async with db.sessions() as session:
+    async with db.reading() as session:
         order = await order_by_checkout(session, checkout.id, checkout.reference or None)
     if order is None:
         log.info("SumUp checkout %s matches no order; ignored", checkout_id)

@@ -53,7 +53,7 @@ async def _checkout_state(payments: Payments, order: Order) -> Checkout | None:
 
 async def expire_order(db: Database, payments: Payments, order_id: int) -> bool:
     """Expire one pending order unless SumUp says it was paid; True if it expired."""
-    async with db.sessions() as session:
+    async with db.reading() as session:
         order = await order_by_id(session, order_id)
     if order.state != PENDING:
         return False
@@ -74,7 +74,7 @@ async def expire_stale_orders(
 ) -> int:
     """Expire every pending order whose reservation ran out before ``now``; returns how many."""
     now = now or utcnow()
-    async with db.sessions() as session:
+    async with db.reading() as session:
         ids = list(
             await session.scalars(
                 select(Order.id)

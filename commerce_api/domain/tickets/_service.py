@@ -39,7 +39,7 @@ class TicketCheck:
 async def check_ticket(db: Database, code: str) -> TicketCheck:
     if not looks_like_token(code):
         raise BadRequest("a ticket code is 16-64 letters, digits, '-' or '_'", field="code")
-    async with db.sessions() as session:
+    async with db.reading() as session:
         row = (
             await session.execute(
                 select(Ticket, Item, Order)
