@@ -36,6 +36,7 @@ from ra_incremental.tracking import WHOLE
 SKIPPED_ATTRIBUTES = frozenset({"settings", "_context", "_summary", "_content"})
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _SCALARS = (str, int, float, bool, bytes, type(None))
+_CONTAINERS = (list, dict, set, Mapping)
 _MAX_DEPTH = 16
 
 
@@ -63,15 +64,17 @@ class Digester:
 
     # --- public ---------------------------------------------------------------------------
 
-    def structure(self, value: Any) -> bytes:
+    def structure(self, value: Any, shared: bool = False) -> bytes:
         """Digest of a value with content objects standing for their identity only.
 
-        Memoised per object: the values pages are rendered with do not change while Pelican
-        writes (sized containers are re-digested if their length changed).
+        Memoised per object for ``shared`` values (Pelican's shared context, filled before any
+        page is written) and for plugin objects (built while reading, like a calendar month);
+        a page's own lists and dicts are digested every time, since a plugin may refill the
+        same list or dict between two pages.
         """
         if isinstance(value, Content):
             return self.identity(value)
-        if isinstance(value, _SCALARS):
+        if isinstance(value, _SCALARS) or (not shared and isinstance(value, _CONTAINERS)):
             return self._digest(value)
         size = len(value) if isinstance(value, Sized) else -1
         key = (id(value), size)

@@ -46,6 +46,8 @@ class IncrementalWriter(Writer):
         self._base = (self.session.base if self.session else "").encode()
         self._reads: dict[str, str | None] = {}
         self._names: dict[int, list[str] | None] = {}
+        #: Pelican's shared context (the one holding generated_content), once seen
+        self._shared: Mapping[str, Any] | None = None
         self._root = sanitised_join(output_path, ".")
         self._indexed = False
 
@@ -55,10 +57,10 @@ class IncrementalWriter(Writer):
         path = sanitised_join(self.output_path, name)  # absolute, posix, inside the output
         return path[len(self._root) :].lstrip("/")
 
-    def _value_digest(self, name: str, value: Any) -> bytes:
+    def _value_digest(self, name: str, value: Any, shared: bool) -> bytes:
         if name in self.settings and self.settings[name] is value:
             return b"setting"  # covered by the settings digest in the base
-        return self.digester.structure(value)
+        return self.digester.structure(value, shared=shared)
 
     def page_key(
         self,
@@ -71,6 +73,8 @@ class IncrementalWriter(Writer):
     ) -> str:
         deps = self.templates.deps(template)
         env = template.environment
+        if self._shared is None and "generated_content" in context:
+            self._shared = context
         names = self._names.get(id(deps))
         if names is None:
             wanted = deps.names
@@ -85,21 +89,21 @@ class IncrementalWriter(Writer):
         hasher.update(f"\0{template.name}\0{name}\0{relative_urls}\0{override}\0".encode())
         for var in names:
             if var in kwargs:
-                value = kwargs[var]
+                value, shared = kwargs[var], False
             elif var in context:
-                value = context[var]
+                value, shared = context[var], context is self._shared
             elif var in env.globals and not callable(env.globals[var]):
-                value = env.globals[var]
+                value, shared = env.globals[var], False
             else:
                 continue  # a Jinja global function or an undefined name
-            hasher.update(var.encode() + b"=" + self._value_digest(var, value))
+            hasher.update(var.encode() + b"=" + self._value_digest(var, value, shared))
         return hasher.hexdigest()
 
     def feed_key(self, elements: Any, context: Mapping[str, Any], **params: Any) -> str:
         hasher = hashlib.blake2b(self._base, digest_size=20)
         hasher.update(repr(sorted(params.items())).encode())
         for var in ("SITENAME", "SITESUBTITLE", "SITEURL", "FEED_DOMAIN"):
-            hasher.update(self._value_digest(var, context.get(var)))
+            hasher.update(self._value_digest(var, context.get(var), shared=False))
         limit = self.settings.get("FEED_MAX_ITEMS")
         for element in list(elements)[:limit]:
             hasher.update(self.digester.content(element))
