@@ -17,6 +17,7 @@ from commerce_api.domain.orders import (
     confirm_checkout,
     expire_stale_orders,
     fulfil_order,
+    member_orders,
     order_view,
     refund_order,
 )
@@ -153,3 +154,19 @@ async def test_tickets_fulfilment_refunds_and_bookings(
     with pytest.raises(InvalidInput) as zero:
         await book_free(db, FREE_TALK, 0)
     assert zero.value.field == "quantity"
+
+
+async def test_a_members_orders_are_theirs_alone(db: Database, settings: Settings) -> None:
+    mine = []
+    for item_id in (HONEY, JAM):
+        cart = (await add_item(db, None, item_id, 1)).token
+        order, _ = await place_order(db, settings, cart, "k", member_id="member-1")
+        mine.append(order.reference)
+    anonymous = (await add_item(db, None, HONEY, 1)).token
+    await place_order(db, settings, anonymous, "k")
+    booked = await book_free(db, FREE_TALK, 1, member_id="member-2")
+
+    listed = await member_orders(db, "member-1")
+    assert [o.reference for o in listed] == mine[::-1]  # newest first
+    assert [o.reference for o in await member_orders(db, "member-2")] == [booked.reference]
+    assert await member_orders(db, "nobody") == []
