@@ -12,6 +12,7 @@ then the targets of issue 2 with met/MISSED. Nothing is written inside the repos
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -149,6 +150,28 @@ def measure(tools: list[Tool], corpus: make_corpus.Corpus, work: Path) -> None:
         report_progress(tool, phase)
 
 
+def breakdown(ours: Tool, corpus: make_corpus.Corpus, work: Path) -> str:
+    """One more one-edit rebuild of ours, with the driver's steps timed (build_phases.py)."""
+    make_corpus.edit_post(corpus.post_path(corpus.posts // 3), "Edited for the breakdown.")
+    command = [
+        sys.executable,
+        str(BENCH / "build_phases.py"),
+        "--site",
+        str(work / "ours" / "site"),
+        "--content",
+        str(corpus.content),
+        "--output",
+        str(ours.output),
+    ]
+    run = run_child(command, ours.env, work / "logs" / "breakdown")
+    if not run.ok:
+        return f"(breakdown failed: {run.stderr.strip().splitlines()[-1:]})"
+    times = json.loads(run.stdout)
+    lines = ["Where our one-edit rebuild spends its time (one more edit, steps timed):"]
+    lines += [f"  {name:52} {seconds:6.2f} s" for name, seconds in times.items()]
+    return "\n".join(lines)
+
+
 def report_progress(tool: Tool, phase: str) -> None:
     run = tool.runs[phase]
     last = (run.stdout.strip().splitlines() or [""])[-1]
@@ -227,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(format_table(tools, corpus))
         print()
         print(format_targets(tools))
+        print()
+        print(breakdown(tools[0], corpus, work))
     finally:
         if args.keep:
             print(f"kept {work}")
