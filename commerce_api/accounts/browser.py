@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect
 
 from commerce_api.accounts.controllers import sign_in_response
@@ -88,7 +88,7 @@ class BrowserAuthController(Controller):
 
     @get("/signin")
     async def signin_page(
-        self, identity: IdentityDep, current: CurrentDep, next: str | None = None
+        self, identity: IdentityDep, current: CurrentDep, next: FromQuery[str | None] = None
     ) -> Response[Any]:
         target = safe_next(next, identity.settings.site_url)
         if current is not None:
@@ -144,7 +144,7 @@ class BrowserAuthController(Controller):
         )
 
     @get("/verify-email")
-    async def verify_page(self, token: str = "") -> Response[str]:
+    async def verify_page(self, token: FromQuery[str] = "") -> Response[str]:
         return render(
             "token_form.html",
             title="Confirm your email",
@@ -203,7 +203,7 @@ class BrowserAuthController(Controller):
         )
 
     @get("/reset-password")
-    async def reset_page(self, token: str = "") -> Response[str]:
+    async def reset_page(self, token: FromQuery[str] = "") -> Response[str]:
         return render(
             "token_form.html",
             title="Choose a new password",

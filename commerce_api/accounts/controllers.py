@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import Cookie
+from litestar.params import FromPath, JSONBody
 
 from commerce_api.accounts import dashboard
 from commerce_api.accounts.carts import merge_carts
@@ -153,7 +154,7 @@ class AccountController(Controller):
         responses=responses(WeakPassword),
     )
     async def register(
-        self, identity: IdentityDep, request: Request[Any, Any, Any], data: Register
+        self, identity: IdentityDep, request: Request[Any, Any, Any], data: JSONBody[Register]
     ) -> Accepted:
         await identity.accounts.register(
             data.email, data.password, data.display_name, address=client_address(request)
@@ -166,7 +167,7 @@ class AccountController(Controller):
         summary="Confirm the email address with the emailed token",
         responses=responses(InvalidLink),
     )
-    async def verify_email(self, identity: IdentityDep, data: TokenBody) -> Profile:
+    async def verify_email(self, identity: IdentityDep, data: JSONBody[TokenBody]) -> Profile:
         return Profile.of(await identity.accounts.verify_email(data.token))
 
     @post(
@@ -177,7 +178,7 @@ class AccountController(Controller):
         responses=responses(InvalidCredentials, EmailNotVerified, BadRequest),
     )
     async def signin(
-        self, identity: IdentityDep, request: Request[Any, Any, Any], data: Credentials
+        self, identity: IdentityDep, request: Request[Any, Any, Any], data: JSONBody[Credentials]
     ) -> Response[SessionInfo]:
         if request.content_type[0] != "application/json":
             # A cross-site HTML form cannot send JSON without a CORS preflight: this keeps
@@ -210,7 +211,7 @@ class AccountController(Controller):
         summary="Email a password reset link (same answer for unknown addresses)",
     )
     async def forgot(
-        self, identity: IdentityDep, request: Request[Any, Any, Any], data: EmailBody
+        self, identity: IdentityDep, request: Request[Any, Any, Any], data: JSONBody[EmailBody]
     ) -> Accepted:
         await identity.accounts.request_password_reset(data.email, address=client_address(request))
         return Accepted("if the address has an account, a reset link is on its way")
@@ -221,7 +222,7 @@ class AccountController(Controller):
         summary="Set a new password with the emailed token; signs out every session",
         responses=responses(InvalidLink, WeakPassword),
     )
-    async def reset(self, identity: IdentityDep, data: NewPassword) -> Profile:
+    async def reset(self, identity: IdentityDep, data: JSONBody[NewPassword]) -> Profile:
         return Profile.of(await identity.accounts.reset_password(data.token, data.password))
 
     @get(
@@ -238,7 +239,7 @@ class AccountController(Controller):
 
     @patch("/profile", summary="Change the display name", responses=responses(SignInRequired))
     async def change_profile(
-        self, identity: IdentityDep, member: MemberDep, data: ProfileChange
+        self, identity: IdentityDep, member: MemberDep, data: JSONBody[ProfileChange]
     ) -> Profile:
         async with identity.db.transaction() as session:
             user = await session.get_one(User, member.user.id)
@@ -266,7 +267,7 @@ class AccountController(Controller):
         responses=responses(SignInRequired, NotFound, Conflict),
     )
     async def cancel_booking(
-        self, identity: IdentityDep, member: MemberDep, reference: str
+        self, identity: IdentityDep, member: MemberDep, reference: FromPath[str]
     ) -> None:
         await dashboard.cancel_booking(identity.db, member.user.public_id, reference)
 
@@ -285,6 +286,6 @@ class AccountController(Controller):
         responses=responses(SignInRequired, NotFound),
     )
     async def leave_newsletter(
-        self, identity: IdentityDep, member: MemberDep, newsletter_id: str
+        self, identity: IdentityDep, member: MemberDep, newsletter_id: FromPath[str]
     ) -> None:
         await member_unsubscribe(identity.db, member.user.id, member.user.email, newsletter_id)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery, JSONBody
 
 from commerce_api.accounts import newsletters as news
 from commerce_api.accounts.errors import InvalidLink
@@ -60,8 +60,8 @@ class NewsletterController(Controller):
         self,
         identity: IdentityDep,
         current: CurrentDep,
-        newsletter_id: str,
-        data: SubscribeBody,
+        newsletter_id: FromPath[str],
+        data: JSONBody[SubscribeBody],
     ) -> Accepted:
         email = current.user.email if current else data.email
         if not email:
@@ -82,11 +82,13 @@ class NewsletterController(Controller):
         summary="Confirm a subscription with the emailed token",
         responses=responses(InvalidLink),
     )
-    async def confirm(self, identity: IdentityDep, data: ConfirmBody) -> news.SubscriptionInfo:
+    async def confirm(
+        self, identity: IdentityDep, data: JSONBody[ConfirmBody]
+    ) -> news.SubscriptionInfo:
         return await news.confirm(identity.db, identity.outbox, identity.settings, data.token)
 
     @get("/confirm-link", include_in_schema=False)
-    async def confirm_page(self, token: str = "") -> Response[str]:
+    async def confirm_page(self, token: FromQuery[str] = "") -> Response[str]:
         return render(
             "token_form.html",
             title="Confirm your subscription",
@@ -133,7 +135,9 @@ class NewsletterController(Controller):
         "accepted and ignored.",
         responses=responses(InvalidLink),
     )
-    async def unsubscribe(self, identity: IdentityDep, s: str = "", sig: str = "") -> Response[str]:
+    async def unsubscribe(
+        self, identity: IdentityDep, s: FromQuery[str] = "", sig: FromQuery[str] = ""
+    ) -> Response[str]:
         try:
             await news.unsubscribe(identity.db, identity.settings, s, sig)
         except CommerceError as exc:
