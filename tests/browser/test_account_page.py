@@ -140,6 +140,24 @@ def test_member_signs_in_and_manages_newsletters(page: Any, stack: Stack) -> Non
     monthly.get_by_role("button", name="Unsubscribe").click()
     expect(monthly).to_have_attribute("data-status", "unsubscribed")
 
+    # A free booking made with the member's session is listed; cancelling it from the page
+    # frees the place.
+    api = page.context.request  # shares the browser's cookies
+    csrf = api.get(stack.api_url + "/account/session").json()["csrf_token"]
+    booked = api.post(
+        stack.api_url + "/bookings",
+        data={"item_id": "ticket:blossom-walk-2027:walker", "quantity": 1},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert booked.status == 201, booked.text()
+    reference = booked.json()["reference"]
+    page.reload()
+    booking = page.locator(f'[data-booking="{reference}"]')
+    expect(booking).to_have_attribute("data-state", "paid")
+    booking.get_by_role("button", name="Cancel booking").click()
+    expect(booking).to_have_attribute("data-state", "cancelled")
+    expect(page.get_by_role("status").first).to_contain_text("the place is free")
+
     # Signing out ends the session; the page offers the sign-in again.
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("button", name="Sign in to your account")).to_be_visible()
