@@ -59,6 +59,8 @@ class Digester:
         self._contents: dict[int, tuple[Any, bytes]] = {}
         self._values: dict[tuple[int, int], tuple[Any, bytes]] = {}
         self._wrappers: dict[int, tuple[Any, bytes]] = {}
+        self._identities: dict[int, tuple[Any, bytes]] = {}
+        self._lists: dict[int, tuple[Any, tuple[int, ...], bytes]] = {}
         #: every content object met so far, by identity (to look up recorded reads)
         self.known: dict[str, Any] = {}
 
@@ -74,6 +76,8 @@ class Digester:
         """
         if isinstance(value, Content):
             return self.identity(value)
+        if not shared and isinstance(value, list | tuple):
+            return self._content_list(value)
         if isinstance(value, _SCALARS) or (not shared and isinstance(value, _CONTAINERS)):
             return self._digest(value)
         size = len(value) if isinstance(value, Sized) else -1
@@ -83,6 +87,18 @@ class Digester:
             return cached[1]
         digest = self._digest(value)
         self._values[key] = (value, digest)
+        return digest
+
+    def _content_list(self, value: list[Any] | tuple[Any, ...]) -> bytes:
+        """A page's list: memoised only while it holds the very same content objects (a
+        listing's posts, passed again for each of its pages)."""
+        ids = tuple(map(id, value))
+        cached = self._lists.get(id(value))
+        if cached is not None and cached[0] is value and cached[1] == ids:
+            return cached[2]
+        digest = self._digest(value)
+        if all(isinstance(item, Content) for item in value):
+            self._lists[id(value)] = (value, ids, digest)
         return digest
 
     def attribute(self, content: Content, name: str) -> bytes:
@@ -101,9 +117,13 @@ class Digester:
 
     def identity(self, content: Any) -> bytes:
         """Which content object this is: kind and source file (or URL when it has none)."""
+        cached = self._identities.get(id(content))
+        if cached is not None and cached[0] is content:
+            return cached[1]
         source = getattr(content, "source_path", None) or getattr(content, "save_as", "")
         identity = f"{type(content).__name__}:{source}"
         self.known.setdefault(identity, content)
+        self._identities[id(content)] = (content, identity.encode())
         return identity.encode()
 
     def content(self, content: Content) -> bytes:
