@@ -1,0 +1,1 @@
+"""Alembic migrations of the commerce database (run by ``python -m commerce_api migrate``)."""

@@ -1,0 +1,1 @@
+"""Revision files; Alembic finds them by path."""
