@@ -22,10 +22,11 @@ from typing import Any
 
 DRIVER_STEPS = ("prepare_staging", "run_pelican", "check_output", "postprocess", "swap_into_place")
 POSTPROCESS_STEPS = {
-    "ra_assets": ("fingerprint", "precompress", "write_headers"),
+    "ra_assets": ("fingerprint", "rename_assets", "precompress", "write_headers"),
     "ra_manifests": ("write_manifests",),
     "ra_seo": ("write_site_files",),
 }
+FINISH_STEPS = ("wait",)  # ra_assets.FinishPass: waiting for the rewrite/compress workers
 SESSION_STEPS = ("begin", "link_reused", "finish", "commit")
 
 
@@ -58,6 +59,8 @@ def measure(site: Path, content: Path, output: Path) -> dict[str, float]:
     for module, names in POSTPROCESS_STEPS.items():
         with contextlib.suppress(ImportError):
             _wrap(__import__(module), names, "  postprocess: ", times)
+    with contextlib.suppress(ImportError, AttributeError):
+        _wrap(__import__("ra_assets").FinishPass, FINISH_STEPS, "  postprocess: finish ", times)
     with contextlib.suppress(ImportError, AttributeError):
         session_class = __import__("ra_incremental").Session
         begin = session_class.begin

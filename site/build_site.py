@@ -149,18 +149,32 @@ def check_output(context: Context, staging: Path) -> list[ContentError]:
 
 
 def postprocess(context: Context, staging: Path) -> None:
-    """Site-wide outputs: hashed assets, manifests, sitemap/robots/_headers, .gz/.br files."""
+    """Site-wide outputs: hashed assets, manifests, sitemap/robots/_headers, .gz/.br files.
+
+    Only the files this build made are renamed, rewritten and compressed (files reused from
+    the last build were when first written). The rewrite and compression of the pages run
+    in worker processes while this one writes the manifests.
+    """
     import ra_assets
     import ra_manifests
     import ra_seo
 
-    with ra_incremental.new_files_only():  # files reused from the last build are done
-        asset_map = ra_assets.fingerprint(staging, str(context.get("SITEURL", "")))
-    ra_manifests.write_manifests(context, staging, asset_map)
-    ra_seo.write_site_files(context, staging)
-    ra_assets.write_headers(staging)
-    with ra_incremental.new_files_only():
-        ra_assets.precompress(staging)
+    site_url = str(context.get("SITEURL", ""))
+    every, new = ra_incremental.output_files(staging)
+    asset_map = ra_assets.rename_assets(staging, new, site_url)
+    every = [asset_map.get(name, name) for name in every]
+    new = [asset_map.get(name, name) for name in new]
+    site_files = ra_seo.write_site_files(context, staging, every)
+    (staging / ra_manifests.DATA_DIR).mkdir(exist_ok=True)
+    ra_assets.write_headers(staging)  # before any .gz/.br: it lists the top-level names
+    finishing = ra_assets.FinishPass(staging, new, asset_map, site_url)
+    try:
+        manifests = ra_manifests.write_manifests(context, staging, asset_map)
+        finishing.add_compress_only(
+            [*site_files, *(p.relative_to(staging).as_posix() for p in manifests)]
+        )
+    finally:
+        finishing.wait()
 
 
 def swap_into_place(staging: Path, output: Path) -> None:

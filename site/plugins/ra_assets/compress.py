@@ -22,7 +22,11 @@ def compressible_files(output: Path) -> list[Path]:
 
 
 def compress_file(path: Path) -> None:
-    data = path.read_bytes()
+    compress_bytes(path, path.read_bytes())
+
+
+def compress_bytes(path: Path, data: bytes) -> None:
+    """Write ``path``.gz and ``path``.br holding ``data`` (the bytes of ``path``)."""
     write_new(path.with_name(path.name + ".gz"), gzip.compress(data, GZIP_LEVEL, mtime=0))
     write_new(path.with_name(path.name + ".br"), brotli.compress(data, quality=BROTLI_QUALITY))
 

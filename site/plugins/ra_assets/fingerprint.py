@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ra_core import write_new
@@ -26,14 +26,17 @@ HASH_LENGTH = 8
 _HASHED = re.compile(rf"\.[0-9a-f]{{{HASH_LENGTH}}}$")
 
 
-def _files(output: Path, suffixes: set[str]) -> list[Path]:
-    return sorted(
-        p
-        for p in output.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in suffixes
-        and not SKIP_DIRS.intersection(p.relative_to(output).parts[:1])
-    )
+def all_files(output: Path) -> list[str]:
+    """Every file under ``output`` as a sorted POSIX path relative to it."""
+    return sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file())
+
+
+def _files(output: Path, names: Iterable[str], suffixes: set[str]) -> list[Path]:
+    return [
+        output / name
+        for name in names
+        if Path(name).suffix.lower() in suffixes and name.split("/", 1)[0] not in SKIP_DIRS
+    ]
 
 
 def hashed_name(path: Path, data: bytes) -> str:
@@ -42,7 +45,7 @@ def hashed_name(path: Path, data: bytes) -> str:
     return f"{path.stem}.{digest}{path.suffix}"
 
 
-def _reference_pattern(site_url: str) -> re.Pattern[str]:
+def reference_pattern(site_url: str) -> re.Pattern[str]:
     """Any absolute or root-relative URL of a file with an asset extension."""
     prefix = re.escape(site_url.rstrip("/"))
     extensions = "|".join(sorted(e.lstrip(".") for e in BINARY_ASSETS | CODE_ASSETS))
@@ -64,13 +67,13 @@ def rewrite_references(text: str, mapping: Mapping[str, str], site_url: str) -> 
     """Replace every reference to an original asset path with its hashed path."""
     if not mapping:
         return text
-    return _substitute(text, mapping, _reference_pattern(site_url))
+    return _substitute(text, mapping, reference_pattern(site_url))
 
 
 def _rewrite_files(files: Iterable[Path], mapping: Mapping[str, str], site_url: str) -> None:
     if not mapping:
         return
-    pattern = _reference_pattern(site_url)
+    pattern = reference_pattern(site_url)
     for file in files:
         text = file.read_text(encoding="utf-8")
         new = _substitute(text, mapping, pattern)
@@ -87,12 +90,38 @@ def _rename(output: Path, files: Iterable[Path], mapping: dict[str, str]) -> Non
         mapping[file.relative_to(output).as_posix()] = target.relative_to(output).as_posix()
 
 
-def fingerprint(output: Path, site_url: str = "") -> dict[str, str]:
-    """Rename assets to hashed names and rewrite references; returns {old path: new path}."""
+def rename_assets(output: Path, files: Sequence[str], site_url: str = "") -> dict[str, str]:
+    """Give the binary and code assets among ``files`` (relative paths) hashed names, with the
+    references inside CSS/JS rewritten first; returns {old path: new path}. Other text files
+    are left for ``rewrite_text`` (see ra_assets.pipeline, which does it with compression)."""
     mapping: dict[str, str] = {}
-    _rename(output, _files(output, BINARY_ASSETS), mapping)
-    code = _files(output, CODE_ASSETS)
+    _rename(output, _files(output, files, BINARY_ASSETS), mapping)
+    code = _files(output, files, CODE_ASSETS)
     _rewrite_files(code, mapping, site_url)
     _rename(output, code, mapping)
-    _rewrite_files(_files(output, TEXT_FILES), mapping, site_url)
+    return mapping
+
+
+def needs_rewrite(name: str) -> bool:
+    """Text files whose asset references ``fingerprint`` rewrites (not the manifests)."""
+    return Path(name).suffix.lower() in TEXT_FILES and name.split("/", 1)[0] not in SKIP_DIRS
+
+
+def rewrite_text(raw: bytes, mapping: Mapping[str, str], pattern: re.Pattern[str]) -> bytes:
+    """``raw`` with its references rewritten; the same bytes when nothing was replaced.
+
+    Decoded like ``Path.read_text`` (universal newlines), as the files were before."""
+    text = raw.decode("utf-8")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    new = _substitute(text, mapping, pattern)
+    return raw if new == text else new.encode("utf-8")
+
+
+def fingerprint(output: Path, site_url: str = "") -> dict[str, str]:
+    """Rename assets to hashed names and rewrite references; returns {old path: new path}."""
+    files = all_files(output)
+    mapping = rename_assets(output, files, site_url)
+    renamed = [mapping.get(name, name) for name in files]
+    _rewrite_files((output / name for name in renamed if needs_rewrite(name)), mapping, site_url)
     return mapping

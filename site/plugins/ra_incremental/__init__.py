@@ -7,6 +7,7 @@
   when its dependency key (template sources, settings, the content it shows) changed.
 """
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ __all__ = [
     "current_session",
     "get_writer",
     "new_files_only",
+    "output_files",
     "recycled_staging",
     "register",
     "retire",
@@ -53,6 +55,21 @@ def new_files_only() -> Iterator[None]:
         return
     with session.reused_aside():
         yield
+
+
+def output_files(staging: Path) -> tuple[list[str], list[str]]:
+    """(every file in ``staging``, the files this build made) as sorted POSIX paths relative
+    to it. Files reused from the last build are done (rewritten and compressed when they were
+    first written); post-processing only touches the second list. One walk of the tree."""
+    every: list[str] = []
+    for folder, _, files in os.walk(staging):
+        rel = os.path.relpath(folder, staging)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        every.extend(prefix + name for name in files)
+    every.sort()
+    session = current_session()
+    linked = session.linked if session is not None else set()
+    return every, [name for name in every if name not in linked]
 
 
 def get_writer(pelican: Any) -> type:

@@ -6,7 +6,7 @@ pages other plugins write (events, calendars) are listed without them doing anyt
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,18 +40,23 @@ def _last_modified(context: Mapping[str, Any]) -> dict[str, str]:
     return dates
 
 
-def sitemap_xml(context: Mapping[str, Any], output: Path) -> str:
+def sitemap_xml(
+    context: Mapping[str, Any], output: Path, files: Iterable[str] | None = None
+) -> str:
+    """The sitemap of ``output``; ``files`` (relative POSIX paths) saves walking the tree."""
     site_url = str(context.get("SITEURL", "")).rstrip("/")
     dates = _last_modified(context)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for page in sorted(output.rglob("*.html")):
-        relative = page.relative_to(output).as_posix()
+    if files is None:
+        files = (page.relative_to(output).as_posix() for page in output.rglob("*.html"))
+    html = (name for name in files if name.endswith(".html"))
+    for relative in sorted(html, key=lambda name: name.split("/")):  # as Path objects sort
         if relative in EXCLUDED or relative.startswith((".", "_")):
             continue
-        if NOINDEX in page.read_bytes():
+        if NOINDEX in (output / relative).read_bytes():
             continue
         lines.append(f"  <url><loc>{escape(page_url(site_url, relative))}</loc>")
         if relative in dates:
@@ -66,6 +71,10 @@ def robots_txt(context: Mapping[str, Any]) -> str:
     return f"User-agent: *\nAllow: /\nDisallow: /_data/\n\nSitemap: {site_url}/sitemap.xml\n"
 
 
-def write_site_files(context: Mapping[str, Any], output: Path) -> None:
-    write_new(output / "sitemap.xml", sitemap_xml(context, output))
+def write_site_files(
+    context: Mapping[str, Any], output: Path, files: Iterable[str] | None = None
+) -> list[str]:
+    """Write sitemap.xml and robots.txt; returns their names (relative to ``output``)."""
+    write_new(output / "sitemap.xml", sitemap_xml(context, output, files))
     write_new(output / "robots.txt", robots_txt(context))
+    return ["sitemap.xml", "robots.txt"]

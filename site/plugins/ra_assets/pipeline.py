@@ -1,0 +1,106 @@
+"""The last pass over a build's new files: asset references rewritten, then .gz/.br written.
+
+Each file is read once, rewritten if it names a hashed asset, and compressed from the bytes
+in memory. The files are shared out to worker processes (one per core, forked so they start
+with everything imported) while the driver's own process writes the manifests: on a 2-core
+machine this pass costs about half of doing the same steps one after the other.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+from ra_core import write_new
+
+from ra_assets.compress import COMPRESSIBLE, compress_bytes
+from ra_assets.fingerprint import needs_rewrite, reference_pattern, rewrite_text
+
+#: below this many files a pool costs more than it saves
+POOL_THRESHOLD = 64
+#: batches per worker: small enough to even out, large enough to keep pickling rare
+BATCHES_PER_WORKER = 4
+
+
+def finish_files(
+    output: str,
+    names: Sequence[str],
+    mapping: Mapping[str, str],
+    site_url: str,
+    rewrite_references: bool = True,
+) -> int:
+    """Rewrite and compress ``names`` (relative to ``output``); returns how many."""
+    pattern = reference_pattern(site_url) if mapping and rewrite_references else None
+    done = 0
+    for name in names:
+        rewrite = pattern is not None and needs_rewrite(name)
+        compress = Path(name).suffix in COMPRESSIBLE
+        if not (rewrite or compress):
+            continue
+        path = Path(output, name)
+        raw = path.read_bytes()
+        if rewrite:
+            new = rewrite_text(raw, mapping, pattern)  # type: ignore[arg-type]
+            if new is not raw:
+                write_new(path, new)
+                raw = new
+        if compress:
+            compress_bytes(path, raw)
+        done += 1
+    return done
+
+
+def _batches(names: Sequence[str], count: int) -> list[list[str]]:
+    return [list(names[i::count]) for i in range(count)]
+
+
+class FinishPass:
+    """``finish_files`` over many files in worker processes; ``wait()`` for the result.
+
+    With few files (a small rebuild) or one core it runs in this process at ``wait()``.
+    """
+
+    def __init__(
+        self, output: Path, names: Sequence[str], mapping: Mapping[str, str], site_url: str
+    ) -> None:
+        self.args = (str(output), mapping, site_url)
+        self.local: list[tuple[list[str], bool]] = []
+        self.futures: list[Future[int]] = []
+        self.pool: ProcessPoolExecutor | None = None
+        workers = min(os.cpu_count() or 1, 4)
+        if workers < 2 or len(names) < POOL_THRESHOLD:
+            self.local.append((list(names), True))
+            return
+        gc.freeze()  # the workers share the parent's pages instead of copying them for the GC
+        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        for batch in _batches(names, workers * BATCHES_PER_WORKER):
+            self._submit(batch, True)
+
+    def _submit(self, names: list[str], rewrite: bool) -> None:
+        assert self.pool is not None
+        self.futures.append(
+            self.pool.submit(finish_files, *self.args[:1], names, *self.args[1:], rewrite)
+        )
+
+    def add_compress_only(self, names: Iterable[str]) -> None:
+        """Files written after the pass began (manifests, sitemap): compressed, not rewritten."""
+        if self.pool is None:
+            self.local.append((list(names), False))
+        else:
+            for name in names:
+                self._submit([name], False)
+
+    def wait(self) -> int:
+        try:
+            done = sum(
+                finish_files(self.args[0], names, *self.args[1:], rw) for names, rw in self.local
+            )
+            return done + sum(future.result() for future in self.futures)
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown()
+                gc.unfreeze()
