@@ -1,4 +1,5 @@
-"""Command line: ``python -m commerce_api {serve,migrate,sync-catalog,expire,refund,fulfil}``.
+"""Command line: ``python -m commerce_api {serve,migrate,sync-catalog,expire,refunds,refund,
+fulfil}`` (and the identity commands).
 
 Every command reads the same settings as the server (environment variables, see
 ``commerce_api.settings``). Exit status is 0 on success, 1 on a refused operation, 2 on bad
@@ -12,9 +13,15 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from commerce_api.errors import CommerceError
 from commerce_api.settings import Settings, SettingsError, get_settings
+
+if TYPE_CHECKING:
+    from commerce_api.db import Database
+    from commerce_api.domain.orders import RefundPass
+    from commerce_api.payments import Payments
 
 log = logging.getLogger("commerce_api")
 
@@ -34,7 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync-catalog", help="load products and tickets from catalog.json")
     sync.add_argument("path")
 
-    sub.add_parser("expire", help="expire stale pending orders and release their stock")
+    sub.add_parser(
+        "expire", help="expire stale pending orders, release their stock, send due refunds"
+    )
+
+    refunds = sub.add_parser("refunds", help="send the refunds we owe that are due, and list")
+    refunds.add_argument("--all", action="store_true", help="retry every owed refund now")
+    refunds.add_argument("--list", action="store_true", help="only list refunds, send nothing")
 
     refund = sub.add_parser("refund", help="refund a paid order through SumUp")
     refund.add_argument("order", help="order reference, token or number")
@@ -93,6 +106,34 @@ def _sync(path: str, settings: Settings) -> int:
     return 0
 
 
+def _refunds(args: argparse.Namespace, settings: Settings) -> int:
+    """Send due refunds (every owed one with ``--all``), then print the refund book."""
+    from commerce_api.domain.orders import list_refunds, retry_due_refunds
+
+    async def run(db: Database, pay: Payments) -> list[str]:
+        lines = []
+        if not args.list:
+            passed = await retry_due_refunds(
+                db, pay, retry_seconds=settings.refund_retry_seconds, force=args.all
+            )
+            lines.append(passed.summary())
+        for refund, reference in await list_refunds(db):
+            when = (
+                refund.next_attempt_at.isoformat(timespec="seconds")
+                if refund.next_attempt_at
+                else "-"
+            )
+            lines.append(
+                f"{reference} {refund.state} {refund.amount_minor} {refund.currency} "
+                f"reason={refund.reason} attempts={refund.attempts} next={when} "
+                f"error={refund.last_error or '-'}"
+            )
+        return lines
+
+    print("\n".join(asyncio.run(_with_db(settings, run))))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -109,13 +150,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "sync-catalog":
             return _sync(args.path, settings)
         if args.command == "expire":
-            from commerce_api.domain.orders import expire_stale_orders
+            from commerce_api.domain.orders import expire_stale_orders, retry_due_refunds
 
-            count = asyncio.run(
-                _with_db(settings, lambda db, pay: expire_stale_orders(db, pay, settings))
-            )
+            async def expire(db: Database, pay: Payments) -> tuple[int, RefundPass]:
+                count = await expire_stale_orders(db, pay, settings)
+                passed = await retry_due_refunds(
+                    db, pay, retry_seconds=settings.refund_retry_seconds
+                )
+                return count, passed
+
+            count, passed = asyncio.run(_with_db(settings, expire))
             print(f"expired {count} order(s)")
+            print(passed.summary())
             return 0
+        if args.command == "refunds":
+            return _refunds(args, settings)
         if args.command == "refund":
             from commerce_api.domain.orders import refund_order
 

@@ -78,8 +78,8 @@ def create_app(
     member_lookup: MemberLookup | None = None,
 ) -> Litestar:
     """Build the app. ``payments`` overrides the SumUp client built from ``settings``;
-    ``sweep`` starts the periodic expiry sweep (``serve`` turns it on); ``member_lookup``
-    tells handlers who is signed in (see ``commerce_api.deps``)."""
+    ``sweep`` starts the periodic expiry sweep and refund pass (``serve`` turns it on);
+    ``member_lookup`` tells handlers who is signed in (see ``commerce_api.deps``)."""
     settings = settings or get_settings()
 
     @contextlib.asynccontextmanager
@@ -143,8 +143,9 @@ def create_app(
 
 
 async def _sweep_forever(db: Database, payments: Payments, settings: Settings) -> None:
-    """Release expired reservations every ``expiry_sweep_seconds``; never dies on an error."""
-    from commerce_api.domain.orders import expire_stale_orders
+    """Every ``expiry_sweep_seconds``: release expired reservations, then send the refunds we
+    owe that are due. Never dies on an error."""
+    from commerce_api.domain.orders import expire_stale_orders, retry_due_refunds
 
     while True:
         await asyncio.sleep(settings.expiry_sweep_seconds)
@@ -152,3 +153,7 @@ async def _sweep_forever(db: Database, payments: Payments, settings: Settings) -
             await expire_stale_orders(db, payments, settings)
         except Exception:
             log.exception("expiry sweep failed; retrying next period")
+        try:
+            await retry_due_refunds(db, payments, retry_seconds=settings.refund_retry_seconds)
+        except Exception:
+            log.exception("refund pass failed; retrying next period")

@@ -49,7 +49,9 @@ class Settings:
     reservation_minutes: int = 15
     """How long a pending order holds its stock before the expiry sweep releases it."""
     expiry_sweep_seconds: int = 60
-    """How often ``serve`` runs the expiry sweep (0 disables the periodic task)."""
+    """How often ``serve`` runs the expiry sweep and the refund pass (0 disables the task)."""
+    refund_retry_seconds: int = 60
+    """First wait after a refund SumUp did not confirm; doubles per attempt, at most a day."""
     max_body_bytes: int = 64 * 1024
     """Larger request bodies are refused with 413."""
     order_return_path: str = "/order/"
@@ -168,6 +170,7 @@ class Settings:
             secret_key=text("SECRET_KEY", DEV_SECRET_KEY),
             reservation_minutes=number("RESERVATION_MINUTES", 15, minimum=1),
             expiry_sweep_seconds=number("EXPIRY_SWEEP_SECONDS", 60),
+            refund_retry_seconds=number("REFUND_RETRY_SECONDS", 60, minimum=1),
             max_body_bytes=number("MAX_BODY_BYTES", 64 * 1024, minimum=1024),
             order_return_path=text("ORDER_RETURN_PATH", cls.order_return_path),
             catalog_path=env.get("CATALOG_PATH", "").strip() or None,

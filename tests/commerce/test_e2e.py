@@ -8,8 +8,10 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,7 @@ SITE = "https://rose-ash.example.coop"
 class ApiProcess:
     """``python -m commerce_api serve --migrate --catalog ...`` that can be restarted."""
 
-    def __init__(self, database_url: str, sumup_url: str, workdir: Path) -> None:
+    def __init__(self, database_url: str, sumup_url: str, workdir: Path, **extra_env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.catalog = catalogs.write(workdir / "catalog.json", catalogs.sample())
@@ -42,6 +44,7 @@ class ApiProcess:
             "SUMUP_API_KEY": API_KEY,
             "SUMUP_MERCHANT_CODE": MERCHANT,
             "SUMUP_TIMEOUT_SECONDS": "3",
+            **extra_env,
         }
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -174,3 +177,82 @@ def test_restart_mid_checkout_loses_nothing(api: ApiProcess, fake_sumup: FakeSum
 
     expire = api.cli("expire")
     assert expire.returncode == 0 and "expired 0 order(s)" in expire.stdout
+
+
+def wait_for(check: Any, what: str, attempts: int = 200) -> Any:
+    """Poll ``check()`` until it returns something truthy (background work on a server)."""
+    for _ in range(attempts):
+        if found := check():
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"never saw {what}")
+
+
+@pytest.fixture
+def driven_api(
+    database_url: str, fake_sumup: FakeSumUpProcess, tmp_path: Path
+) -> Iterator[ApiProcess]:
+    """The API without its periodic sweep (the test runs the refund pass itself) and with a
+    short SumUp timeout, so a held SumUp call times out quickly."""
+    server = ApiProcess(
+        database_url,
+        fake_sumup.url,
+        tmp_path,
+        EXPIRY_SWEEP_SECONDS="0",
+        SUMUP_TIMEOUT_SECONDS="1.5",
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_late_payment_refund_survives_failures_and_is_sent_once(
+    driven_api: ApiProcess, fake_sumup: FakeSumUpProcess
+) -> None:
+    api = driven_api
+    with httpx.Client(base_url=api.url, timeout=20) as browser:
+        add(browser, JAM, 3)
+        late = browser.post("/checkout", headers={"Idempotency-Key": "late"}).json()
+        fake_sumup.set_fault("error500", count=2)  # SumUp down: its payment page stays open
+        cancelled = browser.post(f"/orders/{late['token']}/cancel")
+        assert cancelled.json()["state"] == "cancelled", cancelled.text
+        fake_sumup.set_fault("none", count=0)
+        browser.cookies.clear()
+        add(browser, JAM, 3)  # someone else buys every jar
+        assert browser.post("/checkout", headers={"Idempotency-Key": "b"}).status_code == 201
+
+        checkout_id = late["hosted_checkout_url"].rsplit("/", 1)[1]
+        fake_sumup.pay(checkout_id)  # ...and the first shopper pays on the open page anyway
+        owed = wait_for(
+            lambda: (o := browser.get(f"/orders/{late['token']}").json())["refund"] and o,
+            "the refund recorded",
+        )
+        assert (owed["state"], owed["refund"]) == ("cancelled", "owed")
+
+        fake_sumup.set_fault("error500", count=1)  # the first attempt fails
+        first = api.cli("refunds")
+        assert "0 done, 1 still owed" in first.stdout, first.stdout + first.stderr
+        assert "owed" in first.stdout and "attempts=1" in first.stdout
+        assert fake_sumup.checkout(checkout_id)["refunded_amount"] == 0
+
+        # SumUp takes the second attempt but answers after our timeout: we do not know.
+        fake_sumup.set_fault("timeout", count=1, delay_seconds=3)
+        second = api.cli("refunds", "--all")
+        assert "1 still owed" in second.stdout and "attempts=2" in second.stdout, second.stdout
+        wait_for(
+            lambda: fake_sumup.checkout(checkout_id)["refunded_amount"] > 0, "the refund landing"
+        )
+
+        # The third attempt meets SumUp's 409, checks the checkout, and settles the book.
+        third = api.cli("refunds", "--all")
+        assert "1 done, 0 still owed, 0 need a person" in third.stdout, third.stdout
+        final = browser.get(f"/orders/{late['token']}").json()
+        assert (final["state"], final["refund"]) == ("refunded", "done")
+    assert fake_sumup.checkout(checkout_id)["refunded_amount"] == Decimal("12.75")  # once
+    assert browser_catalog(api, JAM) == 0  # the other shopper's jars stay theirs
+
+
+def browser_catalog(api: ApiProcess, item_id: str) -> int | None:
+    return httpx.get(f"{api.url}/catalog/{item_id}").json()["available"]

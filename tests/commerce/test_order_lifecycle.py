@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from commerce_api.domain.orders import (
     member_orders,
     order_view,
     refund_order,
+    retry_due_refunds,
 )
 from commerce_api.domain.tickets import book_free, check_ticket
 from commerce_api.errors import Conflict, InvalidInput, NotFound, OutOfStock
@@ -100,8 +102,16 @@ async def test_late_payments_are_kept_or_refunded(
     assert other.state == "pending"
     fake_sumup.pay(str(late.sumup_checkout_id))
     settled = await confirm_checkout(db, sumup_payments, str(late.sumup_checkout_id))
-    assert settled is not None and settled.state == "refunded"
-    assert fake_sumup.checkout(str(late.sumup_checkout_id))["refunded_amount"] is not None
+    assert settled is not None and settled.state == "expired"
+    assert (await order_view(db, late.token)).refund == "owed"  # recorded with the settlement
+    again = await confirm_checkout(db, sumup_payments, str(late.sumup_checkout_id))  # replay
+    assert again is not None and again.state == "expired"
+    passed = await retry_due_refunds(db, sumup_payments)
+    assert (passed.done, passed.still_owed, passed.failed) == (1, 0, 0)
+    view = await order_view(db, late.token)
+    assert (view.state, view.refund) == ("refunded", "done")
+    assert fake_sumup.checkout(str(late.sumup_checkout_id))["refunded_amount"] == Decimal("12.75")
+    assert (await retry_due_refunds(db, sumup_payments, force=True)).done == 0  # never twice
     assert await available(db, JAM) == 0  # never oversold
 
 

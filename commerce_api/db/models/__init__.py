@@ -16,6 +16,7 @@ from commerce_api.accounts.models import (
 from commerce_api.db.models._cart import Cart, CartLine
 from commerce_api.db.models._catalog import Item
 from commerce_api.db.models._order import Order, OrderLine
+from commerce_api.db.models._refund import Refund
 from commerce_api.db.models._ticket import Ticket
 from commerce_api.mail.models import OutboxMessage
 from commerce_api.oauth.models import OAuthClient, OAuthCode, OAuthToken, SigningKey
@@ -34,6 +35,7 @@ __all__ = [
     "Order",
     "OrderLine",
     "OutboxMessage",
+    "Refund",
     "SigningKey",
     "Ticket",
     "User",

@@ -34,6 +34,9 @@ class Order(Base):
     total_minor: Mapped[int] = mapped_column(Integer)
     cart_id: Mapped[int | None] = mapped_column(ForeignKey("carts.id", ondelete="SET NULL"))
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    booking_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """Free bookings only: SHA-256 of the member and the ``Idempotency-Key`` (a retry finds
+    the booking it already made; unique, so two concurrent retries cannot both book)."""
     member_id: Mapped[str | None] = mapped_column(String(64), index=True)
     """The signed-in member who placed it (accounts attach orders here); ``None`` = anonymous."""
     email: Mapped[str | None] = mapped_column(String(320))

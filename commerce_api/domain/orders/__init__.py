@@ -3,6 +3,12 @@
 from commerce_api.domain.orders._admin import cancel_order, fulfil_order, refund_order
 from commerce_api.domain.orders._lookup import order_by_id, order_by_token, order_for_admin
 from commerce_api.domain.orders._read import member_orders, order_view, view_of
+from commerce_api.domain.orders._refunds import (
+    RefundPass,
+    attempt_refund,
+    list_refunds,
+    retry_due_refunds,
+)
 from commerce_api.domain.orders._settle import confirm_checkout, refresh_order, settle
 from commerce_api.domain.orders._states import (
     CANCELLED,
@@ -28,12 +34,15 @@ __all__ = [
     "PENDING",
     "REFUNDED",
     "OrderView",
+    "RefundPass",
+    "attempt_refund",
     "cancel_order",
     "confirm_checkout",
     "expire_order",
     "expire_stale_orders",
     "fulfil_order",
     "issue_tickets",
+    "list_refunds",
     "member_orders",
     "order_by_id",
     "order_by_token",
@@ -43,6 +52,7 @@ __all__ = [
     "refund_order",
     "release",
     "reserve",
+    "retry_due_refunds",
     "settle",
     "transition",
     "view_of",

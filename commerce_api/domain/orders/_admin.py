@@ -8,6 +8,15 @@ import logging
 from commerce_api.db import Database
 from commerce_api.db.models import Order
 from commerce_api.domain.orders._lookup import order_by_id, order_by_token, order_for_admin
+from commerce_api.domain.orders._refunds import (
+    ADMIN,
+    DEFAULT_RETRY_SECONDS,
+    FAILED_REFUND,
+    OWED,
+    attempt_refund,
+    finish_refunded_order,
+    owe_refund,
+)
 from commerce_api.domain.orders._settle import held, refresh_order
 from commerce_api.domain.orders._states import (
     CANCELLED,
@@ -15,11 +24,9 @@ from commerce_api.domain.orders._states import (
     PAID,
     PAID_STATES,
     PENDING,
-    REFUNDED,
     transition,
 )
 from commerce_api.domain.orders._stock import release
-from commerce_api.domain.orders._tickets import void_tickets
 from commerce_api.errors import Conflict, PaymentProviderError, PaymentUnavailable
 from commerce_api.payments import Payments, translate_sumup_errors
 from commerce_api.sumup import SumUpError, SumUpRejected
@@ -38,38 +45,44 @@ async def fulfil_order(db: Database, ident: str) -> Order:
         return await order_by_id(session, order.id)
 
 
-async def refund_order(db: Database, payments: Payments, ident: str) -> Order:
+async def refund_order(
+    db: Database, payments: Payments, ident: str, *, retry_seconds: int = DEFAULT_RETRY_SECONDS
+) -> Order:
     """Refund a paid order in full through SumUp, then mark it refunded and void its tickets
-    (their places go back on sale; products are not restocked automatically)."""
+    (their places go back on sale; products are not restocked automatically).
+
+    The refund is recorded before SumUp is asked, so if SumUp does not answer the refund stays
+    owed and the refund pass retries it (the caller gets a 503 saying so)."""
     async with db.reading() as session:
         order = await order_for_admin(session, ident)
     if order.state not in PAID_STATES:
         raise Conflict(f"order {order.reference} is {order.state}; only paid orders refund")
-    if order.total_minor > 0:
-        transaction_id = order.sumup_transaction_id
+    if order.total_minor == 0:  # a free booking: nothing to send to SumUp
+        async with db.transaction() as session:
+            await finish_refunded_order(session, order.id)
+        async with db.reading() as session:
+            return await order_by_id(session, order.id)
+    transaction_id = order.sumup_transaction_id
+    if transaction_id is None and order.sumup_checkout_id:
         with translate_sumup_errors():
-            if transaction_id is None and order.sumup_checkout_id:
-                transaction_id = (
-                    await payments.client.get_checkout(order.sumup_checkout_id)
-                ).transaction_id
-            if transaction_id is None:
-                raise Conflict(f"SumUp has no transaction for order {order.reference}")
-            try:
-                await payments.client.refund(transaction_id, None, order.currency)
-            except SumUpRejected as exc:
-                if exc.status_code != 409:
-                    raise
-                log.warning("SumUp says %s is already refunded", order.reference)
+            checkout = await payments.client.get_checkout(order.sumup_checkout_id)
+        transaction_id = checkout.transaction_id
+    if transaction_id is None:
+        raise Conflict(f"SumUp has no transaction for order {order.reference}")
     async with db.transaction() as session:
-        if await transition(session, order.id, PAID_STATES, REFUNDED):
-            await void_tickets(session, order.id)
-            await release(session, [(i, q) for i, q in held(order) if _is_ticket(order, i)])
+        refund = await owe_refund(session, order, transaction_id, ADMIN)
+    assert refund is not None
+    result = await attempt_refund(db, payments, refund.id, force=True, retry_seconds=retry_seconds)
+    result = result or refund  # not claimed: another pass is sending it, or it failed before
+    if result.state == OWED:
+        raise PaymentUnavailable(
+            f"SumUp did not confirm the refund of {order.reference}; it is recorded and will "
+            f"be retried ({result.last_error})"
+        )
+    if result.state == FAILED_REFUND:
+        raise PaymentProviderError(f"refund of {order.reference} failed: {result.last_error}")
     async with db.reading() as session:
         return await order_by_id(session, order.id)
-
-
-def _is_ticket(order: Order, item_id: str) -> bool:
-    return any(line.item_id == item_id and line.kind == "ticket" for line in order.lines)
 
 
 async def cancel_order(db: Database, payments: Payments, token: str) -> Order:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from commerce_api.db import Database
 from commerce_api.db.models import Order, Ticket
 from commerce_api.domain.orders._lookup import order_by_token
+from commerce_api.domain.orders._refunds import refund_states
 from commerce_api.domain.orders.schemas import OrderView
 
 __all__ = ["member_orders", "order_view", "view_of"]
@@ -20,7 +21,8 @@ async def view_of(db: Database, order: Order) -> OrderView:
                 select(Ticket).where(Ticket.order_id == order.id).order_by(Ticket.id)
             )
         )
-    return OrderView.of(order, tickets)
+        refunds = await refund_states(session, [order.id])
+    return OrderView.of(order, tickets, refunds.get(order.id))
 
 
 async def order_view(db: Database, token: str) -> OrderView:
@@ -47,7 +49,8 @@ async def member_orders(db: Database, member_id: str) -> list[OrderView]:
                 .order_by(Ticket.id)
             )
         )
+        refunds = await refund_states(session, [o.id for o in orders])
     by_order: dict[int, list[Ticket]] = {}
     for ticket in tickets:
         by_order.setdefault(ticket.order_id, []).append(ticket)
-    return [OrderView.of(o, by_order.get(o.id, [])) for o in orders]
+    return [OrderView.of(o, by_order.get(o.id, []), refunds.get(o.id)) for o in orders]

@@ -13,20 +13,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Order
 from commerce_api.domain.orders._lookup import order_by_checkout, order_by_id
+from commerce_api.domain.orders._refunds import LATE_PAYMENT, owe_refund
 from commerce_api.domain.orders._states import (
     CLOSED_UNPAID,
     EXPIRED,
     FAILED,
     PAID,
     PENDING,
-    REFUNDED,
     transition,
 )
 from commerce_api.domain.orders._stock import release, reserve
 from commerce_api.domain.orders._tickets import issue_tickets
 from commerce_api.errors import OutOfStock
 from commerce_api.payments import Payments, translate_sumup_errors
-from commerce_api.sumup import Checkout, SumUpError, SumUpRejected
+from commerce_api.sumup import Checkout
 
 __all__ = ["confirm_checkout", "refresh_order", "settle"]
 
@@ -76,7 +76,6 @@ async def _late_payment(session: AsyncSession, order: Order, checkout: Checkout)
 
 async def settle(db: Database, payments: Payments, order_id: int, checkout: Checkout) -> Order:
     """Apply SumUp's view of ``checkout`` to the order; returns the order as it now stands."""
-    must_refund = False
     async with db.transaction() as session:
         order = await order_by_id(session, order_id)
         if checkout.reference and checkout.reference != order.reference:
@@ -99,35 +98,29 @@ async def settle(db: Database, payments: Payments, order_id: int, checkout: Chec
                 )
             elif order.state == PENDING:
                 await _mark_paid(session, order, checkout)
-            elif order.state in CLOSED_UNPAID:
-                must_refund = not await _late_payment(session, order, checkout)
+            elif order.state in CLOSED_UNPAID and not await _late_payment(session, order, checkout):
+                await _owe_late_refund(session, order, checkout)
         elif checkout.status in ("FAILED", "EXPIRED") and order.state == PENDING:
             to = FAILED if checkout.status == "FAILED" else EXPIRED
             if await transition(session, order.id, (PENDING,), to, expires_at=None):
                 await release(session, held(order))
-    if must_refund and checkout.transaction_id:
-        await _refund_late_payment(db, payments, order, checkout)
     async with db.reading() as session:
         return await order_by_id(session, order_id)
 
 
-async def _refund_late_payment(
-    db: Database, payments: Payments, order: Order, checkout: Checkout
-) -> None:
-    log.warning("order %s was paid after its stock was released; refunding", order.reference)
-    try:
-        await payments.client.refund(str(checkout.transaction_id), None, order.currency)
-    except SumUpRejected as exc:
-        if exc.status_code != 409:  # 409: SumUp says it is already refunded
-            log.error("refund of late payment %s refused: %s", order.reference, exc)
-            return
-    except SumUpError as exc:
-        log.error("refund of late payment %s failed (%s); will retry", order.reference, exc)
+async def _owe_late_refund(session: AsyncSession, order: Order, checkout: Checkout) -> None:
+    """Paid after its stock was released and sold: the money goes back. Recorded here, in the
+    settling transaction; the refund pass sends it (``_refunds``)."""
+    log.warning("order %s was paid after its stock was released; refund owed", order.reference)
+    if not checkout.transaction_id:
+        log.error("order %s paid late with no SumUp transaction id; refund it by hand", order.id)
         return
-    async with db.transaction() as session:
-        await transition(
-            session, order.id, CLOSED_UNPAID, REFUNDED, sumup_transaction_id=checkout.transaction_id
-        )
+    await session.execute(
+        update(Order)
+        .where(Order.id == order.id)
+        .values(sumup_transaction_id=checkout.transaction_id)
+    )
+    await owe_refund(session, order, checkout.transaction_id, LATE_PAYMENT, checkout_id=checkout.id)
 
 
 async def confirm_checkout(db: Database, payments: Payments, checkout_id: str) -> Order | None:

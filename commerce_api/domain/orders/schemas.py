@@ -43,9 +43,14 @@ class OrderView:
     """Where to send the shopper to pay (only while the order is pending)."""
     expires_at: datetime | None = None
     paid_at: datetime | None = None
+    refund: str | None = None
+    """``owed`` (we are giving the money back), ``done``, ``failed`` (we will contact you), or
+    ``None`` when there is no refund."""
 
     @classmethod
-    def of(cls, order: Order, tickets: list[Ticket] | None = None) -> OrderView:
+    def of(
+        cls, order: Order, tickets: list[Ticket] | None = None, refund: str | None = None
+    ) -> OrderView:
         return cls(
             reference=order.reference,
             token=order.token,
@@ -68,4 +73,5 @@ class OrderView:
             hosted_checkout_url=order.hosted_checkout_url if order.state == "pending" else None,
             expires_at=order.expires_at,
             paid_at=order.paid_at,
+            refund=refund,
         )
