@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ra_core import write_new
@@ -68,6 +68,18 @@ def rewrite_references(text: str, mapping: Mapping[str, str], site_url: str) -> 
     if not mapping:
         return text
     return _substitute(text, mapping, reference_pattern(site_url))
+
+
+def reference_rewriter(mapping: Mapping[str, str], site_url: str) -> Callable[[str], str]:
+    """``rewrite_references`` with the pattern compiled once, for many short strings."""
+    if not mapping:
+        return lambda text: text
+    pattern = reference_pattern(site_url)
+
+    def rewrite(text: str) -> str:
+        return _substitute(text, mapping, pattern) if "/" in text else text
+
+    return rewrite
 
 
 def _rewrite_files(files: Iterable[Path], mapping: Mapping[str, str], site_url: str) -> None:

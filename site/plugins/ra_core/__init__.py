@@ -3,14 +3,17 @@
 from ra_core.errors import ContentError, content_errors, report_error
 from ra_core.files import write_new
 from ra_core.hashing import canonical_json, content_hash
+from ra_core.html import Tags, html_tags
 from ra_core.sources import LABEL_SETTING, source_label
 
 __all__ = [
     "LABEL_SETTING",
     "ContentError",
+    "Tags",
     "canonical_json",
     "content_errors",
     "content_hash",
+    "html_tags",
     "report_error",
     "source_label",
     "write_new",

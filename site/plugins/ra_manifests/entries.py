@@ -9,8 +9,9 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from typing import Any
+
+from ra_core import html_tags
 
 Entry = dict[str, Any]
 
@@ -32,25 +33,12 @@ def media_type(url: str) -> str:
     return mimetypes.guess_type(url)[0] or "application/octet-stream"
 
 
-class _Images(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "img" and values.get("src"):
-            self.found.append((values["src"] or "", values.get("alt") or ""))
-
-
 def image_attachments(content: Any, site_url: str) -> list[Entry]:
     """The lead image (front matter) then every image in the body, each once, with alt text."""
     images: list[tuple[str, str]] = []
     if getattr(content, "image", None):
         images.append((absolute(site_url, content.image), str(content.image_alt or "")))
-    parser = _Images()
-    parser.feed(content.content or "")
-    images.extend(parser.found)
+    images.extend((src, alt or "") for src, alt in html_tags(content.content or "").images if src)
     seen: set[str] = set()
     attachments = []
     for url, alt in images:

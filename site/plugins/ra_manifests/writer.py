@@ -87,14 +87,11 @@ def build_manifests(
 def write_manifests(
     context: MutableMapping[str, Any], output: Path, asset_map: Mapping[str, str]
 ) -> tuple[Path, Path]:
-    from ra_assets import rewrite_references
+    from ra_assets.fingerprint import reference_rewriter
 
-    site_url = str(context["SITEURL"])
-
-    def rewrite(text: str) -> str:
-        return rewrite_references(text, asset_map, site_url)
-
-    catalog, activity = build_manifests(context, rewrite)
+    catalog, activity = build_manifests(
+        context, reference_rewriter(asset_map, str(context["SITEURL"]))
+    )
     folder = output / DATA_DIR
     folder.mkdir(parents=True, exist_ok=True)
     paths = (folder / "catalog.json", folder / "activitystreams.json")

@@ -9,39 +9,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, MutableMapping
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ra_core import ContentError, report_error, source_label
+from ra_core import ContentError, Tags, html_tags, report_error, source_label
 
 Context = MutableMapping[str, Any]
 _CHECKED_KINDS = ("Article", "Page")  # slugs: products are checked by ra_market
 _IMAGE_KINDS = ("Article", "Page", "Product")  # events check their own images
 
 
-class _TagCollector(HTMLParser):
-    """Collects ``<img>`` (src, alt) and ``<a href>`` from rendered content HTML."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.images: list[tuple[str, str | None]] = []
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "img":
-            self.images.append((values.get("src") or "", values.get("alt")))
-        elif tag == "a" and values.get("href"):
-            self.links.append(values["href"] or "")
-
-
-def parse_html(html: str) -> _TagCollector:
-    collector = _TagCollector()
-    collector.feed(html or "")
-    collector.close()
-    return collector
+def parse_html(html: str) -> Tags:
+    """The images and links of a body (shared with other plugins, parsed once per build)."""
+    return html_tags(html or "")
 
 
 def all_content(context: Context) -> list[Any]:
