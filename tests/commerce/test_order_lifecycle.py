@@ -151,7 +151,7 @@ async def test_tickets_fulfilment_refunds_and_bookings(
     with pytest.raises(NotFound):
         await fulfil_order(db, "RA-NOPE")
 
-    booked = await book_free(db, FREE_TALK, 2, email="bo@example.org")
+    booked, _ = await book_free(db, FREE_TALK, 2, email="bo@example.org")
     assert (booked.state, booked.total_minor) == ("paid", 0)
     view = await order_view(db, booked.token)
     assert len(view.tickets) == 2
@@ -174,7 +174,7 @@ async def test_a_members_orders_are_theirs_alone(db: Database, settings: Setting
         mine.append(order.reference)
     anonymous = (await add_item(db, None, HONEY, 1)).token
     await place_order(db, settings, anonymous, "k")
-    booked = await book_free(db, FREE_TALK, 1, member_id="member-2")
+    booked, _ = await book_free(db, FREE_TALK, 1, member_id="member-2")
 
     listed = await member_orders(db, "member-1")
     assert [o.reference for o in listed] == mine[::-1]  # newest first

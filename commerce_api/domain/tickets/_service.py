@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Item, Order, OrderLine, Ticket
 from commerce_api.domain.orders import PAID, issue_tickets, reserve
 from commerce_api.domain.orders._states import PAID_STATES
-from commerce_api.errors import BadRequest, InvalidInput, NotFound, UnknownItem
+from commerce_api.errors import (
+    BadRequest,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    OutOfStock,
+    UnknownItem,
+)
 from commerce_api.tokens import looks_like_token, new_order_reference, new_token
 
-__all__ = ["MAX_BOOKING", "TicketCheck", "book_free", "check_ticket"]
+__all__ = ["MAX_BOOKING", "TicketCheck", "book_free", "booking_key", "check_ticket"]
 
 MAX_BOOKING = 10
 
@@ -68,6 +79,28 @@ async def check_ticket(db: Database, code: str) -> TicketCheck:
     )
 
 
+def booking_key(idempotency_key: str, member_id: str | None) -> str:
+    """What ``orders.booking_key`` stores: the client's key, scoped to the member (anonymous
+    keys share one scope, so clients must send unguessable keys, such as UUIDs)."""
+    return hashlib.sha256(f"{member_id or ''}\n{idempotency_key}".encode()).hexdigest()
+
+
+async def _booked(session: AsyncSession, key: str) -> Order | None:
+    return await session.scalar(
+        select(Order).where(Order.booking_key == key).options(selectinload(Order.lines))
+    )
+
+
+def _same_booking(order: Order, item_id: str, quantity: int) -> Order:
+    line = order.lines[0] if len(order.lines) == 1 else None
+    if line is None or (line.item_id, line.quantity) != (item_id, quantity):
+        raise Conflict(
+            "this Idempotency-Key was used for a different booking; send a new key",
+            field="Idempotency-Key",
+        )
+    return order
+
+
 async def book_free(
     db: Database,
     item_id: str,
@@ -75,13 +108,42 @@ async def book_free(
     *,
     email: str | None = None,
     member_id: str | None = None,
-) -> Order:
-    """Book places on a free ticket type: reserves capacity and issues tickets at once."""
+    idempotency_key: str | None = None,
+) -> tuple[Order, bool]:
+    """Book places on a free ticket type: reserves capacity and issues tickets at once.
+
+    Returns ``(order, created)``. With an ``idempotency_key``, a retry returns the booking the
+    first request made (``created`` False) and never takes a second place."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         raise InvalidInput("quantity must be a whole number of at least 1", field="quantity")
     if quantity > MAX_BOOKING:
         raise InvalidInput(f"book at most {MAX_BOOKING} places at once", field="quantity")
+    key = None if idempotency_key is None else booking_key(idempotency_key, member_id)
+    try:
+        return await _book(db, item_id, quantity, email, member_id, key)
+    except (IntegrityError, OutOfStock):
+        if key is None:
+            raise
+        # A concurrent request with the same key committed first (its insert collided with
+        # ours, or it took the last places while we waited): answer with its booking.
+        async with db.reading() as session:
+            found = await _booked(session, key)
+        if found is None:
+            raise
+        return _same_booking(found, item_id, quantity), False
+
+
+async def _book(
+    db: Database,
+    item_id: str,
+    quantity: int,
+    email: str | None,
+    member_id: str | None,
+    key: str | None,
+) -> tuple[Order, bool]:
     async with db.transaction() as session:
+        if key is not None and (existing := await _booked(session, key)) is not None:
+            return _same_booking(existing, item_id, quantity), False
         item = await session.get(Item, item_id)
         if item is None or not item.active or item.kind != "ticket":
             raise UnknownItem(f"{item_id!r} is not a ticket on sale", field="item_id")
@@ -99,6 +161,7 @@ async def book_free(
             total_minor=0,
             member_id=member_id,
             email=email,
+            booking_key=key,
             paid_at=now,
             lines=[
                 OrderLine(
@@ -114,4 +177,4 @@ async def book_free(
         session.add(order)
         await session.flush()
         issue_tickets(session, order)
-        return order
+        return order, True

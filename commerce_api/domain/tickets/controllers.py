@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from litestar import Response, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from commerce_api.deps import DbDep, MemberIdDep
-from commerce_api.domain.checkout._service import check_email
+from commerce_api.domain.checkout._service import check_email, check_idempotency_key
 from commerce_api.domain.orders import OrderView, view_of
 from commerce_api.domain.tickets._service import TicketCheck, book_free, check_ticket
 from commerce_api.errors import (
     BadRequest,
+    Conflict,
     NotFound,
     OutOfStock,
     PayloadTooLarge,
@@ -45,12 +47,29 @@ async def ticket_check(db: DbDep, code: FromPath[str]) -> TicketCheck:
     "/bookings",
     tags=["tickets"],
     summary="Book places on a free event (RSVP), no payment",
-    responses=responses(UnknownItem, OutOfStock, PayloadTooLarge),
+    description=(
+        "Send an Idempotency-Key header (unique per booking attempt, such as a UUID): retrying "
+        "with the same key returns the same booking (200) instead of taking more places (201). "
+        "Reusing a key for a different booking is a 409."
+    ),
+    responses=responses(BadRequest, UnknownItem, Conflict, OutOfStock, PayloadTooLarge),
 )
 async def book(
-    db: DbDep, member_id: MemberIdDep, data: JSONBody[BookingRequest]
+    db: DbDep,
+    member_id: MemberIdDep,
+    data: JSONBody[BookingRequest],
+    idempotency_key: Annotated[
+        str | None,
+        HeaderParameter(name="Idempotency-Key", description="Unique per booking attempt"),
+    ] = None,
 ) -> Response[OrderView]:
-    order = await book_free(
-        db, data.item_id, data.quantity, email=check_email(data.email), member_id=member_id
+    key = None if idempotency_key is None else check_idempotency_key(idempotency_key)
+    order, created = await book_free(
+        db,
+        data.item_id,
+        data.quantity,
+        email=check_email(data.email),
+        member_id=member_id,
+        idempotency_key=key,
     )
-    return Response(await view_of(db, order), status_code=201)
+    return Response(await view_of(db, order), status_code=201 if created else 200)

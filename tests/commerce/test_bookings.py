@@ -1,0 +1,52 @@
+"""Free bookings (RSVP) honour ``Idempotency-Key`` like checkout: a retry returns the first
+booking and never takes a second place, also when the retries race on two engines."""
+
+from __future__ import annotations
+
+import asyncio
+
+from litestar.testing import AsyncTestClient
+
+from commerce_api.db import Database
+from commerce_api.domain.tickets import book_free
+from tests.commerce.shop import FREE_TALK, Shopper
+
+
+async def test_racing_retries_of_one_booking_take_one_place(
+    db: Database, database_url: str
+) -> None:
+    other = Database(database_url)  # a second server process: its own engine and pool
+    try:
+        results = await asyncio.gather(
+            *(
+                book_free(other if i % 2 else db, FREE_TALK, 1, idempotency_key="rsvp-1")
+                for i in range(8)
+            )
+        )
+    finally:
+        await other.dispose()
+    assert len({order.id for order, _ in results}) == 1
+    assert sum(created for _, created in results) == 1
+    # The same key from a member is another booking (keys are scoped to who sends them).
+    mine, created = await book_free(db, FREE_TALK, 1, idempotency_key="rsvp-1", member_id="m1")
+    assert created and mine.id != results[0][0].id
+
+
+async def test_booking_over_http_with_an_idempotency_key(client: AsyncTestClient) -> None:
+    shopper = Shopper(client)
+    key = {"Idempotency-Key": "c6d1c9c4-booking"}
+    first = await client.post("/bookings", json={"item_id": FREE_TALK}, headers=key)
+    assert first.status_code == 201, first.text
+    again = await client.post("/bookings", json={"item_id": FREE_TALK}, headers=key)
+    assert again.status_code == 200
+    assert again.json()["reference"] == first.json()["reference"]
+    assert again.json()["tickets"] == first.json()["tickets"]
+    assert await shopper.available(FREE_TALK) == 1  # one place taken, not two
+
+    other = await client.post("/bookings", json={"item_id": FREE_TALK, "quantity": 2}, headers=key)
+    assert (other.status_code, other.json()["field"]) == (409, "Idempotency-Key")
+    bad = await client.post(
+        "/bookings", json={"item_id": FREE_TALK}, headers={"Idempotency-Key": "k" * 201}
+    )
+    assert (bad.status_code, bad.json()["field"]) == (400, "Idempotency-Key")
+    assert await shopper.available(FREE_TALK) == 1
