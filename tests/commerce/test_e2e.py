@@ -11,13 +11,17 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
 
+from commerce_api.db import Database, utcnow
+from commerce_api.db.models import Order
 from commerce_api.fake_sumup import FakeSumUpProcess
 from tests.commerce import catalogs
 from tests.commerce.conftest import API_KEY, MERCHANT, stop, wait_until_up
@@ -252,6 +256,43 @@ def test_late_payment_refund_survives_failures_and_is_sent_once(
         assert (final["state"], final["refund"]) == ("refunded", "done")
     assert fake_sumup.checkout(checkout_id)["refunded_amount"] == Decimal("12.75")  # once
     assert browser_catalog(api, JAM) == 0  # the other shopper's jars stay theirs
+
+
+async def _make_stale(database_url: str, order_token: str) -> None:
+    """Let the reservation run out without waiting RESERVATION_MINUTES."""
+    db = Database(database_url)
+    try:
+        async with db.transaction() as session:
+            await session.execute(
+                update(Order)
+                .where(Order.token == order_token)
+                .values(expires_at=utcnow() - timedelta(minutes=1))
+            )
+    finally:
+        await db.dispose()
+
+
+def test_serve_releases_stale_reservations_by_itself(
+    database_url: str, fake_sumup: FakeSumUpProcess, tmp_path: Path
+) -> None:
+    api = ApiProcess(database_url, fake_sumup.url, tmp_path, EXPIRY_SWEEP_SECONDS="1")
+    api.start()
+    try:
+        with httpx.Client(base_url=api.url, timeout=20) as browser:
+            add(browser, JAM, 3)
+            order = browser.post("/checkout", headers={"Idempotency-Key": "stale"}).json()
+            assert browser_catalog(api, JAM) == 0
+            asyncio.run(_make_stale(database_url, order["token"]))
+            wait_for(
+                lambda: browser.get(f"/orders/{order['token']}").json()["state"] == "expired",
+                "the sweep expiring the order",
+            )
+        assert browser_catalog(api, JAM) == 3
+        assert fake_sumup.checkout(order["hosted_checkout_url"].rsplit("/", 1)[1])["status"] == (
+            "EXPIRED"
+        )
+    finally:
+        api.stop()
 
 
 def browser_catalog(api: ApiProcess, item_id: str) -> int | None:
