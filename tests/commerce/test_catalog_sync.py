@@ -3,13 +3,14 @@ malformed catalogue is refused whole, naming the field, with nothing changed."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import subprocess
 import sys
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from commerce_api.db import Database
 from commerce_api.db.models import Item
@@ -172,3 +173,29 @@ def _schema_drift(connection) -> list:  # type: ignore[no-untyped-def, type-arg]
         return None
 
     return [d for d in diffs if table_of(d) in COMMERCE_TABLES]
+
+
+async def test_concurrent_syncs_of_one_catalogue_count_a_restock_once(
+    db: Database, database_url: str
+) -> None:
+    """Two deploys sync the same new catalogue at once (two engines) while a checkout holds
+    the honey row: honey goes from 24 to 30 in stock, so 6 more are on sale, not 12."""
+    restocked = catalogs.sample()
+    restocked["items"][0] = catalogs.product("wildflower-honey", price=650, stock=30)
+    other, holder = Database(database_url), Database(database_url)
+    try:
+        async with holder.transaction() as session:  # a checkout holding the row a moment
+            await session.execute(
+                update(Item).where(Item.id == "product:wildflower-honey").values(available=24)
+            )
+            syncs = asyncio.gather(
+                sync_catalog(db, parse_catalog(restocked)),
+                sync_catalog(other, parse_catalog(restocked)),
+            )
+            await asyncio.sleep(0.5)  # both syncs have read the old row and queue behind it
+        await syncs
+    finally:
+        await other.dispose()
+        await holder.dispose()
+    honey = (await items(db))["product:wildflower-honey"]
+    assert (honey.catalog_quantity, honey.available) == (30, 30)

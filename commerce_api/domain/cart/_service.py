@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from commerce_api.db import Database
 from commerce_api.db.models import Cart, CartLine, Item
+from commerce_api.domain.catalog import plausible_item_id
 from commerce_api.errors import (
     BadRequest,
     CurrencyMismatch,
@@ -151,6 +152,8 @@ def _check_fits(item: Item, quantity: int) -> None:
 async def add_item(db: Database, token: str | None, item_id: str, quantity: int) -> CartView:
     """Add ``quantity`` of ``item_id`` (creating the cart when ``token`` is ``None``)."""
     _check_quantity(quantity)
+    if not plausible_item_id(item_id):
+        raise UnknownItem(f"{item_id!r} is not on sale", field="item_id")
     async with db.transaction() as session:
         cart = (
             Cart(token=new_token(), lines=[])

@@ -1,6 +1,6 @@
 """The catalogue: parsed from the build's ``catalog.json`` and synced into ``items``."""
 
-from commerce_api.domain.catalog._queries import get_item, list_items
+from commerce_api.domain.catalog._queries import get_item, list_items, plausible_item_id
 from commerce_api.domain.catalog._schema import (
     Catalog,
     CatalogEntry,
@@ -19,5 +19,6 @@ __all__ = [
     "list_items",
     "load_catalog_file",
     "parse_catalog",
+    "plausible_item_id",
     "sync_catalog",
 ]

@@ -64,7 +64,10 @@ async def sync_catalog(db: Database, catalog: Catalog) -> SyncReport:
     report = SyncReport()
     now = utcnow()
     async with db.transaction() as session:
-        existing = {item.id: item for item in (await session.scalars(select(Item))).all()}
+        # Locked (PostgreSQL) so a concurrent sync cannot apply the same stock change twice
+        # from the same old numbers; SQLite's BEGIN IMMEDIATE already serialises writers.
+        rows = await session.scalars(select(Item).order_by(Item.id).with_for_update())
+        existing = {item.id: item for item in rows.all()}
         for entry in catalog.items:
             item = existing.get(entry.id)
             fields = _descriptive_fields(entry)

@@ -54,7 +54,13 @@ def check_email(email: str | None) -> str | None:
     if email is None or email == "":
         return None
     local, _, domain = email.partition("@")
-    if not local or "." not in domain or len(email) > 320 or any(c.isspace() for c in email):
+    if (
+        not local
+        or "." not in domain
+        or len(email) > 320
+        or not email.isprintable()
+        or any(c.isspace() for c in email)
+    ):
         raise InvalidInput("email is not a valid address", field="email")
     return email
 

@@ -83,7 +83,9 @@ async def settle(db: Database, payments: Payments, order_id: int, checkout: Chec
             return order
         if order.sumup_checkout_id is None:
             await session.execute(
-                update(Order).where(Order.id == order.id).values(sumup_checkout_id=checkout.id)
+                update(Order)
+                .where(Order.id == order.id, Order.sumup_checkout_id.is_(None))
+                .values(sumup_checkout_id=checkout.id)
             )
         if checkout.status == "PAID":
             if (checkout.amount_minor, checkout.currency) != (order.total_minor, order.currency):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Item, Order, OrderLine, Ticket
+from commerce_api.domain.catalog import plausible_item_id
 from commerce_api.domain.orders import PAID, issue_tickets, reserve
 from commerce_api.domain.orders._states import PAID_STATES
 from commerce_api.errors import (
@@ -118,6 +119,8 @@ async def book_free(
         raise InvalidInput("quantity must be a whole number of at least 1", field="quantity")
     if quantity > MAX_BOOKING:
         raise InvalidInput(f"book at most {MAX_BOOKING} places at once", field="quantity")
+    if not plausible_item_id(item_id):
+        raise UnknownItem(f"{item_id!r} is not a ticket on sale", field="item_id")
     key = None if idempotency_key is None else booking_key(idempotency_key, member_id)
     try:
         return await _book(db, item_id, quantity, email, member_id, key)
