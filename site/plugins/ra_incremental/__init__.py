@@ -79,7 +79,24 @@ def get_writer(pelican: Any) -> type:
     return IncrementalWriter
 
 
+def _split_articles(generator: Any) -> None:
+    """article_generator_finalized: the posts' pages render in two processes (split.py)."""
+    from ra_incremental import split
+
+    if current_session() is not None:
+        generator.generate_output = split.split_output(generator.generate_output, generator.context)
+
+
+def _join_split(_: Any) -> None:
+    """finalized: the rendering child's files and records are in before the build goes on."""
+    from ra_incremental import split
+
+    split.join()
+
+
 def register() -> None:
     from pelican import signals
 
     signals.get_writer.connect(get_writer)
+    signals.article_generator_finalized.connect(_split_articles)
+    signals.finalized.connect(_join_split)

@@ -154,8 +154,11 @@ class Session:
 
     def link_reused(self) -> int:
         """Hard-link each reused file from the previous output into staging."""
+        from ra_incremental import split
+
         assert self.staging is not None
         self._join_mirror()
+        split.join()  # normally done at Pelican's finalized signal
         made: set[str] = set()
         made_dirs: set[Path] = set()
         for relpath in sorted(self.reused):
@@ -248,8 +251,11 @@ class Session:
 
     def stop(self) -> None:
         """The build failed: stop background work before the staging folder is deleted."""
+        from ra_incremental import split
+
         self._stop.set()
         self._join_mirror()
+        split.abandon()
 
     def _join_mirror(self) -> None:
         if self._mirror is not None:

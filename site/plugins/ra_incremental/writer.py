@@ -21,7 +21,7 @@ from pelican.paginator import Paginator
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from ra_incremental import tracking
+from ra_incremental import split, tracking
 from ra_incremental.digest import Digester
 from ra_incremental.session import PageRecord, Session, current_session
 from ra_incremental.templates import TemplateAnalyser, global_functions_pass_context
@@ -50,12 +50,18 @@ class IncrementalWriter(Writer):
         self._shared: Mapping[str, Any] | None = None
         self._root = sanitised_join(output_path, ".")
         self._indexed = False
+        #: while split.py renders in two processes: True in the child, False in the parent
+        self.share: bool | None = None
 
     # --- keys -----------------------------------------------------------------------------
 
     def _relpath(self, name: str) -> str:
         path = sanitised_join(self.output_path, name)  # absolute, posix, inside the output
         return path[len(self._root) :].lstrip("/")
+
+    def _mine(self, name: str) -> bool:
+        """Whether this process renders ``name`` (always, unless the output is split)."""
+        return self.share is None or split.in_child_share(self._relpath(name)) is self.share
 
     def _value_digest(self, name: str, value: Any, shared: bool) -> bytes:
         if name in self.settings and self.settings[name] is value:
@@ -179,6 +185,8 @@ class IncrementalWriter(Writer):
         feed_title: str | None = None,
     ) -> Any:
         if path and self.session is not None:
+            if not self._mine(path):
+                return None
             key = self.feed_key(
                 elements, context, path=path, url=url, feed_type=feed_type, title=feed_title
             )
@@ -258,6 +266,8 @@ class IncrementalWriter(Writer):
         relative_urls: bool,
         override: bool,
     ) -> None:
+        if not self._mine(name):
+            return
         tracking.instrument(template.environment)
         key = self.page_key(template, context, name, kwargs, relative_urls, override)
         if not self._claim(name, key, override, context):
