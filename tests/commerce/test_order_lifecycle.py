@@ -3,6 +3,7 @@ talking to the fake SumUp process: expiry sweep, late payments, refunds, tickets
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -18,6 +19,7 @@ from commerce_api.domain.orders import (
     confirm_checkout,
     expire_stale_orders,
     fulfil_order,
+    list_refunds,
     member_orders,
     order_view,
     refund_order,
@@ -57,6 +59,23 @@ async def buy(
 LATER = timedelta(hours=1)
 
 
+async def paid_too_late(
+    db: Database, payments: Payments, settings: Settings, fake_sumup: FakeSumUpProcess
+) -> Order:
+    """An order for every jar that expired (SumUp unreachable), whose jars someone else
+    reserved, and which the shopper then paid anyway: a refund is owed."""
+    late = await buy(db, payments, settings, (JAM, 3))
+    fake_sumup.set_fault("error500", count=10)
+    await expire_stale_orders(db, payments, settings, now=utcnow() + LATER)
+    fake_sumup.set_fault("none", count=0)
+    other = await buy(db, payments, settings, (JAM, 3))  # someone else took it
+    assert other.state == "pending"
+    fake_sumup.pay(str(late.sumup_checkout_id))
+    settled = await confirm_checkout(db, payments, str(late.sumup_checkout_id))
+    assert settled is not None and settled.state == "expired"
+    return late
+
+
 async def test_expiry_releases_stock_unless_sumup_says_paid(
     db: Database, sumup_payments: Payments, shop_settings: Settings, fake_sumup: FakeSumUpProcess
 ) -> None:
@@ -94,15 +113,7 @@ async def test_late_payments_are_kept_or_refunded(
     assert await available(db, ADULT) == 118
     assert len((await order_view(db, order.token)).tickets) == 2
 
-    late = await buy(db, sumup_payments, shop_settings, (JAM, 3))
-    fake_sumup.set_fault("error500", count=10)
-    await expire_stale_orders(db, sumup_payments, shop_settings, now=utcnow() + LATER)
-    fake_sumup.set_fault("none", count=0)
-    other = await buy(db, sumup_payments, shop_settings, (JAM, 3))  # someone else took it
-    assert other.state == "pending"
-    fake_sumup.pay(str(late.sumup_checkout_id))
-    settled = await confirm_checkout(db, sumup_payments, str(late.sumup_checkout_id))
-    assert settled is not None and settled.state == "expired"
+    late = await paid_too_late(db, sumup_payments, shop_settings, fake_sumup)
     assert (await order_view(db, late.token)).refund == "owed"  # recorded with the settlement
     again = await confirm_checkout(db, sumup_payments, str(late.sumup_checkout_id))  # replay
     assert again is not None and again.state == "expired"
@@ -180,3 +191,31 @@ async def test_a_members_orders_are_theirs_alone(db: Database, settings: Setting
     assert [o.reference for o in listed] == mine[::-1]  # newest first
     assert [o.reference for o in await member_orders(db, "member-2")] == [booked.reference]
     assert await member_orders(db, "nobody") == []
+
+
+async def test_an_owed_refund_is_sent_by_one_pass_at_a_time(
+    db: Database,
+    database_url: str,
+    sumup_payments: Payments,
+    shop_settings: Settings,
+    fake_sumup: FakeSumUpProcess,
+) -> None:
+    late = await paid_too_late(db, sumup_payments, shop_settings, fake_sumup)
+    # Without SumUp configured a pass sends nothing and spends no attempt.
+    idle = await retry_due_refunds(db, Payments(None))
+    assert (idle.done, idle.still_owed) == (0, 1)
+
+    # SumUp is slow to answer; a forced pass on a second engine runs meanwhile.
+    fake_sumup.set_fault("timeout", count=1, delay_seconds=1)
+    other = Database(database_url)
+    try:
+        passes = await asyncio.gather(
+            retry_due_refunds(db, sumup_payments, force=True),
+            retry_due_refunds(other, sumup_payments, force=True),
+        )
+    finally:
+        await other.dispose()
+    assert sorted(p.done for p in passes) == [0, 1]
+    (refund, reference), *_ = await list_refunds(db)
+    assert (reference, refund.state, refund.attempts) == (late.reference, "done", 1)
+    assert (await order_view(db, late.token)).state == "refunded"

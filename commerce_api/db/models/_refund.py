@@ -34,6 +34,10 @@ class Refund(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     """Requests sent (or about to be sent) to SumUp; counted before each one goes out."""
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    """When the refund pass may try again (backoff after SumUp did not confirm)."""
+    sending_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """Set while an attempt is out at SumUp: nobody else sends, not even ``refunds --all``.
+    Expires by itself if the process sending it dies."""
     last_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

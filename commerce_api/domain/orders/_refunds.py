@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -142,10 +142,16 @@ async def _claim(db: Database, refund_id: int, now: datetime, force: bool) -> Re
             return None
         if not force and refund.next_attempt_at is not None and refund.next_attempt_at > now:
             return None
+        clock = utcnow()
         claimed = await session.execute(
             update(Refund)
-            .where(Refund.id == refund_id, Refund.state == OWED, Refund.attempts == refund.attempts)
-            .values(attempts=refund.attempts + 1, next_attempt_at=now + LEASE, updated_at=now)
+            .where(
+                Refund.id == refund_id,
+                Refund.state == OWED,
+                Refund.attempts == refund.attempts,
+                or_(Refund.sending_until.is_(None), Refund.sending_until < clock),
+            )
+            .values(attempts=refund.attempts + 1, sending_until=clock + LEASE, updated_at=clock)
             .execution_options(synchronize_session=False)
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
@@ -184,7 +190,11 @@ async def attempt_refund(
         return None
     prior = refund.attempts
     outcome = await _send(payments, refund, prior)
-    values: dict[str, object] = {"state": outcome.state, "last_error": _clip(outcome.note)}
+    values: dict[str, object] = {
+        "state": outcome.state,
+        "last_error": _clip(outcome.note),
+        "sending_until": None,
+    }
     if outcome.state == DONE:
         values.update(done_at=utcnow(), next_attempt_at=None)
     elif outcome.state == OWED:
@@ -234,6 +244,8 @@ async def retry_due_refunds(
 ) -> RefundPass:
     """Send every owed refund whose next attempt is due (all owed ones with ``force``)."""
     now = now or utcnow()
+    if not payments.configured:  # nothing could be sent: do not spend attempts
+        return await _tally(db, 0)
     query = select(Refund.id).where(Refund.state == OWED).order_by(Refund.id).limit(BATCH)
     if not force:
         query = query.where(Refund.next_attempt_at <= now)
@@ -245,6 +257,10 @@ async def retry_due_refunds(
             db, payments, refund_id, force=force, retry_seconds=retry_seconds, now=now
         )
         done += result is not None and result.state == DONE
+    return await _tally(db, done)
+
+
+async def _tally(db: Database, done: int) -> RefundPass:
     async with db.reading() as session:
         counts = dict(
             (await session.execute(select(Refund.state, func.count()).group_by(Refund.state))).all()
