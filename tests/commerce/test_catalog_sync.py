@@ -8,13 +8,19 @@ import copy
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 
 from commerce_api.db import Database
 from commerce_api.db.models import Item
-from commerce_api.domain.catalog import CatalogError, parse_catalog, sync_catalog
+from commerce_api.domain.catalog import (
+    CatalogError,
+    load_catalog_file,
+    parse_catalog,
+    sync_catalog,
+)
 from commerce_api.domain.orders import reserve
 from tests.commerce import catalogs
 from tests.conftest import REPO_ROOT
@@ -199,3 +205,11 @@ async def test_concurrent_syncs_of_one_catalogue_count_a_restock_once(
         await holder.dispose()
     honey = (await items(db))["product:wildflower-honey"]
     assert (honey.catalog_quantity, honey.available) == (30, 30)
+
+
+def test_a_catalogue_file_that_is_not_utf8_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    path.write_bytes(b"\xff\xfe" + json.dumps(catalogs.sample()).encode("utf-16-le"))
+    with pytest.raises(CatalogError) as refused:
+        load_catalog_file(path)
+    assert refused.value.field == "$" and "UTF-8" in refused.value.detail

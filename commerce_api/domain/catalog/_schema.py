@@ -205,6 +205,8 @@ def load_catalog_file(path: str | Path) -> Catalog:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise CatalogError(f"cannot read {path}: {exc.strerror}", field="path") from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path} is not UTF-8 text (byte {exc.start})", field="$") from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
