@@ -91,6 +91,11 @@ BROKEN = {
     "items[0].id": lambda d: d["items"][0].update(id="honey"),
     "items[1].content_hash": lambda d: d["items"][1].update(content_hash="md5:abc"),
     "items[0].url": lambda d: d["items"][0].update(url="/market/honey/"),
+    # What the database could not store is refused here, before anything is written.
+    "items[0].title": lambda d: d["items"][0].update(title="H" * 301),
+    "items[1].price": lambda d: d["items"][1].update(price=2**40),
+    "items[2].category": lambda d: d["items"][2].update(category="bread\u0000"),
+    "items[3].event_title": lambda d: d["items"][3].update(event_title="F" * 301),
 }
 
 

@@ -74,12 +74,22 @@ def _fail(field: str, message: str) -> CatalogError:
     return CatalogError(f"{field}: {message}", field=field)
 
 
-def _str(obj: dict[str, Any], key: str, where: str, *, optional: bool = False) -> str | None:
+MAX_INT = 2**31 - 1
+"""Stock, capacity and prices are stored as 32-bit integers."""
+
+
+def _str(
+    obj: dict[str, Any], key: str, where: str, *, optional: bool = False, max_length: int = 1000
+) -> str | None:
     value = obj.get(key)
     if value is None and optional:
         return None
     if not isinstance(value, str) or not value.strip():
         raise _fail(f"{where}{key}", "must be a non-empty string")
+    if len(value) > max_length:
+        raise _fail(f"{where}{key}", f"must be at most {max_length} characters")
+    if "\x00" in value:
+        raise _fail(f"{where}{key}", "must not contain NUL characters")
     return value
 
 
@@ -93,6 +103,8 @@ def _int(obj: dict[str, Any], key: str, where: str, *, nullable: bool = False) -
         raise _fail(f"{where}{key}", "must be a whole number" + (" or null" if nullable else ""))
     if value < 0:
         raise _fail(f"{where}{key}", "must be >= 0")
+    if value > MAX_INT:
+        raise _fail(f"{where}{key}", f"must be at most {MAX_INT}")
     return value
 
 
@@ -120,7 +132,7 @@ def _entry(raw: Any, where: str) -> CatalogEntry:
     kind = raw.get("kind")
     if kind not in ("product", "ticket"):
         raise _fail(f"{where}kind", "must be 'product' or 'ticket'")
-    item_id = str(_str(raw, "id", where))
+    item_id = str(_str(raw, "id", where, max_length=200))
     if not (_PRODUCT_ID if kind == "product" else _TICKET_ID).fullmatch(item_id):
         shape = "product:<slug>" if kind == "product" else "ticket:<event slug>:<ticket slug>"
         raise _fail(f"{where}id", f"must look like {shape}")
@@ -133,7 +145,7 @@ def _entry(raw: Any, where: str) -> CatalogEntry:
     common: dict[str, Any] = {
         "id": item_id,
         "kind": kind,
-        "title": _str(raw, "title", where),
+        "title": _str(raw, "title", where, max_length=300),
         "url": _url(raw, "url", where),
         "price_minor": _int(raw, "price", where),
         "currency": currency,
@@ -143,10 +155,10 @@ def _entry(raw: Any, where: str) -> CatalogEntry:
         return CatalogEntry(
             **common,
             quantity=_int(raw, "stock", where, nullable=True),
-            category=_str(raw, "category", where, optional=True),
+            category=_str(raw, "category", where, optional=True, max_length=100),
             image=_url(raw, "image", where, optional=True),
         )
-    event_id = str(_str(raw, "event_id", where))
+    event_id = str(_str(raw, "event_id", where, max_length=200))
     if not _EVENT_ID.fullmatch(event_id):
         raise _fail(f"{where}event_id", "must look like event:<slug>")
     starts_at, ends_at = _time(raw, "starts_at", where), _time(raw, "ends_at", where)
@@ -156,7 +168,7 @@ def _entry(raw: Any, where: str) -> CatalogEntry:
         **common,
         quantity=_int(raw, "capacity", where),
         event_id=event_id,
-        event_title=_str(raw, "event_title", where),
+        event_title=_str(raw, "event_title", where, max_length=300),
         starts_at=starts_at,
         ends_at=ends_at,
     )
