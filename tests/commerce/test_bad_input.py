@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from litestar.testing import AsyncTestClient
 
+from commerce_api.db import Database
+from commerce_api.domain.catalog import parse_catalog, sync_catalog
+from tests.commerce import catalogs
 from tests.commerce.shop import FREE_TALK, HONEY, Shopper
 
 
@@ -44,3 +47,15 @@ async def test_nul_characters_and_huge_numbers_are_refused_by_field(
         r.headers["content-type"].startswith("application/problem+json") for r in answers.values()
     )
     assert await shopper.available(FREE_TALK) == 2
+
+
+async def test_a_basket_too_big_to_pay_is_refused_not_a_500(
+    db: Database, client: AsyncTestClient
+) -> None:
+    """Totals are 32-bit integers in the database: a huge basket is a 422, not an overflow."""
+    tractor = catalogs.product("tractor", price=30_000_000, stock=None)
+    await sync_catalog(db, parse_catalog(catalogs.catalog(tractor)))
+    shopper = Shopper(client)
+    cart = await shopper.cart(("product:tractor", 100))
+    refused = await shopper.checkout(cart)
+    assert (refused.status_code, refused.json()["field"]) == (422, "quantity")

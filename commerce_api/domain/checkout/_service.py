@@ -34,6 +34,8 @@ from commerce_api.tokens import new_order_reference, new_token
 __all__ = ["check_email", "check_idempotency_key", "place_order", "start_payment"]
 
 IDEMPOTENCY_FIELD = "Idempotency-Key"
+MAX_TOTAL_MINOR = 2**31 - 1
+"""Totals are stored as 32-bit integers (over 21 million pounds: never a real basket)."""
 
 
 def check_idempotency_key(key: str | None) -> str:
@@ -114,6 +116,10 @@ async def place_order(
                     f"the cart mixes {', '.join(sorted(currencies))}", field="item_id"
                 )
             total = sum(items[line.item_id].price_minor * line.quantity for line in cart.lines)
+            if total > MAX_TOTAL_MINOR:
+                raise InvalidInput(
+                    "the order total is too large for one payment; buy fewer", field="quantity"
+                )
             if total > 0 and not can_charge:
                 raise PaymentUnavailable("card payments are not configured on this server")
             await reserve(session, [(line.item_id, line.quantity) for line in cart.lines])
