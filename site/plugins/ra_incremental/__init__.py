@@ -87,10 +87,21 @@ def _split_articles(generator: Any) -> None:
         generator.generate_output = split.split_output(generator.generate_output, generator.context)
 
 
+def _prefetch(generator: Any) -> None:
+    """generator_init: new posts are parsed in two processes (prefetch.py)."""
+    from pelican.generators import ArticlesGenerator
+
+    from ra_incremental import prefetch
+
+    if current_session() is not None and isinstance(generator, ArticlesGenerator):
+        prefetch.prefetch_articles(generator)
+
+
 def _join_split(_: Any) -> None:
     """finalized: the rendering child's files and records are in before the build goes on."""
-    from ra_incremental import split
+    from ra_incremental import prefetch, split
 
+    prefetch.join()
     split.join()
 
 
@@ -98,5 +109,6 @@ def register() -> None:
     from pelican import signals
 
     signals.get_writer.connect(get_writer)
+    signals.generator_init.connect(_prefetch)
     signals.article_generator_finalized.connect(_split_articles)
     signals.finalized.connect(_join_split)

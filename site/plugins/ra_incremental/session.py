@@ -251,10 +251,11 @@ class Session:
 
     def stop(self) -> None:
         """The build failed: stop background work before the staging folder is deleted."""
-        from ra_incremental import split
+        from ra_incremental import prefetch, split
 
         self._stop.set()
         self._join_mirror()
+        prefetch.abandon()
         split.abandon()
 
     def _join_mirror(self) -> None:
