@@ -83,7 +83,8 @@ def _split_articles(generator: Any) -> None:
     """article_generator_finalized: the posts' pages render in two processes (split.py)."""
     from ra_incremental import split
 
-    if current_session() is not None:
+    session = current_session()
+    if session is not None and session.renders_everything:  # a fork costs more than a few pages
         generator.generate_output = split.split_output(generator.generate_output, generator.context)
 
 

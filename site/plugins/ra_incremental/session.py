@@ -101,6 +101,11 @@ class Session:
         return bool(prev and prev.inputs == self.inputs and time.time() < prev.valid_until)
 
     @property
+    def renders_everything(self) -> bool:
+        """No last build to reuse from, or its code and settings differ: every page renders."""
+        return self.previous is None or self.previous.code != self.code
+
+    @property
     def previous_pages(self) -> int:
         return len(self.previous.pages) if self.previous else 0
 
