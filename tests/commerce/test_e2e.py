@@ -192,6 +192,26 @@ def wait_for(check: Any, what: str, attempts: int = 200) -> Any:
     raise AssertionError(f"never saw {what}")
 
 
+def paid_after_cancelling(
+    browser: httpx.Client, fake_sumup: FakeSumUpProcess
+) -> tuple[dict[str, Any], str]:
+    """A shopper cancels an order for every jar while SumUp is down (so its payment page stays
+    open), someone else reserves the jars, then the first shopper pays on the open page."""
+    add(browser, JAM, 3)
+    late = browser.post("/checkout", headers={"Idempotency-Key": "late"}).json()
+    fake_sumup.set_fault("error500", count=2)
+    cancelled = browser.post(f"/orders/{late['token']}/cancel")
+    assert cancelled.json()["state"] == "cancelled", cancelled.text
+    fake_sumup.set_fault("none", count=0)
+    browser.cookies.clear()
+    add(browser, JAM, 3)
+    assert browser.post("/checkout", headers={"Idempotency-Key": "b"}).status_code == 201
+    browser.cookies.clear()
+    checkout_id = late["hosted_checkout_url"].rsplit("/", 1)[1]
+    fake_sumup.pay(checkout_id)
+    return late, checkout_id
+
+
 @pytest.fixture
 def driven_api(
     database_url: str, fake_sumup: FakeSumUpProcess, tmp_path: Path
@@ -217,18 +237,7 @@ def test_late_payment_refund_survives_failures_and_is_sent_once(
 ) -> None:
     api = driven_api
     with httpx.Client(base_url=api.url, timeout=20) as browser:
-        add(browser, JAM, 3)
-        late = browser.post("/checkout", headers={"Idempotency-Key": "late"}).json()
-        fake_sumup.set_fault("error500", count=2)  # SumUp down: its payment page stays open
-        cancelled = browser.post(f"/orders/{late['token']}/cancel")
-        assert cancelled.json()["state"] == "cancelled", cancelled.text
-        fake_sumup.set_fault("none", count=0)
-        browser.cookies.clear()
-        add(browser, JAM, 3)  # someone else buys every jar
-        assert browser.post("/checkout", headers={"Idempotency-Key": "b"}).status_code == 201
-
-        checkout_id = late["hosted_checkout_url"].rsplit("/", 1)[1]
-        fake_sumup.pay(checkout_id)  # ...and the first shopper pays on the open page anyway
+        late, checkout_id = paid_after_cancelling(browser, fake_sumup)
         owed = wait_for(
             lambda: (o := browser.get(f"/orders/{late['token']}").json())["refund"] and o,
             "the refund recorded",
@@ -272,7 +281,7 @@ async def _make_stale(database_url: str, order_token: str) -> None:
         await db.dispose()
 
 
-def test_serve_releases_stale_reservations_by_itself(
+def test_serve_releases_stale_reservations_and_sends_refunds_by_itself(
     database_url: str, fake_sumup: FakeSumUpProcess, tmp_path: Path
 ) -> None:
     api = ApiProcess(database_url, fake_sumup.url, tmp_path, EXPIRY_SWEEP_SECONDS="1")
@@ -287,10 +296,20 @@ def test_serve_releases_stale_reservations_by_itself(
                 lambda: browser.get(f"/orders/{order['token']}").json()["state"] == "expired",
                 "the sweep expiring the order",
             )
-        assert browser_catalog(api, JAM) == 3
-        assert fake_sumup.checkout(order["hosted_checkout_url"].rsplit("/", 1)[1])["status"] == (
-            "EXPIRED"
-        )
+            assert browser_catalog(api, JAM) == 3
+            checkout_id = order["hosted_checkout_url"].rsplit("/", 1)[1]
+            assert fake_sumup.checkout(checkout_id)["status"] == "EXPIRED"
+
+            # The same sweep sends the refunds we owe.
+            late, checkout_id = paid_after_cancelling(browser, fake_sumup)
+            refunded = wait_for(
+                lambda: (
+                    (o := browser.get(f"/orders/{late['token']}").json())["refund"] == "done" and o
+                ),
+                "the sweep sending the refund",
+            )
+            assert refunded["state"] == "refunded"
+        assert fake_sumup.checkout(checkout_id)["refunded_amount"] == Decimal("12.75")
     finally:
         api.stop()
 
