@@ -15,6 +15,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import DBAPIError
+
 from commerce_api.errors import CommerceError
 from commerce_api.settings import Settings, SettingsError, get_settings
 
@@ -130,7 +132,7 @@ def _refunds(args: argparse.Namespace, settings: Settings) -> int:
             )
         return lines
 
-    print("\n".join(asyncio.run(_with_db(settings, run))))
+    print("\n".join(asyncio.run(_with_db(settings, run))) or "no refunds")
     return 0
 
 
@@ -185,6 +187,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
     except (CommerceError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except DBAPIError as exc:  # unreachable, or a schema older than this code
+        reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        print(
+            f"error: the database refused: {reason} "
+            "(if its schema is old, run: python -m commerce_api migrate)",
+            file=sys.stderr,
+        )
         return 1
     return 2
 

@@ -124,6 +124,14 @@ async def test_cli_sync_rejects_malformed_file_and_changes_nothing(
     database_url: str, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     env = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"}
+    good = catalogs.write(tmp_path / "good.json", catalogs.sample())
+    run = [sys.executable, "-m", "commerce_api", "sync-catalog"]
+    early = subprocess.run(
+        [*run, str(good)], env=env, cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert early.returncode == 1  # before any migration: said plainly, no traceback
+    assert "run: python -m commerce_api migrate" in early.stderr
+    assert "Traceback" not in early.stderr
     migrated = subprocess.run(
         [sys.executable, "-m", "commerce_api", "migrate"],
         env=env,
@@ -132,8 +140,6 @@ async def test_cli_sync_rejects_malformed_file_and_changes_nothing(
         text=True,
     )
     assert migrated.returncode == 0, migrated.stderr
-    good = catalogs.write(tmp_path / "good.json", catalogs.sample())
-    run = [sys.executable, "-m", "commerce_api", "sync-catalog"]
     ok = subprocess.run([*run, str(good)], env=env, cwd=REPO_ROOT, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert "5 added" in ok.stdout
