@@ -26,7 +26,13 @@ from commerce_api.domain.orders import (
     retry_due_refunds,
 )
 from commerce_api.domain.tickets import book_free, check_ticket
-from commerce_api.errors import Conflict, InvalidInput, NotFound, OutOfStock
+from commerce_api.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    OutOfStock,
+    PaymentUnavailable,
+)
 from commerce_api.fake_sumup import FakeSumUpProcess
 from commerce_api.payments import Payments
 from commerce_api.settings import Settings
@@ -144,7 +150,12 @@ async def test_tickets_fulfilment_refunds_and_bookings(
     )
     assert check.order_reference == order.reference
 
-    refunded = await refund_order(db, sumup_payments, order.reference)
+    fake_sumup.set_fault("error500", count=1)  # SumUp down: the refund stays owed
+    with pytest.raises(PaymentUnavailable):
+        await refund_order(db, sumup_payments, order.reference)
+    assert (await order_view(db, order.token)).refund == "owed"
+    assert (await check_ticket(db, view.tickets[0].code)).valid  # not refunded yet
+    refunded = await refund_order(db, sumup_payments, order.reference)  # the admin retries
     assert refunded.state == "refunded"
     assert fake_sumup.checkout(str(order.sumup_checkout_id))["refunded_amount"] is not None
     after = await check_ticket(db, view.tickets[0].code)
