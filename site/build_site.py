@@ -167,7 +167,9 @@ def postprocess(context: Context, staging: Path) -> None:
     site_files = ra_seo.write_site_files(context, staging, every)
     (staging / ra_manifests.DATA_DIR).mkdir(exist_ok=True)
     ra_assets.write_headers(staging)  # before any .gz/.br: it lists the top-level names
-    finishing = ra_assets.FinishPass(staging, new, asset_map, site_url)
+    finishing = ra_assets.FinishPass(
+        staging, new, asset_map, site_url, ra_incremental.previous_output()
+    )
     try:
         manifests = ra_manifests.write_manifests(context, staging, asset_map)
         finishing.add_compress_only(

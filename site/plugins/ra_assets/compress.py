@@ -15,6 +15,7 @@ from ra_core import write_new
 COMPRESSIBLE = {".html", ".css", ".js", ".xml", ".json", ".ics", ".txt", ".svg"}
 BROTLI_QUALITY = 6  # q10-11 save ~10% more bytes for 25-60x the time
 GZIP_LEVEL = 9
+COMPRESSED_SUFFIXES = (".gz", ".br")
 
 
 def compressible_files(output: Path) -> list[Path]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ra_core import write_new
 
-from ra_assets.compress import COMPRESSIBLE, compress_bytes
+from ra_assets.compress import COMPRESSED_SUFFIXES, COMPRESSIBLE, compress_bytes
 from ra_assets.fingerprint import needs_rewrite, reference_pattern, rewrite_text
 
 #: below this many files a pool costs more than it saves
@@ -33,8 +33,12 @@ def finish_files(
     mapping: Mapping[str, str],
     site_url: str,
     rewrite_references: bool = True,
+    previous: str | None = None,
 ) -> int:
-    """Rewrite and compress ``names`` (relative to ``output``); returns how many."""
+    """Rewrite and compress ``names`` (relative to ``output``); returns how many.
+
+    ``previous`` is the last build's output: a file with the same bytes there gets its
+    .gz/.br linked from it instead of compressed again (compression is deterministic)."""
     pattern = reference_pattern(site_url) if mapping and rewrite_references else None
     done = 0
     for name in names:
@@ -44,7 +48,7 @@ def finish_files(
             continue
         path = Path(output, name)
         raw = _rewrite_in_place(path, mapping, pattern) if rewrite else path.read_bytes()  # type: ignore[arg-type]
-        if compress:
+        if compress and not (previous and _link_previous(Path(previous, name), path, raw)):
             compress_bytes(path, raw)
         done += 1
     return done
@@ -71,6 +75,20 @@ def _rewrite_in_place(path: Path, mapping: Mapping[str, str], pattern: re.Patter
     return new
 
 
+def _link_previous(old: Path, path: Path, raw: bytes) -> bool:
+    """Link ``old``'s .gz/.br beside ``path`` if ``old`` holds exactly ``raw``."""
+    try:
+        if old.stat().st_size != len(raw) or old.read_bytes() != raw:
+            return False
+        for suffix in COMPRESSED_SUFFIXES:
+            target = path.with_name(path.name + suffix)
+            target.unlink(missing_ok=True)
+            os.link(old.with_name(old.name + suffix), target)
+    except OSError:
+        return False  # compressed afresh (write_new replaces anything linked meanwhile)
+    return True
+
+
 def _batches(names: Sequence[str], count: int) -> list[list[str]]:
     return [list(names[i::count]) for i in range(count)]
 
@@ -82,9 +100,15 @@ class FinishPass:
     """
 
     def __init__(
-        self, output: Path, names: Sequence[str], mapping: Mapping[str, str], site_url: str
+        self,
+        output: Path,
+        names: Sequence[str],
+        mapping: Mapping[str, str],
+        site_url: str,
+        previous: Path | None = None,
     ) -> None:
         self.args = (str(output), mapping, site_url)
+        self.previous = str(previous) if previous is not None else None
         self.local: list[tuple[list[str], bool]] = []
         self.futures: list[Future[int]] = []
         self.pool: ProcessPoolExecutor | None = None
@@ -100,7 +124,9 @@ class FinishPass:
     def _submit(self, names: list[str], rewrite: bool) -> None:
         assert self.pool is not None
         self.futures.append(
-            self.pool.submit(finish_files, *self.args[:1], names, *self.args[1:], rewrite)
+            self.pool.submit(
+                finish_files, *self.args[:1], names, *self.args[1:], rewrite, self.previous
+            )
         )
 
     def add_compress_only(self, names: Iterable[str]) -> None:
@@ -114,7 +140,8 @@ class FinishPass:
     def wait(self) -> int:
         try:
             done = sum(
-                finish_files(self.args[0], names, *self.args[1:], rw) for names, rw in self.local
+                finish_files(self.args[0], names, *self.args[1:], rw, self.previous)
+                for names, rw in self.local
             )
             return done + sum(future.result() for future in self.futures)
         finally:

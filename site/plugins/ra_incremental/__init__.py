@@ -22,6 +22,7 @@ __all__ = [
     "get_writer",
     "new_files_only",
     "output_files",
+    "previous_output",
     "recycled_staging",
     "register",
     "retire",
@@ -70,6 +71,14 @@ def output_files(staging: Path) -> tuple[list[str], list[str]]:
     session = current_session()
     linked = session.linked if session is not None else set()
     return every, [name for name in every if name not in linked]
+
+
+def previous_output() -> Path | None:
+    """The last successful build's output while a rebuild is under way (else None)."""
+    session = current_session()
+    if session is None or session.previous is None:
+        return None
+    return session.output
 
 
 def get_writer(pelican: Any) -> type:
