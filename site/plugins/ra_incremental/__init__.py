@@ -97,13 +97,23 @@ def _split_articles(generator: Any) -> None:
         generator.generate_output = split.split_output(generator.generate_output, generator.context)
 
 
-def _prefetch(generator: Any) -> None:
-    """generator_init: new posts are parsed in two processes (prefetch.py)."""
+def _on_generator_init(generator: Any) -> None:
+    """generator_init: compiled templates kept between builds; new posts parsed in two
+    processes (prefetch.py)."""
+    from jinja2 import FileSystemBytecodeCache
     from pelican.generators import ArticlesGenerator
 
     from ra_incremental import prefetch
 
-    if current_session() is not None and isinstance(generator, ArticlesGenerator):
+    session = current_session()
+    if session is None:
+        return
+    env = getattr(generator, "env", None)
+    if env is not None and env.bytecode_cache is None:
+        folder = session.cache / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))  # keyed by source checksum
+    if isinstance(generator, ArticlesGenerator):
         prefetch.prefetch_articles(generator)
 
 
@@ -119,6 +129,6 @@ def register() -> None:
     from pelican import signals
 
     signals.get_writer.connect(get_writer)
-    signals.generator_init.connect(_prefetch)
+    signals.generator_init.connect(_on_generator_init)
     signals.article_generator_finalized.connect(_split_articles)
     signals.finalized.connect(_join_split)
