@@ -39,6 +39,8 @@ class Run:
     seconds: float
     max_rss_mb: float
     status: int
+    #: user + system CPU seconds of the process and the children it waited for (workers)
+    cpu_seconds: float
     stdout: str
     stderr: str
 
@@ -80,6 +82,7 @@ def run_child(command: Sequence[str], env: dict[str, str], logs: Path) -> Run:
     return Run(
         seconds=seconds,
         max_rss_mb=usage.ru_maxrss / 1024,  # Linux reports kilobytes
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
         status=os.waitstatus_to_exitcode(wait_status),
         stdout=out.read_text(errors="replace"),
         stderr=err.read_text(errors="replace"),
@@ -172,6 +175,10 @@ def breakdown(ours: Tool, corpus: make_corpus.Corpus, work: Path) -> str:
     return "\n".join(lines)
 
 
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def report_progress(tool: Tool, phase: str) -> None:
     run = tool.runs[phase]
     last = (run.stdout.strip().splitlines() or [""])[-1]
@@ -198,9 +205,13 @@ def format_table(tools: list[Tool], corpus: make_corpus.Corpus) -> str:
             cells += f"{run.seconds:>8.2f} s{mark:1}{run.seconds / hugo_cold:>5.1f}x"
         rss = max(run.max_rss_mb for run in tool.runs.values())
         lines.append(f"{tool.name:32}{cells}{rss:>8.0f} MB{tool.pages:>8}")
+        cpu = "".join(f"{tool.runs[phase].cpu_seconds:>8.2f} s cpu  " for phase in PHASES)
+        lines.append(f"{'':32}{cpu}")
     lines.append(
         "one edit = a paragraph appended to one post's body; ours also builds the events and\n"
-        "products, manifests, hashed assets and .gz/.br; ! = the build exited with an error"
+        "products, manifests, hashed assets and .gz/.br; ! = the build exited with an error;\n"
+        "cpu = user + system seconds of the build and its worker processes (steadier than wall\n"
+        "time on a shared machine; more cpu than wall time means more than one core was used)"
     )
     return "\n".join(lines)
 
@@ -245,11 +256,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         corpus = make_corpus.generate(work / "corpus", args.posts, args.events, args.products)
         tools = setup_tools(work, corpus)
         print(f"Corpus in {corpus.content}; {os.cpu_count()} CPUs (a shared machine varies)")
+        print(f"Load average before: {load_average()}")
         measure(tools, corpus, work)
         print()
         print(format_table(tools, corpus))
         print()
         print(format_targets(tools))
+        print(f"Load average after: {load_average()}")
         print()
         print(breakdown(tools[0], corpus, work))
     finally:
