@@ -146,6 +146,7 @@ RA_NAV = [
     ("Market", "market/", "ra_market"),
     ("About", "about/", None),
     ("Contact", "contact/", None),
+    ("Account", "account/", None),
 ]
 RA_LOGO = "theme/images/logo.png"
 RA_DEFAULT_IMAGE = "theme/images/og-default.png"
