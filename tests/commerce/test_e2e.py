@@ -183,7 +183,7 @@ def test_restart_mid_checkout_loses_nothing(api: ApiProcess, fake_sumup: FakeSum
     assert expire.returncode == 0 and "expired 0 order(s)" in expire.stdout
 
 
-def wait_for(check: Any, what: str, attempts: int = 200) -> Any:
+def wait_for(check: Any, what: str, attempts: int = 400) -> Any:
     """Poll ``check()`` until it returns something truthy (background work on a server)."""
     for _ in range(attempts):
         if found := check():
@@ -208,7 +208,9 @@ def paid_after_cancelling(
     assert browser.post("/checkout", headers={"Idempotency-Key": "b"}).status_code == 201
     browser.cookies.clear()
     checkout_id = late["hosted_checkout_url"].rsplit("/", 1)[1]
-    fake_sumup.pay(checkout_id)
+    fake_sumup.pay(checkout_id)  # SumUp calls our webhook...
+    back = browser.get(f"/checkout/return/{late['token']}")  # ...and the shopper comes back
+    assert back.status_code == 303
     return late, checkout_id
 
 
@@ -284,7 +286,9 @@ async def _make_stale(database_url: str, order_token: str) -> None:
 def test_serve_releases_stale_reservations_and_sends_refunds_by_itself(
     database_url: str, fake_sumup: FakeSumUpProcess, tmp_path: Path
 ) -> None:
-    api = ApiProcess(database_url, fake_sumup.url, tmp_path, EXPIRY_SWEEP_SECONDS="1")
+    api = ApiProcess(
+        database_url, fake_sumup.url, tmp_path, EXPIRY_SWEEP_SECONDS="1", REFUND_RETRY_SECONDS="1"
+    )
     api.start()
     try:
         with httpx.Client(base_url=api.url, timeout=20) as browser:
