@@ -31,6 +31,7 @@ from commerce_api.errors import (
     InvalidInput,
     NotFound,
     OutOfStock,
+    PaymentProviderError,
     PaymentUnavailable,
 )
 from commerce_api.fake_sumup import FakeSumUpProcess
@@ -230,3 +231,25 @@ async def test_an_owed_refund_is_sent_by_one_pass_at_a_time(
     (refund, reference), *_ = await list_refunds(db)
     assert (reference, refund.state, refund.attempts) == (late.reference, "done", 1)
     assert (await order_view(db, late.token)).state == "refunded"
+
+
+async def test_a_payment_for_another_sum_fails_the_order_and_is_refunded(
+    db: Database, sumup_payments: Payments, shop_settings: Settings, fake_sumup: FakeSumUpProcess
+) -> None:
+    """Someone opened a checkout under our order's reference for another sum and paid it: the
+    order is never confirmed, its stock goes back, and the money is owed back (not stuck)."""
+    cart = (await add_item(db, None, JAM, 2)).token
+    order, _ = await place_order(db, shop_settings, cart, "k")
+    foreign = await sumup_payments.client.create_checkout(
+        order.reference, 100, "GBP", "not ours", None, None
+    )
+    with pytest.raises(PaymentProviderError):  # SumUp refuses our checkout: reference taken
+        await start_payment(db, sumup_payments, shop_settings, order)
+    fake_sumup.pay(foreign.id)
+    assert await expire_stale_orders(db, sumup_payments, shop_settings, now=utcnow() + LATER) == 0
+    view = await order_view(db, order.token)
+    assert (view.state, view.refund) == ("failed", "owed")
+    assert await available(db, JAM) == 3
+    assert (await retry_due_refunds(db, sumup_payments)).done == 1
+    assert fake_sumup.checkout(foreign.id)["refunded_amount"] == Decimal("1.00")
+    assert (await order_view(db, order.token)).state == "refunded"

@@ -25,7 +25,8 @@ class Refund(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
     reason: Mapped[str] = mapped_column(String(16))
-    """``late_payment`` (paid after its stock was released) or ``admin`` (the refund command)."""
+    """``late_payment`` (paid after its stock was released), ``wrong_amount`` (SumUp took
+    another sum under our reference) or ``admin`` (the refund command)."""
     checkout_id: Mapped[str | None] = mapped_column(String(100))
     transaction_id: Mapped[str] = mapped_column(String(100))
     amount_minor: Mapped[int] = mapped_column(Integer)

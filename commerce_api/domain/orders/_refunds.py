@@ -35,6 +35,7 @@ __all__ = [
     "FAILED_REFUND",
     "LATE_PAYMENT",
     "OWED",
+    "WRONG_AMOUNT",
     "RefundPass",
     "attempt_refund",
     "finish_refunded_order",
@@ -52,6 +53,7 @@ FAILED_REFUND = "failed"
 MAX_BACKOFF = timedelta(days=1)
 DEFAULT_RETRY_SECONDS = 60
 LATE_PAYMENT = "late_payment"
+WRONG_AMOUNT = "wrong_amount"
 ADMIN = "admin"
 BATCH = 100
 
@@ -73,6 +75,8 @@ async def owe_refund(
     reason: str,
     *,
     checkout_id: str | None = None,
+    amount_minor: int | None = None,
+    currency: str | None = None,
 ) -> Refund | None:
     """Record that ``order`` is to be refunded in full (once: a second call finds the first
     row). Runs inside the caller's transaction so the decision and its record commit together."""
@@ -84,8 +88,8 @@ async def owe_refund(
         reason=reason,
         checkout_id=checkout_id or order.sumup_checkout_id,
         transaction_id=transaction_id,
-        amount_minor=order.total_minor,
-        currency=order.currency,
+        amount_minor=order.total_minor if amount_minor is None else amount_minor,
+        currency=currency or order.currency,
         state=OWED,
         attempts=0,
         next_attempt_at=utcnow(),

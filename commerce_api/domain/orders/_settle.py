@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Order
 from commerce_api.domain.orders._lookup import order_by_checkout, order_by_id
-from commerce_api.domain.orders._refunds import LATE_PAYMENT, owe_refund
+from commerce_api.domain.orders._refunds import LATE_PAYMENT, WRONG_AMOUNT, owe_refund
 from commerce_api.domain.orders._states import (
     CLOSED_UNPAID,
     EXPIRED,
@@ -89,15 +89,7 @@ async def settle(db: Database, payments: Payments, order_id: int, checkout: Chec
             )
         if checkout.status == "PAID":
             if (checkout.amount_minor, checkout.currency) != (order.total_minor, order.currency):
-                log.error(
-                    "checkout %s paid %s %s but order %s is %s %s; not confirming",
-                    checkout.id,
-                    checkout.amount_minor,
-                    checkout.currency,
-                    order.reference,
-                    order.total_minor,
-                    order.currency,
-                )
+                await _wrong_amount(session, order, checkout)
             elif order.state == PENDING:
                 await _mark_paid(session, order, checkout)
             elif order.state in CLOSED_UNPAID and not await _late_payment(session, order, checkout):
@@ -108,6 +100,32 @@ async def settle(db: Database, payments: Payments, order_id: int, checkout: Chec
                 await release(session, held(order))
     async with db.reading() as session:
         return await order_by_id(session, order_id)
+
+
+async def _wrong_amount(session: AsyncSession, order: Order, checkout: Checkout) -> None:
+    """SumUp took a payment under our reference for another sum: never confirm it. The order
+    fails (its stock goes back) and the money is owed back, so nothing stays stuck."""
+    log.error(
+        "checkout %s paid %s %s but order %s is %s %s; failing it, refund owed",
+        checkout.id,
+        checkout.amount_minor,
+        checkout.currency,
+        order.reference,
+        order.total_minor,
+        order.currency,
+    )
+    if await transition(session, order.id, (PENDING,), FAILED, expires_at=None):
+        await release(session, held(order))
+    if checkout.transaction_id:
+        await owe_refund(
+            session,
+            order,
+            checkout.transaction_id,
+            WRONG_AMOUNT,
+            checkout_id=checkout.id,
+            amount_minor=checkout.amount_minor,
+            currency=checkout.currency,
+        )
 
 
 async def _owe_late_refund(session: AsyncSession, order: Order, checkout: Checkout) -> None:
