@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import ra_core.html
+
 from ra_incremental import clock, fingerprint, folders
 from ra_incremental.state import BuildState, cache_dir, load_json, output_identity, save_json
 
@@ -37,6 +39,7 @@ DERIVED_SUFFIXES = (".gz", ".br")
 STATE_FILE = "state.pickle"
 SPARE_DIR = "spare"
 TEMPLATES_FILE = "templates.json"
+HTML_TAGS_FILE = "html_tags.pickle"  # see ra_core.html
 _current: Session | None = None
 
 
@@ -119,6 +122,8 @@ class Session:
         trusted = self.previous is not None and self.previous.code == self.code
         if not trusted:
             shutil.rmtree(pelican_cache, ignore_errors=True)
+        else:
+            ra_core.html.load(self.cache / HTML_TAGS_FILE)
         settings.update(
             CACHE_CONTENT=True,
             LOAD_CONTENT_CACHE=trusted,
@@ -303,3 +308,4 @@ class Session:
         state.save(self.cache / STATE_FILE)
         used = {d: self.template_store[d] for d in self.templates_used if d in self.template_store}
         save_json(self.cache / TEMPLATES_FILE, used)
+        ra_core.html.save(self.cache / HTML_TAGS_FILE)
