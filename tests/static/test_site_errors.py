@@ -26,6 +26,7 @@ GOOD_FILES = {
     "Hello. ![A tiny dot]({static}/images/dot.png) See [about]({filename}/pages/about.md).\n",
     "pages/about.md": "Title: About\n\nWe are a cooperative.\n",
     "pages/contact.md": "Title: Contact\n\nWrite to us.\n",
+    "pages/account.md": "Title: Your account\nTemplate: account\n\nSign in to see your orders.\n",
     "market/honey.md": "Title: Honey\nPrice: 650\nCurrency: GBP\nStock: 3\nCategory: pantry\n"
     "Image: images/dot.png\nImage_alt: A jar of honey\n\nGood honey.\n",
 }
