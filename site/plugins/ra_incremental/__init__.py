@@ -5,12 +5,13 @@
   previous output and records the new state after a successful swap.
 - ``IncrementalWriter`` (installed through Pelican's ``get_writer`` signal) renders a file only
   when its dependency key (template sources, settings, the content it shows) changed.
+- Using both cores: ``prefetch`` parses half of the new posts in a forked child, ``split``
+  renders most of the posts' pages in one when every page renders; templates are compiled
+  once into a bytecode cache in the build cache folder.
 """
 
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,6 @@ __all__ = [
     "Session",
     "current_session",
     "get_writer",
-    "new_files_only",
     "output_files",
     "previous_output",
     "recycled_staging",
@@ -44,18 +44,6 @@ def retire(old: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         session.retire(old)
-
-
-@contextmanager
-def new_files_only() -> Iterator[None]:
-    """Around a post-processing step that rewrites files in place: files reused from the
-    previous output are moved aside meanwhile (they were processed when first written)."""
-    session = current_session()
-    if session is None:
-        yield
-        return
-    with session.reused_aside():
-        yield
 
 
 def output_files(staging: Path) -> tuple[list[str], list[str]]:

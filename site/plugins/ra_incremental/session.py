@@ -7,13 +7,15 @@ The driver calls, in order::
     settings = session.configure(settings, staging)       # Pelican's content cache
     ... Pelican runs; IncrementalWriter asks session.previous_page() for every file ...
     session.link_reused()                                 # previous files into staging
-    with session.reused_aside(): <in-place post-processing of new files only>
+    ... post-processing of the files not in session.linked only (output_files) ...
+    session.finish()                                      # .gz/.br of reused files
     ... swap staging into place ...
     session.commit(context)                               # only after success
 
 Reused files are hard links to the previous output's files. Nothing ever writes into them:
-post-processing steps that rewrite files in place run with them moved aside, so a failed build
-leaves the previous output byte for byte as it was.
+post-processing only touches the files this build made (and replaces, never writes through,
+a file with more than one link), so a failed build leaves the previous output byte for byte
+as it was.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, MutableMapping
-from contextlib import contextmanager, suppress
+from collections.abc import Mapping, MutableMapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,27 +185,6 @@ class Session:
             made.add(relpath)
         self.linked = made
         return len(made)
-
-    @contextmanager
-    def reused_aside(self) -> Iterator[None]:
-        """Take reused files out of staging while a step rewrites or adds files in place.
-
-        They are links, so this is an unlink and a new link each: the previous output keeps
-        its copy whatever the step does.
-        """
-        if not self.linked or self.staging is None:
-            yield
-            return
-        for relpath in self.linked:
-            os.unlink(self.staging / relpath)
-        try:
-            yield
-        finally:
-            for relpath in self.linked:
-                target = self.staging / relpath
-                if target.exists():  # a step wrote here meanwhile: the page this build chose wins
-                    target.unlink()
-                os.link(self.output / relpath, target)
 
     def finish(self) -> None:
         """Link the .gz/.br of each reused file (made when it was first written) and drop the
