@@ -7,6 +7,7 @@ title, so an edit is an Update of the same id and never a second post.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
@@ -67,3 +68,12 @@ def domain_of(uri: str | None) -> str | None:
         return None
     host = urlsplit(uri).hostname
     return host.lower() if host else None
+
+
+def id_of(value: Any) -> str | None:
+    """The id of a link (a string) or of an embedded object (its ``id``)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return value["id"]
+    return None

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import and_, delete, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from federation_server.db.base import utcnow
@@ -361,9 +361,14 @@ async def release(session: AsyncSession, ids: Sequence[int]) -> None:
 
 async def mark_host_available(session: AsyncSession, host: str) -> None:
     """A host showed it is alive (e.g. it sent us a signed request): deliver to it again."""
+    healthy = and_(
+        HostState.unavailable.is_(False),
+        HostState.consecutive_failures == 0,
+        HostState.open_until.is_(None),
+    )
     await session.execute(
         update(HostState)
-        .where(HostState.host == host.lower())
+        .where(HostState.host == host.lower(), not_(healthy))
         .values(consecutive_failures=0, failure_days=[], unavailable=False, open_until=None)
     )
 

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from federation_server.activitypub.ids import domain_of
+from federation_server.activitypub.ids import domain_of, id_of
 from federation_server.context import Context
 from federation_server.db.models import (
     Follower,
@@ -22,6 +23,7 @@ from federation_server.db.models import (
     Interaction,
     LocalActor,
     PublishedObject,
+    RemoteActor,
     RemoteKey,
 )
 from federation_server.services.outgoing import send_activity
@@ -46,23 +48,6 @@ class Incoming:
     activity: dict[str, Any]
     actor: str
     inbox_owner: str | None
-
-
-def _id_of(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and isinstance(value.get("id"), str):
-        return value["id"]
-    return None
-
-
-def id_of(value: Any) -> str | None:
-    """The id of a link or an embedded object."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and isinstance(value.get("id"), str):
-        return value["id"]
-    return None
 
 
 def _local_name(ctx: Context, uri: str | None) -> str | None:
@@ -145,17 +130,30 @@ async def on_undo(ctx: Context, incoming: Incoming) -> bool:
         return bool(undone.rowcount)
 
 
+async def _forget(session: AsyncSession, ctx: Context, actor: str) -> None:
+    for key_id, (info, _expiry) in list(ctx.key_cache.items()):
+        if info.owner == actor:
+            ctx.key_cache.pop(key_id, None)
+    await session.execute(delete(RemoteKey).where(RemoteKey.owner == actor))
+    await session.execute(delete(RemoteActor).where(RemoteActor.uri == actor))
+    await session.execute(delete(Follower).where(Follower.follower_uri == actor))
+    await session.execute(delete(Following).where(Following.target_uri == actor))
+    await session.execute(delete(Interaction).where(Interaction.actor_uri == actor))
+
+
+async def forget_actor(ctx: Context, actor: str) -> None:
+    """A deleted remote actor: drop it as follower and followee, its keys, its cached
+    document and its likes, shares and replies."""
+    async with ctx.database.session() as session, session.begin():
+        await _forget(session, ctx, actor)
+
+
 async def on_delete(ctx: Context, incoming: Incoming) -> bool:
     """An actor deleting itself stops following us; a deleted reply stops being counted."""
     object_id = id_of(incoming.activity.get("object"))
     async with ctx.database.session() as session, session.begin():
         if object_id == incoming.actor:
-            for key_id, (info, _expiry) in list(ctx.key_cache.items()):
-                if info.owner == incoming.actor:
-                    ctx.key_cache.pop(key_id, None)
-            await session.execute(delete(RemoteKey).where(RemoteKey.owner == incoming.actor))
-            await session.execute(delete(Follower).where(Follower.follower_uri == incoming.actor))
-            await session.execute(delete(Following).where(Following.target_uri == incoming.actor))
+            await _forget(session, ctx, incoming.actor)
             return True
         if object_id:
             result = await session.execute(

@@ -13,13 +13,14 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
-from federation_server.activitypub.ids import domain_of
+from federation_server.activitypub.ids import domain_of, id_of
 from federation_server.context import Context
 from federation_server.db.base import utcnow
 from federation_server.db.models import InboxActivity
 from federation_server.db.upsert import dialect_insert
+from federation_server.delivery import host_of, mark_host_available
 from federation_server.errors import (
     BadRequest,
     Forbidden,
@@ -27,8 +28,8 @@ from federation_server.errors import (
     PayloadTooLarge,
     Unauthorized,
 )
-from federation_server.services.handlers import id_of
-from federation_server.services.remote import KeyResolver, is_known_actor
+from federation_server.services.handlers import forget_actor
+from federation_server.services.remote import FetchError, KeyResolver, is_known_actor
 from federation_server.signatures import verify_request
 
 #: Activity types that mean nothing without an ``object`` (a URL or an object with an id).
@@ -103,6 +104,9 @@ async def receive(
         default_scheme=urlsplit(settings.public_url).scheme or "https",
     )
     if not verdict.ok:
+        if await _deleted_actor_says_goodbye(resolver, activity, actor, verdict.key_id):
+            await forget_actor(ctx, actor)
+            return False
         raise Unauthorized(
             f"Signature not accepted: {verdict.reason}", extra={"reason": verdict.reason}
         )
@@ -111,7 +115,26 @@ async def receive(
             f"The key {verdict.key_id} belongs to {verdict.owner}, not to {actor}.",
             extra={"reason": "signer does not own the actor"},
         )
-    return await _store(ctx, resolver, activity, actor, inbox_owner)
+    return await _store(ctx, resolver, activity, actor, verdict.key_id or actor, inbox_owner)
+
+
+async def _deleted_actor_says_goodbye(
+    resolver: KeyResolver, activity: dict[str, Any], actor: str, key_id: str | None
+) -> bool:
+    """A known actor deleting itself whose key is gone (410), as Mastodon sends on account
+    deletion: its signature cannot be checked any more, but its own server answering 410 for
+    its key and its actor document shows it is gone. Only then is the Delete accepted."""
+    if activity["type"] != "Delete" or id_of(activity.get("object")) != actor or not key_id:
+        return False
+    if domain_of(key_id) != domain_of(actor) or urldefrag(key_id).url not in resolver.gone:
+        return False
+    if actor in resolver.gone:
+        return True
+    try:  # the key had a document of its own (GoToSocial): the actor must be gone too
+        await resolver.fetch(actor)
+    except FetchError:
+        return actor in resolver.gone
+    return False
 
 
 async def _store(
@@ -119,12 +142,17 @@ async def _store(
     resolver: KeyResolver,
     activity: dict[str, Any],
     actor: str,
+    key_id: str,
     inbox_owner: str | None,
 ) -> bool:
-    """Store the accepted activity (and the keys fetched to verify it) in one transaction;
+    """Store the accepted activity (and the keys fetched to verify it) in one transaction,
+    and mark the sender's host available;
     False when its id was stored before (redelivery changes nothing)."""
     async with ctx.database.session() as session, session.begin():
         await resolver.persist(session)
+        # A signed request shows the sender's server is up: deliver to it again (Mastodon).
+        for host in {host_of(actor), host_of(key_id)}:
+            await mark_host_available(session, host)
         values = {
             "activity_id": id_of(activity),
             "activity_type": activity["type"][:32],

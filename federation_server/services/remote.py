@@ -19,7 +19,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from federation_server.activitypub.ids import domain_of
+from federation_server.activitypub.ids import domain_of, id_of
 from federation_server.activitypub.jsonld import AP_CONTENT_TYPE, LD_PROFILE
 from federation_server.context import Context
 from federation_server.db.base import utcnow
@@ -32,7 +32,12 @@ MAX_DOCUMENT_BYTES = 1_000_000
 
 
 class FetchError(Exception):
-    """A remote document could not be fetched or is not usable."""
+    """A remote document could not be fetched or is not usable (``status``: the HTTP
+    status when the server answered with something other than 200)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -42,21 +47,13 @@ class ActorEndpoints:
     shared_inbox: str | None
 
 
-def _id_of(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and isinstance(value.get("id"), str):
-        return value["id"]
-    return None
-
-
 def endpoints_of(document: dict[str, Any]) -> ActorEndpoints | None:
     """Inbox and shared inbox of an actor document, when it has an inbox."""
-    uri, inbox = _id_of(document), _id_of(document.get("inbox"))
+    uri, inbox = id_of(document), id_of(document.get("inbox"))
     if not uri or not inbox:
         return None
     endpoints = document.get("endpoints")
-    shared = _id_of(endpoints.get("sharedInbox")) if isinstance(endpoints, dict) else None
+    shared = id_of(endpoints.get("sharedInbox")) if isinstance(endpoints, dict) else None
     return ActorEndpoints(uri=uri, inbox=inbox, shared_inbox=shared)
 
 
@@ -81,7 +78,7 @@ async def fetch_document(ctx: Context, url: str) -> dict[str, Any]:
         )
         async with request as response:
             if response.status_code != 200:
-                raise FetchError(f"GET {url} answered {response.status_code}")
+                raise FetchError(f"GET {url} answered {response.status_code}", response.status_code)
             final_url = str(response.url)
             body = bytearray()
             async for chunk in response.aiter_bytes():
@@ -96,7 +93,7 @@ async def fetch_document(ctx: Context, url: str) -> dict[str, Any]:
         raise FetchError(f"GET {url} is not JSON") from exc
     if not isinstance(document, dict):
         raise FetchError(f"GET {url} is not a JSON object")
-    claimed = _id_of(document)
+    claimed = id_of(document)
     if claimed is not None and domain_of(claimed) != domain_of(final_url):
         raise FetchError(f"GET {url} returned a document claiming to be {claimed}")
     return document
@@ -109,6 +106,8 @@ class KeyResolver:
     ctx: Context
     fetched_keys: dict[str, PublicKeyInfo] = field(default_factory=dict)
     fetched_actors: dict[str, ActorEndpoints] = field(default_factory=dict)
+    #: Documents that answered 410 Gone while looking for a key (a deleted actor's).
+    gone: set[str] = field(default_factory=set)
 
     async def __call__(self, key_id: str, *, refresh: bool = False) -> PublicKeyInfo | None:
         if key_id in self.fetched_keys:
@@ -156,22 +155,31 @@ class KeyResolver:
         remember_key(self.ctx, key_id, info)
         return info
 
+    async def fetch(self, url: str) -> dict[str, Any]:
+        """GET ``url``, remembering in ``gone`` when it answered 410."""
+        try:
+            return await fetch_document(self.ctx, url)
+        except FetchError as exc:
+            if exc.status == 410:
+                self.gone.add(url)
+            raise
+
     async def _fetch(self, key_id: str) -> PublicKeyInfo | None:
-        document = await fetch_document(self.ctx, urldefrag(key_id).url)
+        document = await self.fetch(urldefrag(key_id).url)
         key = next((k for k in keys_in(document) if k.get("id") == key_id), None)
         if key is None and document.get("id") == key_id and len(keys_in(document)) == 1:
             key = keys_in(document)[0]  # keyId is the actor itself, which has one key
         if key is None and document.get("id") == key_id and document.get("owner"):
             # A stub key document: the actor named by ``owner`` must list this key.
-            owner = _id_of(document.get("owner"))
+            owner = id_of(document.get("owner"))
             if not owner:
                 return None
-            document = await fetch_document(self.ctx, owner)
+            document = await self.fetch(owner)
             key = next((k for k in keys_in(document) if k.get("id") == key_id), None)
         if key is None or not isinstance(key.get("publicKeyPem"), str):
             return None
-        owner = _id_of(key.get("owner")) or _id_of(document)
-        if owner != _id_of(document) or domain_of(owner) != domain_of(key_id):
+        owner = id_of(key.get("owner")) or id_of(document)
+        if owner != id_of(document) or domain_of(owner) != domain_of(key_id):
             # An actor may only vouch for keys on its own host, and only for itself.
             return None
         info = PublicKeyInfo(pem=key["publicKeyPem"], owner=owner)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -11,8 +12,9 @@ from federation_server.app import create_app
 from federation_server.context import Context
 from federation_server.db.engine import create_database
 from federation_server.services.fetch import build_fetch_client
+from federation_server.services.inbox_processor import process_pending
 from federation_server.settings import Settings
-from tests.federation.fixtures import SITE, RemoteServer
+from tests.federation.fixtures import SITE, RemoteActor, RemoteServer
 
 BASE_URL = "http://testserver.local"
 
@@ -58,3 +60,24 @@ async def ctx(client: AsyncTestClient, settings: Settings) -> AsyncIterator[Cont
 def remote() -> Iterator[RemoteServer]:
     with RemoteServer() as server:
         yield server
+
+
+Send = Callable[..., Awaitable[Any]]
+
+
+@pytest.fixture
+def send(client: AsyncTestClient, ctx: Context) -> Send:
+    """POST a signed activity, then let the inbox processor handle what was stored."""
+
+    async def post(
+        actor: RemoteActor,
+        activity: dict[str, Any],
+        url: str = f"{BASE_URL}/actors/blog/inbox",
+        **kw: Any,
+    ) -> Any:
+        body, headers = actor.signed(url, activity, **kw)
+        response = await client.post(url.removeprefix(BASE_URL), content=body, headers=headers)
+        await process_pending(ctx)
+        return response
+
+    return post

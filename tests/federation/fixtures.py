@@ -151,6 +151,8 @@ class RemoteServer:
         self.received: list[dict[str, Any]] = []
         #: The ``Signature`` header of every GET (None when unsigned).
         self.get_signatures: list[str | None] = []
+        #: Paths answering 410 Gone (a deleted account's actor and key documents).
+        self.gone: set[str] = set()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -161,6 +163,11 @@ class RemoteServer:
                 server.requests.append(("GET", self.path))
                 server.get_signatures.append(self.headers.get("Signature"))
                 document = server.documents.get(self.path)
+                if self.path in server.gone:
+                    self.send_response(410)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if document is None:
                     self.send_response(404)
                     self.end_headers()
@@ -192,6 +199,11 @@ class RemoteServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def delete_actor(self, actor: RemoteActor) -> None:
+        """The account is deleted: its actor and key documents answer 410 from now on."""
+        path = actor.id.removeprefix(self.base)
+        self.gone.update({path, actor.key_id.removeprefix(self.base).split("#")[0]})
 
     def add_actor(self, name: str, *, stub_key: bool = False) -> RemoteActor:
         """Publish an actor (Mastodon style, or with a GoToSocial-style stub key document)."""

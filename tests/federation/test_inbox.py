@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 
@@ -21,30 +19,12 @@ from federation_server.delivery.models import Delivery
 from federation_server.manifest import Manifest
 from federation_server.services.inbox_processor import process_pending
 from federation_server.services.publish import publish_manifest
-from tests.federation.conftest import BASE_URL
+from tests.federation.conftest import BASE_URL, Send
 from tests.federation.fixtures import SITE, RemoteActor, RemoteServer, post
 
 BLOG = f"{BASE_URL}/actors/blog"
 INBOX = f"{BASE_URL}/actors/blog/inbox"
 SHARED = f"{BASE_URL}/inbox"
-
-
-Send = Callable[..., Awaitable[Any]]
-
-
-@pytest.fixture
-def send(client: AsyncTestClient, ctx: Context) -> Send:
-    """POST a signed activity, then let the inbox processor handle what was stored."""
-
-    async def post(
-        actor: RemoteActor, activity: dict[str, Any], url: str = INBOX, **kw: Any
-    ) -> Any:
-        body, headers = actor.signed(url, activity, **kw)
-        response = await client.post(url.removeprefix(BASE_URL), content=body, headers=headers)
-        await process_pending(ctx)
-        return response
-
-    return post
 
 
 def _follow(actor: RemoteActor, n: int = 1) -> dict[str, Any]:
