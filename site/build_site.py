@@ -269,6 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug in a plugin or template, not in the content
         if args.verbose:
             traceback.print_exc()
+            details = getattr(exc, "details", None)  # e.g. a worker process's own traceback
+            if details:
+                print(details, file=sys.stderr)
         print(f"Build failed: {type(exc).__name__}: {exc} (rerun with --verbose)", file=sys.stderr)
         return 2
     print(report.summary())

@@ -29,7 +29,13 @@ _pending: _Child | None = None
 
 
 class SplitFailed(RuntimeError):
-    """The rendering child process failed; its traceback is the message."""
+    """The rendering child process failed: the message is its error's last line, the whole
+    traceback is in ``details`` (printed by the driver's --verbose)."""
+
+    def __init__(self, details: str) -> None:
+        lines = details.strip().splitlines() or ["unknown error"]
+        super().__init__(f"rendering process failed: {lines[-1]}")
+        self.details = details
 
 
 def in_child_share(relpath: str) -> bool:
@@ -48,7 +54,7 @@ class _Child:
         _, status = os.waitpid(self.pid, 0)
         result = pickle.loads(data) if data else {"error": f"exit status {status}"}
         if "error" in result:
-            raise SplitFailed(f"rendering process failed: {result['error']}")
+            raise SplitFailed(result["error"])
         _merge(result, self.writer, self.context)
 
     def kill(self) -> None:
