@@ -1,9 +1,9 @@
 """Processing what the inbox stored: one handler per activity type, retried on failure.
 
 The inbox answers 202 as soon as an activity is verified and stored; this loop (run by
-``serve``) hands each stored row to ``services.handlers.HANDLERS``. Rows are claimed under a
-lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so several server processes can share the
-work and a process that dies mid-way loses nothing.
+``serve``, and by ``deliver``) hands each stored row to ``services.handlers.HANDLERS``. Rows
+are claimed under a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so several processes
+can share the work and a process that dies mid-way loses nothing.
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ from sqlalchemy import ColumnElement, or_, select, update
 
 from federation_server.context import Context
 from federation_server.db.base import utcnow
+from federation_server.db.engine import Database
 from federation_server.db.models import InboxActivity
+from federation_server.services.actors import fetch_signer
+from federation_server.services.fetch import build_fetch_client
 from federation_server.services.handlers import HANDLERS, Incoming
+from federation_server.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -108,3 +112,11 @@ async def run_inbox_processor(ctx: Context, poll_seconds: float = 1.0) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), poll_seconds)
         wake.clear()
+
+
+async def inbox_context(settings: Settings, database: Database) -> Context:
+    """A Context for handlers outside the web process: it fetches remote actors (signed, as
+    the server does) and sends Accepts through the delivery queue."""
+    ctx = Context(settings=settings, database=database, http=build_fetch_client(settings))
+    ctx.fetch_auth = await fetch_signer(ctx)
+    return ctx

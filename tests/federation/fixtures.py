@@ -14,8 +14,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from federation_server import keys
-from federation_server.signatures import sign_request, sign_request_rfc9421
+from federation_server.signatures import (
+    PublicKeyInfo,
+    Verdict,
+    sign_request,
+    sign_request_rfc9421,
+    verify_request,
+)
 
 SITE = "https://rose-ash.example.coop"
 
@@ -149,6 +157,8 @@ class RemoteServer:
         self.documents: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str]] = []
         self.received: list[dict[str, Any]] = []
+        #: Every POST as it arrived: path, headers and body (to verify its signature).
+        self.posts: list[tuple[str, dict[str, str], bytes]] = []
         #: The ``Signature`` header of every GET (None when unsigned).
         self.get_signatures: list[str | None] = []
         #: Paths answering 410 Gone (a deleted account's actor and key documents).
@@ -183,6 +193,7 @@ class RemoteServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 server.requests.append(("POST", self.path))
+                server.posts.append((self.path, dict(self.headers.items()), body))
                 server.received.append(json.loads(body or b"{}"))
                 self.send_response(202)
                 self.send_header("Content-Length", "0")
@@ -269,3 +280,25 @@ class RemoteActor:
             private_key=key or self.private_key,
         )
         return body, headers
+
+
+async def verify_as_peer(
+    server: RemoteServer, path: str, headers: dict[str, str], body: bytes
+) -> tuple[Verdict, dict[str, Any]]:
+    """Check a POST the way a receiving server does: fetch the ``keyId`` (without its
+    fragment, asking for ActivityPub JSON, as Mastodon and GoToSocial do) and verify."""
+    fetched: dict[str, Any] = {}
+
+    async def lookup(key_id: str, *, refresh: bool = False) -> PublicKeyInfo | None:
+        url = key_id.split("#", 1)[0]
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await client.get(url, headers={"Accept": "application/activity+json"})
+        document = response.json()
+        fetched.update(document)
+        key = document.get("publicKey") or {}
+        if key.get("id") != key_id:
+            return None
+        return PublicKeyInfo(pem=key["publicKeyPem"], owner=key["owner"])
+
+    verdict = await verify_request("POST", f"{server.base}{path}", headers, body, key_lookup=lookup)
+    return verdict, fetched

@@ -9,14 +9,9 @@ delivery is retried and arrives.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import subprocess
-import sys
-import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,89 +23,12 @@ from federation_server.db.engine import Database, create_database
 from federation_server.db.models import Following, InboxActivity, LocalActor
 from federation_server.delivery.models import Delivery, DeliveryActivity
 from federation_server.keys import load_private_key
-from federation_server.services.publish import publish_build_dir
-from federation_server.settings import Settings
 from federation_server.signatures import sign_request
-from tests.conftest import POSTGRES_ADMIN_DSN, REPO_ROOT, _run_admin, free_port
+from tests.conftest import POSTGRES_ADMIN_DSN, _run_admin
 from tests.federation.fixtures import edited, manifest, post, write_build
+from tests.federation.processes import AP, Instance, collection_items, eventually
 
 pytestmark = pytest.mark.slow
-
-AP = "application/activity+json"
-WAIT_SECONDS = 30.0
-
-
-class Instance:
-    """One federation server process (``python -m federation_server serve``)."""
-
-    def __init__(self, actor: str, database_url: str, log: Path) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.actor = actor
-        self.actor_id = f"{self.base}/actors/{actor}"
-        self.database_url = database_url
-        self.log = log
-        self.process: subprocess.Popen[bytes] | None = None
-        self.env = {
-            **os.environ,
-            "PUBLIC_URL": self.base,
-            "SITE_URL": "https://rose-ash.example.coop",
-            "DATABASE_URL": database_url,
-            "FEDERATION_ACTORS": actor,
-            "FEDERATION_ALLOW_PRIVATE_ADDRESSES": "1",
-            "FEDERATION_DELIVERY_RETRY_BASE_SECONDS": "0.2",
-            "FEDERATION_DELIVERY_POLL_SECONDS": "0.1",
-            "PYTHONPATH": str(REPO_ROOT),
-        }
-
-    def start(self) -> None:
-        self.spawn()
-        self.wait_ready()
-
-    def spawn(self) -> None:
-        command = [sys.executable, "-m", "federation_server", "serve", "--host", "127.0.0.1",
-                   "--port", str(self.port), "--log-level", "warning"]  # fmt: skip
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                command, env=self.env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT
-            )
-
-    def wait_ready(self) -> None:
-        assert self.process is not None
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"{self.actor} exited:\n{self.log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{self.base}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise AssertionError(f"{self.actor} did not start:\n{self.log.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-    def publish_command(self, build_dir: Path) -> str:
-        """``python -m federation_server publish BUILD_DIR`` as its own process."""
-        result = subprocess.run(
-            [sys.executable, "-m", "federation_server", "publish", str(build_dir)],
-            env=self.env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    async def publish(self, build_dir: Path) -> str:
-        """The same publish, in this process (quicker than starting Python again)."""
-        settings = Settings.from_env(self.env)
-        return (await publish_build_dir(settings, build_dir)).summary()
 
 
 @pytest.fixture
@@ -158,17 +76,6 @@ async def databases(
         await db_b.dispose()
 
 
-async def eventually(check: Callable[[], Any], what: str) -> Any:
-    """Poll ``check`` (async) until it returns something truthy."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        result = await check()
-        if result:
-            return result
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 async def received(db: Database, kind: str, object_id: str) -> list[InboxActivity]:
     async with db.session() as session:
         rows = await session.scalars(
@@ -190,13 +97,6 @@ async def finished_deliveries(db: Database, activity_id: str | None) -> list[Del
             )
         ).all()
     return list(rows) if rows and all(row.status != "pending" for row in rows) else []
-
-
-async def collection_items(client: httpx.AsyncClient, url: str) -> list[Any]:
-    head = (await client.get(url, headers={"Accept": AP})).json()
-    if not head["totalItems"]:
-        return []
-    return (await client.get(head["first"], headers={"Accept": AP})).json()["orderedItems"]
 
 
 async def test_two_instances_follow_publish_edit_delete_and_retry(
