@@ -1,7 +1,7 @@
 """Shared pieces for Rose Ash's Pelican plugins (content errors, helpers)."""
 
 from ra_core.errors import ContentError, content_errors, report_error
-from ra_core.files import write_new
+from ra_core.files import write_new, write_or_link
 from ra_core.hashing import canonical_json, content_hash
 from ra_core.html import Tags, html_tags
 from ra_core.sources import LABEL_SETTING, source_label
@@ -17,6 +17,7 @@ __all__ = [
     "report_error",
     "source_label",
     "write_new",
+    "write_or_link",
 ]
 
 

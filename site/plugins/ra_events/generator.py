@@ -14,7 +14,7 @@ from typing import Any
 
 from pelican.generators import CachingGenerator
 from pelican.utils import sanitised_join
-from ra_core import ContentError, report_error, source_label
+from ra_core import ContentError, report_error, source_label, write_or_link
 
 from . import ical, jsonld, manifest
 from .content import Event
@@ -234,13 +234,24 @@ class EventsGenerator(CachingGenerator):
         )
 
     def _write_bytes(self, save_as: str, data: bytes) -> None:
-        """Write a non-template file, leaving it untouched when its bytes did not change."""
+        """Write a non-template file, leaving it untouched when its bytes did not change; in
+        a rebuild, the last build's file is linked when it has the same bytes."""
         path = Path(sanitised_join(self.output_path, save_as))
         if path.exists() and path.read_bytes() == data:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        previous = _previous_output()
+        write_or_link(path, data, None if previous is None else previous / save_as)
         logger.info("Writing %s", path)
+
+
+def _previous_output() -> Path | None:
+    """The last build's output during an incremental rebuild (ra_incremental), else None."""
+    try:
+        from ra_incremental import previous_output
+    except ImportError:  # plain Pelican without the incremental plugin
+        return None
+    return previous_output()
 
 
 def _tag_pages(tags: Any) -> dict[str, str]:
