@@ -5,8 +5,8 @@
   title + link, which is why the WordPress plugin sends Notes).
 - Events: Event with startTime/endTime/timezone and a Place location (Mobilizon, Gancio).
 - Products: Note with the title, text, price and a link.
-Every object: sanitised HTML, images as attachments with alt text, Hashtag tags,
-``to`` Public and ``cc`` followers.
+Every object: ``attributedTo``, ``sensitive: false``, sanitised HTML, images as attachments
+with alt text, Hashtag tags with an ``href``, ``to`` Public and ``cc`` followers.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from federation_server.activitypub.ids import PUBLIC
 from federation_server.activitypub.sanitize import sanitize_html
@@ -27,6 +28,8 @@ class ShapeContext:
     actor_id: str
     followers_id: str
     article_as_note: bool = False
+    #: Where a hashtag without its own ``href`` links to: ``<site_url>/tag/<name>/``.
+    site_url: str = ""
 
 
 def _link(url: str) -> str:
@@ -34,16 +37,15 @@ def _link(url: str) -> str:
     return f'<p><a href="{safe}">{escape(url)}</a></p>'
 
 
-def _tags(entry: dict[str, Any]) -> list[dict[str, Any]]:
+def _tags(entry: dict[str, Any], site_url: str) -> list[dict[str, Any]]:
+    """Hashtag tags, each with an ``href`` (Mastodon links the tag with it)."""
     tags = []
     for tag in entry.get("tag") or []:
         if not isinstance(tag, dict) or tag.get("type") != "Hashtag" or not tag.get("name"):
             continue
-        name = str(tag["name"])
-        shaped = {"type": "Hashtag", "name": name if name.startswith("#") else f"#{name}"}
-        if tag.get("href"):
-            shaped["href"] = str(tag["href"])
-        tags.append(shaped)
+        label = str(tag["name"]).lstrip("#")
+        href = str(tag.get("href") or f"{site_url.rstrip('/')}/tag/{quote(label.lower())}/")
+        tags.append({"type": "Hashtag", "name": f"#{label}", "href": href})
     return tags
 
 
@@ -72,13 +74,10 @@ def _hashtag_line(tags: list[dict[str, Any]]) -> str:
     links = []
     for tag in tags:
         label = escape(tag["name"].lstrip("#"))
-        if tag.get("href"):
-            href = escape(tag["href"], quote=True)
-            links.append(
-                f'<a href="{href}" class="mention hashtag" rel="tag">#<span>{label}</span></a>'
-            )
-        else:
-            links.append(f"#{label}")
+        href = escape(tag["href"], quote=True)
+        links.append(
+            f'<a href="{href}" class="mention hashtag" rel="tag">#<span>{label}</span></a>'
+        )
     return f"<p>{' '.join(links)}</p>" if links else ""
 
 
@@ -91,10 +90,11 @@ def _base(entry: dict[str, Any], ctx: ShapeContext, kind: str) -> dict[str, Any]
         "to": [PUBLIC],
         "cc": [ctx.followers_id],
         "mediaType": "text/html",
+        "sensitive": False,
     }
     if entry.get("published"):
         obj["published"] = entry["published"]
-    tags = _tags(entry)
+    tags = _tags(entry, ctx.site_url)
     if tags:
         obj["tag"] = tags
     attachments = _attachments(entry)

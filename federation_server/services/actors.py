@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import mimetypes
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -105,8 +107,17 @@ def render_actor(ctx: Context, actor: LocalActor) -> dict[str, Any]:
         },
     }
     if actor.icon:
-        document["icon"] = {"type": "Image", "url": actor.icon}
+        document["icon"] = image(actor.icon)
     return document
+
+
+def image(url: str) -> dict[str, str]:
+    """An ``Image`` with its ``mediaType`` (from the file name), as Mastodon shows avatars."""
+    media_type, _ = mimetypes.guess_type(urlsplit(url).path)
+    shaped = {"type": "Image", "url": url}
+    if media_type and media_type.startswith("image/"):
+        shaped["mediaType"] = media_type
+    return shaped
 
 
 async def follower_count(session: AsyncSession, name: str) -> int:

@@ -82,8 +82,11 @@ def _activity(ctx: Context, kind: str, actor: str, obj: Any, when: str) -> dict[
         "type": kind,
         "actor": urls.actor(actor),
         "published": when,
-        "to": [PUBLIC],
-        "cc": [urls.followers(actor)],
+        # A Create/Update/Delete goes to whom its object goes (Mastodon checks they agree).
+        "to": obj.get("to", [PUBLIC]) if isinstance(obj, dict) else [PUBLIC],
+        "cc": obj.get("cc", [urls.followers(actor)])
+        if isinstance(obj, dict)
+        else [urls.followers(actor)],
         "object": obj,
     }
 
@@ -143,6 +146,7 @@ async def publish_manifest(ctx: Context, manifest: Manifest) -> PublishReport:
                 actor_id=ctx.urls.actor(actor.name),
                 followers_id=ctx.urls.followers(actor.name),
                 article_as_note=settings.article_as_note,
+                site_url=manifest.site_url or settings.site_url,
             )
             obj = shape_object(entry, shape_ctx)
             if row is not None and row.deleted_at is None:

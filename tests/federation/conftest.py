@@ -27,6 +27,7 @@ def settings(database_url: str) -> Settings:
             "SITE_URL": SITE,
             "DATABASE_URL": database_url,
             "FEDERATION_ACTORS": "blog,events",
+            "FEDERATION_ACTOR_BLOG_ICON": f"{SITE}/images/blog.png",
             "FEDERATION_RUN_WORKER": "0",
             "FEDERATION_RUN_INBOX_PROCESSOR": "0",
             "FEDERATION_ALLOW_PRIVATE_ADDRESSES": "1",

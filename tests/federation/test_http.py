@@ -45,6 +45,10 @@ async def test_webfinger_loops_back_to_the_actor_with_cors(client: AsyncTestClie
     assert self_link == {"rel": "self", "type": AP, "href": f"{BASE_URL}/actors/blog"}
     actor = (await client.get(self_link["href"], headers={"Accept": AP})).json()
     assert actor["id"] == self_link["href"]
+    # Mastodon also asks by the actor's URL (when it meets the actor before its acct:).
+    by_url = await client.get("/.well-known/webfinger", params={"resource": actor["id"]})
+    assert by_url.status_code == 200
+    assert by_url.json()["subject"] == "acct:blog@testserver.local"
 
 
 async def test_discovery_documents_and_404_problems(client: AsyncTestClient) -> None:
@@ -81,6 +85,10 @@ async def test_actor_document_has_what_mastodon_needs(client: AsyncTestClient) -
     for field in ("inbox", "outbox", "followers", "following"):
         assert actor[field] == f"{BASE_URL}/actors/blog/{field}"
     assert actor["endpoints"]["sharedInbox"] == f"{BASE_URL}/inbox"
+    assert actor["icon"] == {"type": "Image", "url": f"{SITE}/images/blog.png",
+                             "mediaType": "image/png"}  # fmt: skip
+    assert actor["published"].endswith("Z")
+    assert actor["manuallyApprovesFollowers"] is False and actor["discoverable"] is True
     key = actor["publicKey"]
     assert key["id"] == f"{BASE_URL}/actors/blog#main-key"
     assert key["owner"] == actor["id"]
@@ -148,3 +156,4 @@ async def test_deleted_object_answers_410_with_a_tombstone(
     assert body["type"] == "Tombstone"
     assert body["id"] == f"{BASE_URL}/objects/post:gone-soon"
     assert body["formerType"] == "Article"
+    assert body["deleted"].endswith("Z")

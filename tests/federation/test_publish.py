@@ -48,6 +48,9 @@ async def test_new_changed_removed_become_create_update_delete(
     assert create["actor"] == f"{BASE_URL}/actors/events"
     assert create["to"] == ["https://www.w3.org/ns/activitystreams#Public"]
     assert create["cc"] == [f"{BASE_URL}/actors/events/followers"]
+    for activity in creates:  # addressed exactly as the object it wraps
+        assert (activity["to"], activity["cc"]) == (activity["object"]["to"],
+                                                    activity["object"]["cc"])  # fmt: skip
 
     retitled = edited(first, name="Spring open day (new date)", updated="2026-03-02T10:00:00Z")
     report = await _publish(ctx, tmp_path, [retitled, fair])
@@ -57,6 +60,8 @@ async def test_new_changed_removed_become_create_update_delete(
     assert update["object"]["id"] == f"{BASE_URL}/objects/post:spring-open-day"
     assert update["object"]["name"] == "Spring open day (new date)"
     assert update["object"]["updated"] == "2026-03-02T10:00:00Z"
+    assert update["object"]["updated"] > update["object"]["published"]
+    assert (update["to"], update["cc"]) == (update["object"]["to"], update["object"]["cc"])
     served = (await client.get("/objects/post:spring-open-day", headers={"Accept": AP})).json()
     assert served["name"] == "Spring open day (new date)"
 
@@ -66,6 +71,8 @@ async def test_new_changed_removed_become_create_update_delete(
     assert delete["type"] == "Delete"
     assert delete["object"]["type"] == "Tombstone"
     assert delete["object"]["id"] == update["object"]["id"]
+    assert delete["object"]["formerType"] == "Article" and delete["object"]["deleted"]
+    assert delete["to"] == update["to"] and delete["cc"] == update["cc"]
     assert not (await _publish(ctx, tmp_path, [fair])).changed
 
 

@@ -78,3 +78,17 @@ def test_attachment_url_array_becomes_a_single_string() -> None:
     entry = post("x", attachment=[{"type": "Image", "url": ["https://a.example/1.jpg"]}])
     obj = shape_object(entry, CTX)
     assert obj["attachment"] == [{"type": "Image", "url": "https://a.example/1.jpg", "name": ""}]
+
+
+def test_every_object_is_attributed_not_sensitive_and_its_hashtags_link_somewhere() -> None:
+    ctx = ShapeContext(**{**CTX.__dict__, "site_url": "https://rose-ash.example.coop"})
+    untagged_href = post("x", tag=[{"type": "Hashtag", "name": "Cider"}])
+    for entry in (post("x"), event(), product(), untagged_href):
+        obj = shape_object(entry, ctx)
+        assert obj["attributedTo"] == CTX.actor_id, entry["id"]
+        assert obj["sensitive"] is False  # Mastodon hides sensitive posts behind a warning
+        assert all(tag["href"].startswith("https://") for tag in obj.get("tag", []))
+    tag = shape_object(untagged_href, ctx)["tag"]
+    assert tag == [
+        {"type": "Hashtag", "name": "#Cider", "href": "https://rose-ash.example.coop/tag/cider/"}
+    ]
