@@ -103,8 +103,9 @@ def _base(entry: dict[str, Any], ctx: ShapeContext, kind: str) -> dict[str, Any]
     return obj
 
 
-def _article(entry: dict[str, Any], ctx: ShapeContext) -> dict[str, Any]:
-    obj = _base(entry, ctx, "Article")
+def _named(entry: dict[str, Any], ctx: ShapeContext, kind: str) -> dict[str, Any]:
+    """An Article or Event: a ``name``, a ``summary`` when there is one, the ``content``."""
+    obj = _base(entry, ctx, kind)
     obj["name"] = str(entry.get("name") or "")
     summary = sanitize_html(entry.get("summary"))
     if summary:
@@ -130,12 +131,7 @@ def _titled_note(entry: dict[str, Any], ctx: ShapeContext, extra: str = "") -> d
 
 
 def _event(entry: dict[str, Any], ctx: ShapeContext) -> dict[str, Any]:
-    obj = _base(entry, ctx, "Event")
-    obj["name"] = str(entry.get("name") or "")
-    summary = sanitize_html(entry.get("summary"))
-    if summary:
-        obj["summary"] = summary
-    obj["content"] = sanitize_html(entry.get("content"))
+    obj = _named(entry, ctx, "Event")
     for key in ("startTime", "endTime", "timezone"):
         if entry.get(key):
             obj[key] = entry[key]
@@ -173,7 +169,7 @@ def shape_object(entry: dict[str, Any], ctx: ShapeContext) -> dict[str, Any]:
     if kind == "Event":
         return _event(entry, ctx)
     if kind == "Article":
-        return _titled_note(entry, ctx) if ctx.article_as_note else _article(entry, ctx)
+        return _titled_note(entry, ctx) if ctx.article_as_note else _named(entry, ctx, "Article")
     if entry.get("price") or str(entry.get("id", "")).startswith("product:"):
         return _product(entry, ctx)
     return _titled_note(entry, ctx)

@@ -7,18 +7,12 @@ from typing import Annotated, Any
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
-from sqlalchemy import func, select
 
 from federation_server.activitypub.responses import activity_json, negotiate
 from federation_server.context import Context
 from federation_server.db.models import Follower, Following, OutboxActivity
-from federation_server.services.actors import (
-    follower_count,
-    following_count,
-    get_actor,
-    render_actor,
-)
-from federation_server.services.collections import collection, collection_page
+from federation_server.services.actors import get_actor, render_actor
+from federation_server.services.collections import paged
 
 Page = Annotated[int | None, QueryParameter(ge=1, le=100_000)]
 
@@ -33,77 +27,53 @@ async def actor_document(
     return negotiate(request, document, document["url"])
 
 
+async def _collection(
+    ctx: Context,
+    name: str,
+    collection_id: str,
+    page: int | None,
+    item: Any,
+    newest_first: Any,
+    *where: Any,
+) -> Response[Any]:
+    async with ctx.database.session() as session:
+        await get_actor(session, ctx.settings, name)
+        document = await paged(
+            session, collection_id, item=item, newest_first=newest_first, where=where,
+            page=page, page_size=ctx.settings.page_size,
+        )  # fmt: skip
+    return activity_json(document)
+
+
 @get("/actors/{name:str}/outbox")
 async def outbox(
     ctx: NamedDependency[Context], name: FromPath[str], page: Page = None
 ) -> Response[Any]:
-    size = ctx.settings.page_size
-    collection_id = ctx.urls.outbox(name)
-    async with ctx.database.session() as session:
-        await get_actor(session, ctx.settings, name)
-        total = int(
-            await session.scalar(
-                select(func.count())
-                .select_from(OutboxActivity)
-                .where(OutboxActivity.actor_name == name)
-            )
-            or 0
-        )
-        if page is None:
-            return activity_json(collection(collection_id, total, size))
-        rows = await session.scalars(
-            select(OutboxActivity.activity_json)
-            .where(OutboxActivity.actor_name == name)
-            .order_by(OutboxActivity.id.desc())
-            .offset((page - 1) * size)
-            .limit(size)
-        )
-        items = list(rows.all())
-    return activity_json(collection_page(collection_id, page, total, size, items))
+    return await _collection(
+        ctx, name, ctx.urls.outbox(name), page,
+        OutboxActivity.activity_json, OutboxActivity.id, OutboxActivity.actor_name == name,
+    )  # fmt: skip
 
 
 @get("/actors/{name:str}/followers")
 async def followers(
     ctx: NamedDependency[Context], name: FromPath[str], page: Page = None
 ) -> Response[Any]:
-    size = ctx.settings.page_size
-    collection_id = ctx.urls.followers(name)
-    async with ctx.database.session() as session:
-        await get_actor(session, ctx.settings, name)
-        total = await follower_count(session, name)
-        if page is None:
-            return activity_json(collection(collection_id, total, size))
-        rows = await session.scalars(
-            select(Follower.follower_uri)
-            .where(Follower.actor_name == name)
-            .order_by(Follower.id.desc())
-            .offset((page - 1) * size)
-            .limit(size)
-        )
-        items = list(rows.all())
-    return activity_json(collection_page(collection_id, page, total, size, items))
+    return await _collection(
+        ctx, name, ctx.urls.followers(name), page,
+        Follower.follower_uri, Follower.id, Follower.actor_name == name,
+    )  # fmt: skip
 
 
 @get("/actors/{name:str}/following")
 async def following(
     ctx: NamedDependency[Context], name: FromPath[str], page: Page = None
 ) -> Response[Any]:
-    size = ctx.settings.page_size
-    collection_id = ctx.urls.following(name)
-    async with ctx.database.session() as session:
-        await get_actor(session, ctx.settings, name)
-        total = await following_count(session, name)
-        if page is None:
-            return activity_json(collection(collection_id, total, size))
-        rows = await session.scalars(
-            select(Following.target_uri)
-            .where(Following.actor_name == name, Following.accepted.is_(True))
-            .order_by(Following.id.desc())
-            .offset((page - 1) * size)
-            .limit(size)
-        )
-        items = list(rows.all())
-    return activity_json(collection_page(collection_id, page, total, size, items))
+    return await _collection(
+        ctx, name, ctx.urls.following(name), page,
+        Following.target_uri, Following.id,
+        Following.actor_name == name, Following.accepted.is_(True),
+    )  # fmt: skip
 
 
 HANDLERS = [actor_document, outbox, followers, following]

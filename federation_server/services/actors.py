@@ -8,12 +8,12 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from federation_server import keys
 from federation_server.context import Context
-from federation_server.db.models import Follower, Following, LocalActor
+from federation_server.db.models import LocalActor
 from federation_server.errors import NotFound
 from federation_server.settings import Settings
 from federation_server.signatures import HTTPSignatureAuth
@@ -118,23 +118,3 @@ def image(url: str) -> dict[str, str]:
     if media_type and media_type.startswith("image/"):
         shaped["mediaType"] = media_type
     return shaped
-
-
-async def follower_count(session: AsyncSession, name: str) -> int:
-    return int(
-        await session.scalar(
-            select(func.count()).select_from(Follower).where(Follower.actor_name == name)
-        )
-        or 0
-    )
-
-
-async def following_count(session: AsyncSession, name: str) -> int:
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(Following)
-            .where(Following.actor_name == name, Following.accepted.is_(True))
-        )
-        or 0
-    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +39,7 @@ from federation_server.services.remote import (
 from federation_server.signatures import PublicKeyInfo
 
 log = logging.getLogger(__name__)
+M = TypeVar("M")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,15 @@ def _without_context(document: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in document.items() if k != "@context"}
 
 
+async def _get_or_add(session: AsyncSession, model: type[M], **keys: Any) -> M:
+    """The row of ``model`` with these column values, added to the session when missing."""
+    row = await session.scalar(select(model).filter_by(**keys))
+    if row is None:
+        row = model(**keys)
+        session.add(row)
+    return row
+
+
 async def on_follow(ctx: Context, incoming: Incoming) -> bool:
     """Store the follower and send a signed Accept back (a repeated Follow is harmless)."""
     activity = incoming.activity
@@ -74,14 +84,9 @@ async def on_follow(ctx: Context, incoming: Incoming) -> bool:
         local = await session.scalar(select(LocalActor).where(LocalActor.name == name))
         if local is None:
             return False
-        follower = await session.scalar(
-            select(Follower).where(
-                Follower.actor_name == name, Follower.follower_uri == incoming.actor
-            )
+        follower = await _get_or_add(
+            session, Follower, actor_name=name, follower_uri=incoming.actor
         )
-        if follower is None:
-            follower = Follower(actor_name=name, follower_uri=incoming.actor)
-            session.add(follower)
         follower.inbox = endpoints.inbox
         follower.shared_inbox = endpoints.shared_inbox
         follower.follow_id = id_of(activity)
@@ -185,14 +190,7 @@ async def on_accept(ctx: Context, incoming: Incoming) -> bool:
             if row is None:
                 return False
             name, follow_id = row.actor_name, row.follow_id
-        row = await session.scalar(
-            select(Following).where(
-                Following.actor_name == name, Following.target_uri == incoming.actor
-            )
-        )
-        if row is None:
-            row = Following(actor_name=name, target_uri=incoming.actor)
-            session.add(row)
+        row = await _get_or_add(session, Following, actor_name=name, target_uri=incoming.actor)
         row.follow_id = follow_id
         row.accepted = True
     return True
