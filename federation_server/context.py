@@ -27,6 +27,10 @@ class Context:
     key_refreshes: dict[str, float] = field(default_factory=dict)
     #: Remote keys verified recently: key id → (key, monotonic expiry). Saves a query per POST.
     key_cache: dict[str, tuple[PublicKeyInfo, float]] = field(default_factory=dict)
+    #: Hosts with delivery failures on record, and when (monotonic) that was last read:
+    #: the inbox marks a sender's host available again only when it is in there.
+    unhealthy_hosts: set[str] = field(default_factory=set)
+    unhealthy_read_at: float = float("-inf")
     #: Set by the inbox when it stored an activity, to wake the inbox processor.
     inbox_wake: asyncio.Event = field(default_factory=asyncio.Event)
 

@@ -1,7 +1,7 @@
 """The persistent delivery queue: enqueue activities, deliver them signed, retry reliably."""
 
 from ._policy import HostHealth, Outcome, backoff_seconds, classify, parse_retry_after, retry_at
-from ._queue import enqueue, host_of, mark_host_available
+from ._queue import enqueue, host_of, mark_host_available, unhealthy_hosts
 from ._runner import build_worker, local_key_resolver, run_worker
 from ._senders import AiohttpSender, HttpxSender, Sender, SendError, SendResult
 from ._worker import RunReport, Worker
@@ -26,4 +26,5 @@ __all__ = [
     "parse_retry_after",
     "retry_at",
     "run_worker",
+    "unhealthy_hosts",
 ]

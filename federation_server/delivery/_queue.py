@@ -359,16 +359,26 @@ async def release(session: AsyncSession, ids: Sequence[int]) -> None:
         )
 
 
+def _unhealthy() -> Any:
+    return not_(
+        and_(
+            HostState.unavailable.is_(False),
+            HostState.consecutive_failures == 0,
+            HostState.open_until.is_(None),
+        )
+    )
+
+
+async def unhealthy_hosts(session: AsyncSession) -> set[str]:
+    """Hosts with failures on record (the ones ``mark_host_available`` would change)."""
+    return set((await session.scalars(select(HostState.host).where(_unhealthy()))).all())
+
+
 async def mark_host_available(session: AsyncSession, host: str) -> None:
     """A host showed it is alive (e.g. it sent us a signed request): deliver to it again."""
-    healthy = and_(
-        HostState.unavailable.is_(False),
-        HostState.consecutive_failures == 0,
-        HostState.open_until.is_(None),
-    )
     await session.execute(
         update(HostState)
-        .where(HostState.host == host.lower(), not_(healthy))
+        .where(HostState.host == host.lower(), _unhealthy())
         .values(consecutive_failures=0, failure_days=[], unavailable=False, open_until=None)
     )
 

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from federation_server.activitypub.ids import domain_of, id_of
 from federation_server.context import Context
 from federation_server.db.base import utcnow
 from federation_server.db.models import InboxActivity
 from federation_server.db.upsert import dialect_insert
-from federation_server.delivery import host_of, mark_host_available
+from federation_server.delivery import host_of, mark_host_available, unhealthy_hosts
 from federation_server.errors import (
     BadRequest,
     Forbidden,
@@ -137,6 +140,23 @@ async def _deleted_actor_says_goodbye(
     return False
 
 
+#: How long the inbox trusts its list of hosts with delivery failures before reading it again.
+UNHEALTHY_HOSTS_SECONDS = 5.0
+
+
+async def _revive_hosts(ctx: Context, session: AsyncSession, hosts: set[str]) -> None:
+    """A signed request shows the sender's server is up: deliver to it again (as Mastodon
+    does). The list of failing hosts is read at most every few seconds, so the common case
+    (a healthy sender) costs no query."""
+    now = time.monotonic()
+    if now - ctx.unhealthy_read_at > UNHEALTHY_HOSTS_SECONDS:
+        ctx.unhealthy_hosts = await unhealthy_hosts(session)
+        ctx.unhealthy_read_at = now
+    for host in hosts & ctx.unhealthy_hosts:
+        await mark_host_available(session, host)
+        ctx.unhealthy_hosts.discard(host)
+
+
 async def _store(
     ctx: Context,
     resolver: KeyResolver,
@@ -150,9 +170,7 @@ async def _store(
     False when its id was stored before (redelivery changes nothing)."""
     async with ctx.database.session() as session, session.begin():
         await resolver.persist(session)
-        # A signed request shows the sender's server is up: deliver to it again (Mastodon).
-        for host in {host_of(actor), host_of(key_id)}:
-            await mark_host_available(session, host)
+        await _revive_hosts(ctx, session, {host_of(actor), host_of(key_id)})
         values = {
             "activity_id": id_of(activity),
             "activity_type": activity["type"][:32],
