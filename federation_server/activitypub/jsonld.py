@@ -19,6 +19,7 @@ CONTEXT: list[Any] = [
         "schema": "http://schema.org#",
         "Hashtag": "as:Hashtag",
         "sensitive": "as:sensitive",
+        "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
         "discoverable": "toot:discoverable",
         "indexable": "toot:indexable",
         "PropertyValue": "schema:PropertyValue",
