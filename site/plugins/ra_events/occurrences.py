@@ -94,6 +94,12 @@ class Month:
     prev: Month | None = None
     next: Month | None = None
 
+    def __digest_fields__(self) -> tuple[object, ...]:
+        """What a page can show of this month (ra_incremental's digest): its own grid, but of
+        its neighbours only which months they are (their title and URL), not their grids."""
+        neighbours = tuple(None if m is None else (m.year, m.month) for m in (self.prev, self.next))
+        return (self.year, self.month, self.weeks, self.occurrences, neighbours)
+
     @property
     def first_day(self) -> date:
         return date(self.year, self.month, 1)

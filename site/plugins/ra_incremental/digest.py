@@ -10,6 +10,9 @@ Two kinds of digest:
   ``content(obj)`` for everything it has (its HTML with links resolved, summary, URL, status
   and every attribute a reader or plugin set).
 
+A plugin object may define ``__digest_fields__(self)`` returning the plain values that stand
+for it (e.g. a calendar month names its neighbours by year and month, not by their contents).
+
 Values this module cannot describe stably are digested through a repr without memory
 addresses; if that is still unstable the page is rendered again, never wrongly skipped.
 """
@@ -212,6 +215,11 @@ class Digester:
             return
         if isinstance(value, type | types.FunctionType | types.BuiltinFunctionType):
             update(f"F{getattr(value, '__module__', '')}.{value.__qualname__}".encode())
+            return
+        stand_in = getattr(type(value), "__digest_fields__", None)
+        if stand_in is not None:  # a plugin object saying what of it a template can show
+            update(b"V" + type(value).__qualname__.encode())
+            self._feed(hasher, stand_in(value), depth + 1, seen)
             return
         if dataclasses.is_dataclass(value):
             update(b"D" + type(value).__qualname__.encode())
