@@ -123,6 +123,9 @@ async def test_a_gone_key_only_excuses_an_actor_deleting_itself(
     await _forget_cached_keys(client, ctx)
     assert (await send(dave, _self_delete(dave), SHARED)).status_code == 401
     assert await _count(ctx, Follower, Follower.follower_uri == dave.id) == 1
+    remote.delete_actor(dave)  # now the actor answers 410 as well: dave is gone
+    assert (await send(dave, _self_delete(dave), SHARED)).status_code == 202
+    assert await _count(ctx, Follower, Follower.follower_uri == dave.id) == 0
 
 
 async def test_a_signed_request_marks_an_unavailable_host_available(
