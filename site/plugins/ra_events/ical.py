@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import icalendar
+from ra_core import memo
 
 from .settings import absolute_url, site_domain
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from .content import Event
 
 PRODID = "-//Rose Ash//Events//EN"
+_END = b"END:VCALENDAR\r\n"
 ICAL_STATUS = {"cancelled": "CANCELLED"}
 
 
@@ -26,27 +28,51 @@ def event_uid(event: Event, settings: dict[str, Any]) -> str:
     return f"event-{event.slug}@{site_domain(settings)}"
 
 
-def vevent(event: Event, settings: dict[str, Any]) -> icalendar.Event:
-    item = icalendar.Event()
-    item.add("uid", event_uid(event, settings))
-    item.add("dtstamp", (event.last_modified or event.published).astimezone(UTC))
-    item.add("dtstart", event.start)
-    item.add("dtend", event.end)
-    item.add("summary", event.title)
+def vevent_fields(event: Event, settings: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """The properties of an event's VEVENT, in order, as plain values (the memo's key)."""
+    fields: list[tuple[str, Any]] = [
+        ("uid", event_uid(event, settings)),
+        ("dtstamp", (event.last_modified or event.published).astimezone(UTC)),
+        ("dtstart", event.start),
+        ("dtend", event.end),
+        ("summary", event.title),
+    ]
     if event.plain_summary:
-        item.add("description", event.plain_summary)
+        fields.append(("description", event.plain_summary))
     if event.venue is not None:
-        item.add("location", event.venue.one_line())
-    item.add("url", absolute_url(settings, event.url))
-    item.add("status", ICAL_STATUS.get(event.event_status, "CONFIRMED"))
+        fields.append(("location", event.venue.one_line()))
+    fields.append(("url", absolute_url(settings, event.url)))
+    fields.append(("status", ICAL_STATUS.get(event.event_status, "CONFIRMED")))
     if event.rrule:
-        item.add("rrule", icalendar.vRecur.from_ical(event.rrule))
+        fields.append(("rrule", event.rrule))
         if event.exdates:
-            item.add("exdate", event.exdates)
+            fields.append(("exdate", list(event.exdates)))
     tags = [str(tag) for tag in getattr(event, "tags", [])]
     if tags:
-        item.add("categories", tags)
+        fields.append(("categories", tags))
+    return tuple(fields)
+
+
+def vevent(event: Event, settings: dict[str, Any]) -> icalendar.Event:
+    item = icalendar.Event()
+    for name, value in vevent_fields(event, settings):
+        item.add(name, icalendar.vRecur.from_ical(value) if name == "rrule" else value)
     return item
+
+
+def _vevent_bytes(event: Event, settings: dict[str, Any]) -> bytes:
+    """Serialised VEVENT, kept between builds by its properties (ra_core.memo)."""
+    fields = vevent_fields(event, settings)
+    return memo.lookup("ics-vevent", memo.key(*fields), lambda: vevent(event, settings).to_ical())
+
+
+def _header(name: str) -> bytes:
+    head = icalendar.Calendar()
+    head.add("prodid", PRODID)
+    head.add("version", "2.0")
+    head.add("calscale", "GREGORIAN")
+    head.add("x-wr-calname", name)
+    return head.to_ical().removesuffix(_END)
 
 
 class CalendarSet:
@@ -67,11 +93,12 @@ class CalendarSet:
 
     def vevent(self, event: Event) -> bytes:
         if event.slug not in self._vevents:
-            self._vevents[event.slug] = vevent(event, self.settings).to_ical()
+            self._vevents[event.slug] = _vevent_bytes(event, self.settings)
         return self._vevents[event.slug]
 
     def vtimezone(self, tzid: str) -> bytes:
         if tzid not in self._zones:
+            # not kept between builds: the zone's rules come from the system's tz database
             zone = icalendar.Timezone.from_tzid(tzid, first_date=self.first, last_date=self.last)
             self._zones[tzid] = zone.to_ical()
         return self._zones[tzid]
@@ -79,19 +106,13 @@ class CalendarSet:
     def calendar(self, events: Iterable[Event], name: str) -> bytes:
         """A complete VCALENDAR: header, VTIMEZONEs for the zones used, then the VEVENTs."""
         events = list(events)
-        head = icalendar.Calendar()
-        head.add("prodid", PRODID)
-        head.add("version", "2.0")
-        head.add("calscale", "GREGORIAN")
-        head.add("x-wr-calname", name)
-        end = b"END:VCALENDAR\r\n"
-        header = head.to_ical().removesuffix(end)
+        header = memo.lookup("ics-header", memo.key(PRODID, name), lambda: _header(name))
         zones = sorted({e.timezone.key for e in events} - {"UTC"})
         return b"".join(
             [header]
             + [self.vtimezone(tzid) for tzid in zones]
             + [self.vevent(e) for e in events]
-            + [end]
+            + [_END]
         )
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import ra_core.html
+import ra_core.memo
 
 from ra_incremental import clock, fingerprint, folders
 from ra_incremental.state import BuildState, cache_dir, load_json, output_identity, save_json
@@ -42,6 +43,7 @@ STATE_FILE = "state.pickle"
 SPARE_DIR = "spare"
 TEMPLATES_FILE = "templates.json"
 HTML_TAGS_FILE = "html_tags.pickle"  # see ra_core.html
+MEMO_FILE = "memo.pickle"  # see ra_core.memo
 _current: Session | None = None
 
 
@@ -124,8 +126,10 @@ class Session:
         trusted = self.previous is not None and self.previous.code == self.code
         if not trusted:
             shutil.rmtree(pelican_cache, ignore_errors=True)
+            ra_core.memo.forget()
         else:
             ra_core.html.load(self.cache / HTML_TAGS_FILE)
+            ra_core.memo.load(self.cache / MEMO_FILE)
         settings.update(
             CACHE_CONTENT=True,
             LOAD_CONTENT_CACHE=trusted,
@@ -290,3 +294,4 @@ class Session:
         used = {d: self.template_store[d] for d in self.templates_used if d in self.template_store}
         save_json(self.cache / TEMPLATES_FILE, used)
         ra_core.html.save(self.cache / HTML_TAGS_FILE)
+        ra_core.memo.save(self.cache / MEMO_FILE)
