@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ra_core import content_hash, write_new
+from ra_core import content_hash, memo, write_new
 
 from ra_manifests.entries import (
     Entry,
@@ -42,13 +42,25 @@ def _map_strings(value: Any, rewrite: Callable[[str], str]) -> Any:
     return value
 
 
-def finish(entries: list[Entry], rewrite: Callable[[str], str]) -> list[Entry]:
-    """Rewrite asset URLs, then (re)compute content_hash over what is written."""
-    finished = []
-    for entry in entries:
-        body = _map_strings({k: v for k, v in entry.items() if k != "content_hash"}, rewrite)
-        body["content_hash"] = content_hash(body)
-        finished.append(body)
+def _finish_one(entry: Entry, rewrite: Callable[[str], str]) -> Entry:
+    body = _map_strings({k: v for k, v in entry.items() if k != "content_hash"}, rewrite)
+    body["content_hash"] = content_hash(body)
+    return body
+
+
+def finish(entries: list[Entry], rewrite: Callable[[str], str], rewrite_key: Any) -> list[Entry]:
+    """Rewrite asset URLs, then (re)compute content_hash over what is written.
+
+    Each finished entry is kept between builds (ra_core.memo) under the entry as built and
+    ``rewrite_key`` (what the rewrite depends on): entries are JSON values, so their repr
+    says all they hold, and a rebuild finishes only the entries of changed content.
+    """
+    finished = [
+        memo.lookup(
+            "manifest-entry", memo.key(rewrite_key, entry), lambda e=entry: _finish_one(e, rewrite)
+        )
+        for entry in entries
+    ]
     return sorted(finished, key=lambda e: e["id"])
 
 
@@ -57,9 +69,10 @@ def _now() -> str:
 
 
 def build_manifests(
-    context: Mapping[str, Any], rewrite: Callable[[str], str]
+    context: Mapping[str, Any], rewrite: Callable[[str], str], rewrite_key: Any
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(catalog, activitystreams) as dicts, ready for json.dump."""
+    """(catalog, activitystreams) as dicts, ready for json.dump; ``rewrite_key`` stands for
+    everything ``rewrite`` depends on."""
     site_url = str(context["SITEURL"]).rstrip("/")
     products = list(context.get("products", []))
     articles = list(context.get("articles", []))
@@ -68,6 +81,7 @@ def build_manifests(
         "items": finish(
             [product_item(p, site_url) for p in products] + list(context.get(CATALOG_KEY, [])),
             rewrite,
+            rewrite_key,
         ),
         "newsletters": [dict(n) for n in context.get("RA_NEWSLETTERS", [])],
     }
@@ -79,6 +93,7 @@ def build_manifests(
             + [product_object(p, site_url) for p in products]
             + list(context.get(ACTIVITY_KEY, [])),
             rewrite,
+            rewrite_key,
         ),
     }
     return catalog, activity
@@ -89,8 +104,11 @@ def write_manifests(
 ) -> tuple[Path, Path]:
     from ra_assets.fingerprint import reference_rewriter
 
+    site_url = str(context["SITEURL"])
     catalog, activity = build_manifests(
-        context, reference_rewriter(asset_map, str(context["SITEURL"]))
+        context,
+        reference_rewriter(asset_map, site_url),
+        memo.key(site_url, sorted(asset_map.items())),
     )
     folder = output / DATA_DIR
     folder.mkdir(parents=True, exist_ok=True)
