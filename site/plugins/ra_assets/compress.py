@@ -16,6 +16,8 @@ COMPRESSIBLE = {".html", ".css", ".js", ".xml", ".json", ".ics", ".txt", ".svg"}
 BROTLI_QUALITY = 6  # q10-11 save ~10% more bytes for 25-60x the time
 GZIP_LEVEL = 9
 COMPRESSED_SUFFIXES = (".gz", ".br")
+#: from this size on, gzip and Brotli run side by side (a thread costs ~0.1 ms)
+THREAD_THRESHOLD = 256 * 1024
 
 
 def compressible_files(output: Path) -> list[Path]:
@@ -27,9 +29,21 @@ def compress_file(path: Path) -> None:
 
 
 def compress_bytes(path: Path, data: bytes) -> None:
-    """Write ``path``.gz and ``path``.br holding ``data`` (the bytes of ``path``)."""
-    write_new(path.with_name(path.name + ".gz"), gzip.compress(data, GZIP_LEVEL, mtime=0))
-    write_new(path.with_name(path.name + ".br"), brotli.compress(data, quality=BROTLI_QUALITY))
+    """Write ``path``.gz and ``path``.br holding ``data`` (the bytes of ``path``).
+
+    A large file (the manifests, which change in every build) gets its gzip in a thread while
+    Brotli runs here: both release the GIL, so on two cores this takes the longer of the two.
+    """
+    if len(data) < THREAD_THRESHOLD:
+        gzipped = gzip.compress(data, GZIP_LEVEL, mtime=0)
+        brotlied = brotli.compress(data, quality=BROTLI_QUALITY)
+    else:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(gzip.compress, data, GZIP_LEVEL, mtime=0)
+            brotlied = brotli.compress(data, quality=BROTLI_QUALITY)
+            gzipped = pending.result()
+    write_new(path.with_name(path.name + ".gz"), gzipped)
+    write_new(path.with_name(path.name + ".br"), brotlied)
 
 
 def precompress(output: Path) -> int:
