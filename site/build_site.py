@@ -13,17 +13,20 @@ incremental build) can hook in: ``prepare_staging`` -> ``run_pelican`` -> ``chec
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import logging
 import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 HERE = Path(__file__).resolve().parent
 SETTINGS_FILE = HERE / "pelicanconf.py"
@@ -278,5 +281,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def exit_without_teardown(status: int) -> NoReturn:
+    """Exit as Python would, minus freeing every object one by one at shutdown (0.15-0.2 s
+    after a build that holds 1,000 posts): exit handlers run and output is flushed first.
+    While another thread still runs, the ordinary exit (which waits for it) is used."""
+    if threading.active_count() > 1:
+        sys.exit(status)
+    atexit._run_exitfuncs()  # logging.shutdown, multiprocessing and weakref.finalize hooks
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_without_teardown(main())
