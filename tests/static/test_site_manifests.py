@@ -117,3 +117,13 @@ def test_actors(activity: dict, sample_site: Path) -> None:
     assert {"blog", "market"} <= names
     for actor in activity["actors"]:
         assert url_file(sample_site, actor["icon"]).is_file()
+
+
+@pytest.mark.parametrize("name", ["catalog.json", "activitystreams.json"])
+def test_manifests_are_plain_indented_json(sample_site: Path, name: str) -> None:
+    # The writer joins entries serialised in earlier builds; the file must still be exactly
+    # what one json.dumps(indent=2) of its data gives (readers diff and hash these files).
+    text = (sample_site / "_data" / name).read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert data["items" if name == "catalog.json" else "objects"]
+    assert text == json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Mapping, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ra_core import content_hash, memo, write_new
 
@@ -42,16 +42,30 @@ def _map_strings(value: Any, rewrite: Callable[[str], str]) -> Any:
     return value
 
 
-def _finish_one(entry: Entry, rewrite: Callable[[str], str]) -> Entry:
+class Finished(NamedTuple):
+    """A finished entry: its id (the manifests' sort key) and its JSON as ``dumps`` places it
+    in a manifest's list (indented for a top-level key's list, no trailing comma)."""
+
+    id: str
+    text: str
+
+
+#: a list item's indent in ``json.dumps(manifest, indent=2)`` (a top-level key's list)
+_ITEM_INDENT = "    "
+
+
+def _finish_one(entry: Entry, rewrite: Callable[[str], str]) -> Finished:
     body = _map_strings({k: v for k, v in entry.items() if k != "content_hash"}, rewrite)
     body["content_hash"] = content_hash(body)
-    return body
+    text = json.dumps(body, indent=2, ensure_ascii=False)
+    return Finished(str(body["id"]), "\n".join(_ITEM_INDENT + line for line in text.split("\n")))
 
 
-def finish(entries: list[Entry], rewrite: Callable[[str], str], rewrite_key: Any) -> list[Entry]:
-    """Rewrite asset URLs, then (re)compute content_hash over what is written.
+def finish(entries: list[Entry], rewrite: Callable[[str], str], rewrite_key: Any) -> list[Finished]:
+    """Rewrite asset URLs, (re)compute content_hash over what is written, serialise; sorted
+    by id.
 
-    Each finished entry is kept between builds (ra_core.memo) under the entry as built and
+    Each result is kept between builds (ra_core.memo) under the entry as built and
     ``rewrite_key`` (what the rewrite depends on): entries are JSON values, so their repr
     says all they hold, and a rebuild finishes only the entries of changed content.
     """
@@ -61,7 +75,25 @@ def finish(entries: list[Entry], rewrite: Callable[[str], str], rewrite_key: Any
         )
         for entry in entries
     ]
-    return sorted(finished, key=lambda e: e["id"])
+    return sorted(finished, key=lambda f: f.id)
+
+
+def dumps(manifest: Mapping[str, Any]) -> str:
+    """``json.dumps(manifest, indent=2, ensure_ascii=False)``, where a top-level list of
+    ``Finished`` entries is written as json.dumps would write the entries themselves."""
+    lists: dict[str, str] = {}
+    shallow = dict(manifest)
+    for name, value in manifest.items():
+        if isinstance(value, list) and value and all(isinstance(v, Finished) for v in value):
+            placeholder = json.dumps(f"\0{name}\0")
+            lists[placeholder] = "[\n" + ",\n".join(item.text for item in value) + "\n  ]"
+            shallow[name] = f"\0{name}\0"
+    text = json.dumps(shallow, indent=2, ensure_ascii=False)
+    for placeholder, serialised in lists.items():
+        if text.count(placeholder) != 1:  # only a header string equal to "\0name\0" could
+            raise ValueError(f"manifest text holds the placeholder {placeholder}")
+        text = text.replace(placeholder, serialised)
+    return text
 
 
 def _now() -> str:
@@ -71,8 +103,8 @@ def _now() -> str:
 def build_manifests(
     context: Mapping[str, Any], rewrite: Callable[[str], str], rewrite_key: Any
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(catalog, activitystreams) as dicts, ready for json.dump; ``rewrite_key`` stands for
-    everything ``rewrite`` depends on."""
+    """(catalog, activitystreams) for ``dumps``; ``rewrite_key`` stands for everything
+    ``rewrite`` depends on."""
     site_url = str(context["SITEURL"]).rstrip("/")
     products = list(context.get("products", []))
     articles = list(context.get("articles", []))
@@ -114,5 +146,5 @@ def write_manifests(
     folder.mkdir(parents=True, exist_ok=True)
     paths = (folder / "catalog.json", folder / "activitystreams.json")
     for path, data in zip(paths, (catalog, activity), strict=True):
-        write_new(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        write_new(path, dumps(data) + "\n")
     return paths
