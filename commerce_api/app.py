@@ -40,6 +40,7 @@ def route_handlers() -> list[Any]:
     from commerce_api.domain.payments import sumup_webhook
     from commerce_api.domain.system import health
     from commerce_api.domain.tickets.controllers import book, ticket_check
+    from commerce_api.web import ShopPagesController
 
     return [
         health,
@@ -50,6 +51,7 @@ def route_handlers() -> list[Any]:
         ticket_check,
         book,
         sumup_webhook,
+        ShopPagesController,
         *_identity_handlers(),
     ]
 

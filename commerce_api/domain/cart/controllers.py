@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from litestar import Controller, Response, delete, get, post, put
-from litestar.datastructures import Cookie
 from litestar.di import Provide
 from litestar.params import CookieParameter, FromPath, HeaderParameter, JSONBody
 
@@ -19,6 +18,7 @@ from commerce_api.domain.cart._service import (
     set_quantity,
     view_cart,
 )
+from commerce_api.domain.cart.cookie import CART_COOKIE, CART_COOKIE_MAX_AGE, cart_cookie
 from commerce_api.errors import (
     BadRequest,
     CurrencyMismatch,
@@ -28,11 +28,9 @@ from commerce_api.errors import (
     UnknownItem,
     responses,
 )
+from commerce_api.web import add_from_form
 
-__all__ = ["CART_COOKIE", "CartController", "cart_token"]
-
-CART_COOKIE = "ra_cart"
-CART_COOKIE_MAX_AGE = 30 * 24 * 3600
+__all__ = ["CART_COOKIE", "CART_COOKIE_MAX_AGE", "CartController", "cart_token"]
 
 
 @dataclass
@@ -62,17 +60,11 @@ def cart_token(
 def _respond(view: CartView, settings: SettingsDep, status_code: int = 200) -> Response[CartView]:
     if view.token is None:
         return Response(view, status_code=status_code)
-    cookie = Cookie(
-        key=CART_COOKIE,
-        value=view.token,
-        max_age=CART_COOKIE_MAX_AGE,
-        httponly=True,
-        secure=settings.cookie_secure,
-        samesite="none" if settings.cookie_secure else "lax",
-        path="/",
-    )
     return Response(
-        view, status_code=status_code, headers={"X-Cart-Token": view.token}, cookies=[cookie]
+        view,
+        status_code=status_code,
+        headers={"X-Cart-Token": view.token},
+        cookies=[cart_cookie(view.token, settings)],
     )
 
 
@@ -94,6 +86,11 @@ class CartController(Controller):
     @post(
         "/items",
         summary="Add a product or ticket (creates the cart when no token is sent)",
+        description=(
+            "JSON. An HTML form post (application/x-www-form-urlencoded: item_id, quantity) "
+            "from the static pages is answered with a 303 to the HTML cart page /cart/view."
+        ),
+        before_request=add_from_form,
         responses=responses(
             BadRequest, NotFound, UnknownItem, CurrencyMismatch, OutOfStock, PayloadTooLarge
         ),
