@@ -3,8 +3,10 @@
 These forms are authenticated by the cart cookie (a bearer token), not by the member's
 session, so the session CSRF rule (``docs/accounts.md``) does not cover them. Two checks do:
 
-- every form post must come from our own pages: an ``Origin`` header, which browsers send with
-  form posts, must be the static site's (``ALLOWED_ORIGINS``) or this API's own;
+- every form post must come from our own pages: a browser saying ``Sec-Fetch-Site:
+  same-origin`` is posting from this API's own page (whose ``no-referrer`` policy makes its
+  ``Origin`` ``null``); otherwise an ``Origin`` header, which browsers send with form posts,
+  must be the static site's (``ALLOWED_ORIGINS``) or this API's own;
 - the forms on the cart page also echo ``cart_csrf``, an HMAC of the cart token under
   ``SECRET_KEY``, which another site cannot read or compute. (The static product pages cannot
   carry a per-visitor token; adding to a cart is the only thing they do.)
@@ -34,6 +36,8 @@ def _origin(url: str) -> str:
 
 def check_origin(request: Request[Any, Any, Any], settings: Settings) -> None:
     """Refuse a form posted from another site (no ``Origin``: not a browser form, allowed)."""
+    if request.headers.get("Sec-Fetch-Site") == "same-origin":
+        return
     sent = request.headers.get("Origin")
     if sent is None:
         return

@@ -109,7 +109,20 @@ async def test_quantity_change_and_remove_need_the_page_token(browser: AsyncTest
         headers={"Origin": "https://evil.example"},
     )
     assert_html_error(other_site, 403, "another site")
-    assert (await browser.get("/cart")).json()["item_count"] == 3
+    # Our own page (no-referrer, so Origin: null) is told apart by Sec-Fetch-Site.
+    own_page = {"cart_csrf": token, "item_id": HONEY, "quantity": "2"}
+    hidden_origin = await browser.post(
+        "/cart/view/quantity", data=own_page, headers={"Origin": "null"}
+    )
+    assert_html_error(hidden_origin, 403, "another site")
+    same_origin = await browser.post(
+        "/cart/view/quantity",
+        data=own_page,
+        headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+        follow_redirects=False,
+    )
+    assert same_origin.status_code == 303
+    assert (await browser.get("/cart")).json()["item_count"] == 2
 
 
 async def test_bad_form_input_is_a_readable_4xx_page(
