@@ -16,7 +16,7 @@ from commerce_api.domain.catalog import parse_catalog, sync_catalog
 from commerce_api.fake_sumup import FakeSumUpProcess
 from tests.commerce import catalogs
 from tests.commerce.conftest import make_settings
-from tests.commerce.shop import HONEY, JAM
+from tests.commerce.shop import FREE_TALK, HONEY, JAM
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 SITE = "https://rose-ash.example.coop"  # make_settings' SITE_URL, the only allowed origin
@@ -177,3 +177,26 @@ async def test_checkout_form_goes_to_sumup_and_a_resubmit_is_the_same_order(
     assert checkout["checkout_reference"] in receipt.text
     assert "£13.00" in receipt.text
     assert "Your cart is empty" in (await browser.get("/cart/view")).text
+
+
+async def test_free_place_is_booked_at_once_and_the_receipt_lists_its_codes(
+    browser: AsyncTestClient,
+) -> None:
+    await add(browser, FREE_TALK, "2")
+    page = (await browser.get("/cart/view")).text
+    form = {
+        "cart_csrf": hidden(page, "cart_csrf"),
+        "idempotency_key": hidden(page, "idempotency_key"),
+    }
+    done = await browser.post(
+        "/cart/view/checkout", data=form, headers={"Origin": SITE}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    assert done.headers["location"].startswith(f"{SITE}/order/?order=")
+    order_token = done.headers["location"].rsplit("=", 1)[1]
+    receipt = await browser.get(f"/orders/{order_token}/receipt")
+    assert "Thank you: your order is paid." in receipt.text
+    order = (await browser.get(f"/orders/{order_token}")).json()
+    assert len(order["tickets"]) == 2
+    for ticket in order["tickets"]:
+        assert f"<code>{ticket['code']}</code>" in receipt.text
