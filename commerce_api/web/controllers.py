@@ -14,6 +14,7 @@ Errors are readable pages with a link back and the error's own 4xx (5xx only whe
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -40,6 +41,8 @@ from commerce_api.web.guard import CSRF_FIELD, cart_csrf, check_cart_csrf, check
 from commerce_api.web.pages import ORDER_WORDS, render
 
 __all__ = ["LAST_ORDER_COOKIE", "ShopPagesController", "add_from_form"]
+
+log = logging.getLogger(__name__)
 
 LAST_ORDER_COOKIE = "ra_last_order"
 CART_PAGE = "/cart/view"
@@ -80,8 +83,10 @@ def _html_error(request: AnyRequest, exc: Exception) -> Response[str]:
         return error_page(settings, exc.status_code, exc.title, exc.detail)
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status >= 500:
-        raise exc  # the app's handler logs it and answers without a traceback
-    return error_page(settings, status, "Something is wrong with this request", str(exc.detail))
+        log.error("shop page failed: %r", exc)
+        return error_page(settings, status, "Something went wrong", "Please try again later.")
+    detail = exc.detail if isinstance(exc, HTTPException) else ""
+    return error_page(settings, status, "Something is wrong with this request", detail)
 
 
 def _quantity(value: Any) -> int:

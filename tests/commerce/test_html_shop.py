@@ -132,6 +132,7 @@ async def test_bad_form_input_is_a_readable_4xx_page(
     assert_html_error(await add(browser, JAM, "4"), 409, "only 3")
     assert_html_error(await add(browser, HONEY, "lots"), 422, "whole number")
     assert_html_error(await add(browser, HONEY, "0"), 422, "quantity")
+    assert_html_error(await add(browser, HONEY, "1" + "0" * 2_000_000), 413, "")
     assert_html_error(
         await add(browser, HONEY, "1", Origin="https://evil.example"), 403, "another site"
     )
