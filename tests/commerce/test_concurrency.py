@@ -18,6 +18,7 @@ from commerce_api.settings import Settings
 from tests.commerce.shop import HONEY, JAM
 
 SHOPPERS = 24
+BREAD = "product:sourdough"  # unlimited stock
 
 
 async def _race(
@@ -121,3 +122,23 @@ async def test_readers_do_not_wait_for_a_writer(db: Database) -> None:
     _, seen = await asyncio.gather(writer(), reader())
     assert seen == 24  # the committed value, not the writer's uncommitted 23
     assert (await _sold(db, HONEY))[1] == 23
+
+
+async def test_concurrent_adds_to_one_cart_lose_nothing(db: Database, database_url: str) -> None:
+    """Adds racing on one cart from two "processes" each count: one line per item, no
+    quantity lost to a stale read, no duplicate-line error."""
+    cart = (await add_item(db, None, HONEY, 1)).token
+    other = Database(database_url)
+    try:
+        await asyncio.gather(
+            *(
+                add_item(other if i % 2 else db, cart, HONEY if i % 3 else BREAD, 1)
+                for i in range(SHOPPERS)
+            )
+        )
+    finally:
+        await other.dispose()
+    view = await add_item(db, cart, BREAD, 1)
+    quantities = {line.item_id: line.quantity for line in view.lines}
+    assert quantities == {HONEY: 1 + 16, BREAD: 8 + 1}
+    assert view.item_count == 26

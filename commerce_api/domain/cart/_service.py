@@ -7,8 +7,9 @@ more than is left to reserve (checked again, atomically, at checkout).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, literal, literal_column, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -139,7 +140,7 @@ async def view_cart(db: Database, token: str | None) -> CartView:
         return _view(cart, await _items(session, [line.item_id for line in cart.lines]))
 
 
-def _check_fits(item: Item, quantity: int) -> None:
+def _check_fits(item: Any, quantity: int) -> None:
     if item.available is not None and quantity > item.available:
         raise OutOfStock(
             f"only {item.available} of {item.title!r} left",
@@ -149,38 +150,143 @@ def _check_fits(item: Item, quantity: int) -> None:
         )
 
 
+_ITEMS = Item.__table__
+_LINES = CartLine.__table__
+_ITEM_COLUMNS = (
+    _ITEMS.c.id,
+    _ITEMS.c.kind,
+    _ITEMS.c.title,
+    _ITEMS.c.url,
+    _ITEMS.c.price_minor,
+    _ITEMS.c.currency,
+    _ITEMS.c.active,
+    _ITEMS.c.available,
+)
+# The cart's lines with their items, then the item being added (again, if already a line):
+# one round trip instead of loading the cart, its lines and their items separately.
+_LINES_AND_ITEM = union_all(
+    select(_LINES.c.id.label("line_id"), _LINES.c.quantity, *_ITEM_COLUMNS)
+    .join_from(_LINES, _ITEMS, _ITEMS.c.id == _LINES.c.item_id)
+    .where(_LINES.c.cart_id == bindparam("cart_id")),
+    select(literal(None).label("line_id"), literal(None).label("quantity"), *_ITEM_COLUMNS).where(
+        _ITEMS.c.id == bindparam("item_id")
+    ),
+).order_by(literal_column("line_id").nulls_last())
+# SQLite renders no FOR UPDATE: its BEGIN IMMEDIATE already serialises writers.
+_LOCK_CART = (
+    select(Cart.__table__.c.id)
+    .where(Cart.__table__.c.token == bindparam("token"))
+    .with_for_update()
+)
+_SET_LINE = (
+    update(_LINES).where(_LINES.c.id == bindparam("line_id")).values(quantity=bindparam("qty"))
+)
+_ADD_LINE = insert(_LINES).values(
+    cart_id=bindparam("cart_id"), item_id=bindparam("item_id"), quantity=bindparam("qty")
+)
+
+
+@dataclass
+class _Row:
+    """A cart line (``line_id`` set) or the item being added, with what the checks need."""
+
+    line_id: int | None
+    quantity: int
+    item: Any
+    """The item's row (``Item``'s columns) or an ``Item``."""
+
+
+def _rows(result: Any) -> list[_Row]:
+    return [_Row(line_id=row.line_id, quantity=row.quantity or 0, item=row) for row in result]
+
+
+async def _lines_and_item(
+    session: AsyncSession, token: str, item_id: str
+) -> tuple[int, list[_Row], Any]:
+    """Lock the cart row, then (a new statement, so it sees what a previous holder of the lock
+    committed) read its lines and the item being added."""
+    conn = await session.connection()
+    cart_id = (await conn.execute(_LOCK_CART, {"token": check_token(token)})).scalar_one_or_none()
+    if cart_id is None:
+        raise NotFound("no cart has this token", field=CART_TOKEN_FIELD)
+    rows = _rows(await conn.execute(_LINES_AND_ITEM, {"cart_id": cart_id, "item_id": item_id}))
+    lines = [row for row in rows if row.line_id is not None]
+    added = next((row.item for row in rows if row.line_id is None), None)
+    return cart_id, lines, added
+
+
+def _view_of(token: str, lines: list[_Row]) -> CartView:
+    views = [
+        CartLineView(
+            item_id=row.item.id,
+            kind=row.item.kind,
+            title=row.item.title,
+            url=row.item.url,
+            unit_price_minor=row.item.price_minor,
+            quantity=row.quantity,
+            line_total_minor=row.item.price_minor * row.quantity,
+            available=row.item.active
+            and (row.item.available is None or row.item.available >= row.quantity),
+        )
+        for row in lines
+    ]
+    return CartView(
+        token=token,
+        currency=lines[0].item.currency if lines else None,
+        lines=views,
+        total_minor=sum(view.line_total_minor for view in views),
+        item_count=sum(view.quantity for view in views),
+    )
+
+
+def _checked_line(lines: list[_Row], item: Any, item_id: str, quantity: int) -> _Row:
+    """The cart's line for ``item``, updated or added, once every rule allows it."""
+    if item is None or not item.active:
+        raise UnknownItem(f"{item_id!r} is not on sale", field="item_id")
+    currencies = {row.item.currency for row in lines}
+    if currencies and item.currency not in currencies:
+        raise CurrencyMismatch(
+            f"this cart is in {currencies.pop()}; {item_id} is priced in {item.currency}",
+            field="item_id",
+        )
+    line = next((row for row in lines if row.item.id == item_id), None)
+    new_quantity = quantity + (line.quantity if line else 0)
+    _check_quantity(new_quantity)
+    _check_fits(item, new_quantity)
+    if line is None:
+        line = _Row(line_id=None, quantity=new_quantity, item=item)
+        lines.append(line)
+    line.quantity = new_quantity
+    return line
+
+
 async def add_item(db: Database, token: str | None, item_id: str, quantity: int) -> CartView:
-    """Add ``quantity`` of ``item_id`` (creating the cart when ``token`` is ``None``)."""
+    """Add ``quantity`` of ``item_id`` (creating the cart when ``token`` is ``None``).
+
+    Four round trips for an existing cart: lock the cart row, read its lines with the item,
+    write the one line, commit; the answer is computed from the rows already read."""
     _check_quantity(quantity)
     if not plausible_item_id(item_id):
         raise UnknownItem(f"{item_id!r} is not on sale", field="item_id")
     async with db.transaction() as session:
-        cart = (
-            Cart(token=new_token(), lines=[])
-            if token is None
-            else await load_cart(session, token, for_update=True)
-        )
-        items = await _items(session, [line.item_id for line in cart.lines] + [item_id])
-        item = items.get(item_id)
-        if item is None or not item.active:
-            raise UnknownItem(f"{item_id!r} is not on sale", field="item_id")
-        currencies = {items[line.item_id].currency for line in cart.lines}
-        if currencies and item.currency not in currencies:
-            raise CurrencyMismatch(
-                f"this cart is in {currencies.pop()}; {item_id} is priced in {item.currency}",
-                field="item_id",
-            )
-        line = next((line for line in cart.lines if line.item_id == item_id), None)
-        new_quantity = quantity + (line.quantity if line else 0)
-        _check_quantity(new_quantity)
-        _check_fits(item, new_quantity)
-        if line is None:
-            cart.lines.append(CartLine(item_id=item_id, quantity=quantity))
-        else:
-            line.quantity = new_quantity
         if token is None:
-            session.add(cart)
-        return _view(cart, items)
+            item = await session.get(Item, item_id)
+            line = _checked_line([], item, item_id, quantity)
+            token = new_token()
+            session.add(
+                Cart(token=token, lines=[CartLine(item_id=item_id, quantity=line.quantity)])
+            )
+            return _view_of(token, [line])
+        cart_id, lines, item = await _lines_and_item(session, token, item_id)
+        line = _checked_line(lines, item, item_id, quantity)
+        conn = await session.connection()
+        if line.line_id is None:
+            await conn.execute(
+                _ADD_LINE, {"cart_id": cart_id, "item_id": item_id, "qty": line.quantity}
+            )
+        else:
+            await conn.execute(_SET_LINE, {"line_id": line.line_id, "qty": line.quantity})
+        return _view_of(token, lines)
 
 
 async def set_quantity(db: Database, token: str, item_id: str, quantity: int) -> CartView:
