@@ -168,7 +168,7 @@ def postprocess(context: Context, staging: Path) -> None:
     asset_map = ra_assets.rename_assets(staging, new, site_url)
     every = [asset_map.get(name, name) for name in every]
     new = [asset_map.get(name, name) for name in new]
-    site_files = ra_seo.write_site_files(context, staging, every)
+    site_files = ra_seo.write_site_files(context, staging, every, set(new))
     (staging / ra_manifests.DATA_DIR).mkdir(exist_ok=True)
     ra_assets.write_headers(staging)  # before any .gz/.br: it lists the top-level names
     finishing = ra_assets.FinishPass(

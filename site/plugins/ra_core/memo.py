@@ -37,6 +37,21 @@ def lookup(table: str, digest: bytes, compute: Callable[[], T]) -> T:
     return found
 
 
+def store(table: str, digest: bytes, value: Any) -> None:
+    """Keep ``value`` under ``digest`` (replacing what the last build kept there)."""
+    _used.setdefault(table, {})[digest] = value
+
+
+def kept(table: str, digest: bytes) -> Any | None:
+    """What this or the last build kept under ``digest`` (None if nothing)."""
+    found = _used.get(table, {}).get(digest)
+    if found is None:
+        found = _loaded.get(table, {}).get(digest)
+        if found is not None:
+            _used.setdefault(table, {})[digest] = found
+    return found
+
+
 def forget() -> None:
     """Start from nothing (no last build, or its code or settings differ)."""
     _loaded.clear()

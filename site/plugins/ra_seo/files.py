@@ -6,16 +6,17 @@ pages other plugins write (events, calendars) are listed without them doing anyt
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ra_core import write_new
+from ra_core import memo, write_new
 
 EXCLUDED = {"404.html"}
 NOINDEX = b'<meta name="robots" content="noindex">'
+NOINDEX_TABLE = "sitemap-noindex"
 
 
 def page_url(site_url: str, relative: str) -> str:
@@ -40,10 +41,28 @@ def _last_modified(context: Mapping[str, Any]) -> dict[str, str]:
     return dates
 
 
+def _noindex(output: Path, relative: str, fresh: Container[str] | None) -> bool:
+    """Whether the page asks not to be indexed. A page not in ``fresh`` is the last build's
+    file, linked unchanged: its answer is the one that build kept (ra_core.memo, which is
+    dropped whenever code or settings change)."""
+    digest = memo.key("noindex", relative)
+    if fresh is not None and relative not in fresh:
+        found = memo.kept(NOINDEX_TABLE, digest)
+        if found is not None:
+            return bool(found)
+    answer = NOINDEX in (output / relative).read_bytes()
+    memo.store(NOINDEX_TABLE, digest, answer)
+    return answer
+
+
 def sitemap_xml(
-    context: Mapping[str, Any], output: Path, files: Iterable[str] | None = None
+    context: Mapping[str, Any],
+    output: Path,
+    files: Iterable[str] | None = None,
+    fresh: Container[str] | None = None,
 ) -> str:
-    """The sitemap of ``output``; ``files`` (relative POSIX paths) saves walking the tree."""
+    """The sitemap of ``output``; ``files`` (relative POSIX paths) saves walking the tree;
+    ``fresh``: the files this build wrote (the others are the last build's, unchanged)."""
     site_url = str(context.get("SITEURL", "")).rstrip("/")
     dates = _last_modified(context)
     lines = [
@@ -56,7 +75,7 @@ def sitemap_xml(
     for relative in sorted(html, key=lambda name: name.split("/")):  # as Path objects sort
         if relative in EXCLUDED or relative.startswith((".", "_")):
             continue
-        if NOINDEX in (output / relative).read_bytes():
+        if _noindex(output, relative, fresh):
             continue
         lines.append(f"  <url><loc>{escape(page_url(site_url, relative))}</loc>")
         if relative in dates:
@@ -72,9 +91,12 @@ def robots_txt(context: Mapping[str, Any]) -> str:
 
 
 def write_site_files(
-    context: Mapping[str, Any], output: Path, files: Iterable[str] | None = None
+    context: Mapping[str, Any],
+    output: Path,
+    files: Iterable[str] | None = None,
+    fresh: Container[str] | None = None,
 ) -> list[str]:
     """Write sitemap.xml and robots.txt; returns their names (relative to ``output``)."""
-    write_new(output / "sitemap.xml", sitemap_xml(context, output, files))
+    write_new(output / "sitemap.xml", sitemap_xml(context, output, files, fresh))
     write_new(output / "robots.txt", robots_txt(context))
     return ["sitemap.xml", "robots.txt"]
