@@ -263,8 +263,10 @@ def _checked_line(lines: list[_Row], item: Any, item_id: str, quantity: int) -> 
 async def add_item(db: Database, token: str | None, item_id: str, quantity: int) -> CartView:
     """Add ``quantity`` of ``item_id`` (creating the cart when ``token`` is ``None``).
 
-    Four round trips for an existing cart: lock the cart row, read its lines with the item,
-    write the one line, commit; the answer is computed from the rows already read."""
+    For an existing cart, five round trips (begin, lock the cart row, read its lines with the
+    item, write the one line, commit); the answer is computed from the rows already read. The
+    lock and the read stay two statements: a read in the locking statement would use the
+    snapshot taken before waiting for the lock and miss what the previous holder wrote."""
     _check_quantity(quantity)
     if not plausible_item_id(item_id):
         raise UnknownItem(f"{item_id!r} is not on sale", field="item_id")
