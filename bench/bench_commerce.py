@@ -260,7 +260,9 @@ async def bench_add_to_cart(api: str, requests: int, concurrency: int) -> tuple[
                 headers={"X-Cart-Token": tokens[w]},
             )
 
+        # Both phases are warmed the same way (connections opened, statements prepared).
         await closed_loop("warm-up", min(200, requests), concurrency, health, (200,))
+        await closed_loop("warm-up", min(200, requests), concurrency, add, (200, 201))
         health_sample = await closed_loop("GET /health", requests, concurrency, health, (200,))
         add_sample = await closed_loop("POST /cart/items", requests, concurrency, add, (200, 201))
         return health_sample, add_sample
@@ -386,6 +388,11 @@ def run(args: argparse.Namespace, db_url: str) -> int:
         print(
             f"\n(a) add-to-cart vs /health: {args.requests} requests each, "
             f"{args.concurrency} concurrent, same client"
+        )
+        print(
+            "  /health answers without the database; each add puts 1 unit into one of "
+            f"{args.concurrency} existing carts\n  (one per worker, up to {CART_PRODUCTS} lines): "
+            "lock the cart, read its lines and the item, write one line, commit"
         )
         health, add = asyncio.run(bench_add_to_cart(api, args.requests, args.concurrency))
         ratio = add.rate / health.rate if health.rate else 0.0
