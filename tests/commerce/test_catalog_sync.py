@@ -224,3 +224,14 @@ def test_a_catalogue_file_that_is_not_utf8_is_refused_by_name(tmp_path: Path) ->
     with pytest.raises(CatalogError) as refused:
         load_catalog_file(path)
     assert refused.value.field == "$" and "UTF-8" in refused.value.detail
+
+
+def test_a_malformed_catalogue_file_is_refused_naming_the_file_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    data = catalogs.sample()
+    data["items"][0]["price"] = -1
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CatalogError) as refused:
+        load_catalog_file(path)
+    assert refused.value.field == "items[0].price"
+    assert refused.value.detail.startswith(f"{path}: ")

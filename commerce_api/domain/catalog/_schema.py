@@ -226,4 +226,7 @@ def load_catalog_file(path: str | Path) -> Catalog:
             f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
             field="$",
         ) from exc
-    return parse_catalog(data)
+    try:
+        return parse_catalog(data)
+    except CatalogError as exc:  # name the file, as every CLI error does
+        raise CatalogError(f"{path}: {exc.detail}", field=exc.field) from exc
