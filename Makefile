@@ -9,7 +9,7 @@ OUTPUT  ?= build
 HOST    ?= 127.0.0.1
 
 .DEFAULT_GOAL := build
-.PHONY: venv build test test-fast lint format serve bench bench-build bench-commerce bench-federation clean
+.PHONY: venv build test lint format serve bench bench-build bench-commerce bench-federation clean
 
 # The virtualenv is rebuilt only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
