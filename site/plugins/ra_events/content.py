@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from typing import Any
 
 from markupsafe import Markup
 from pelican.contents import Content
 from pelican.utils import slugify
+from ra_core import html_tags
 
 from . import fields
 from .fields import Problems, TicketType, Venue
@@ -25,23 +25,9 @@ EVENT_KEYS = (
 )  # fmt: skip
 
 
-class _ImageCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "img":
-            self.found.append((values.get("src") or "", (values.get("alt") or "").strip()))
-
-
 def body_images(html: str) -> list[tuple[str, str]]:
-    """(src, alt) of every <img> in rendered HTML, in order."""
-    collector = _ImageCollector()
-    collector.feed(html)
-    collector.close()
-    return collector.found
+    """(src, alt) of every <img> in rendered HTML, in order (parsed once per build, shared)."""
+    return [(src, (alt or "").strip()) for src, alt in html_tags(html).images]
 
 
 def images_without_alt(html: str) -> list[str]:
