@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.datastructures import Cookie
 from litestar.params import FromPath, JSONBody
 
 from commerce_api.accounts import dashboard
@@ -33,10 +32,9 @@ from commerce_api.accounts.web import (
     client_address,
     identity_dependencies,
 )
-from commerce_api.domain.cart.controllers import CART_COOKIE
+from commerce_api.domain.cart.cookie import CART_COOKIE, cart_cookie
 from commerce_api.domain.orders import OrderView, member_orders
 from commerce_api.errors import BadRequest, Conflict, NotFound, responses
-from commerce_api.settings import Settings
 
 __all__ = ["AccountController", "Profile", "sign_in_response"]
 
@@ -122,23 +120,9 @@ async def sign_in_response(
     response = body(info)
     response.cookies.append(session_cookie(token, settings))
     if cart_token:
-        response.cookies.append(_cart_cookie(cart_token, settings))
+        response.cookies.append(cart_cookie(cart_token, settings))
         response.headers["X-Cart-Token"] = cart_token
     return response
-
-
-def _cart_cookie(token: str, settings: Settings) -> Cookie:
-    from commerce_api.domain.cart.controllers import CART_COOKIE_MAX_AGE
-
-    return Cookie(
-        key=CART_COOKIE,
-        value=token,
-        max_age=CART_COOKIE_MAX_AGE,
-        httponly=True,
-        secure=settings.cookie_secure,
-        samesite="none" if settings.cookie_secure else "lax",
-        path="/",
-    )
 
 
 class AccountController(Controller):
