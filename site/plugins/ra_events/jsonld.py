@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from .fields import EVENT_STATUSES
-from .money import major_units
+from .money import to_major
 from .occurrences import WEEKDAYS, Occurrence
 from .settings import absolute_url
 
@@ -93,7 +93,7 @@ def event_jsonld(
                 "@type": "Offer",
                 "name": ticket.label,
                 "sku": event.ticket_id(ticket),
-                "price": str(major_units(ticket.price, ticket.currency)),
+                "price": str(to_major(ticket.price, ticket.currency)),
                 "priceCurrency": ticket.currency,
                 "availability": SCHEMA + ("InStock" if ticket.capacity > 0 else "SoldOut"),
                 "url": url,
