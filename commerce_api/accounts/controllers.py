@@ -24,7 +24,12 @@ from commerce_api.accounts.newsletters import (
     member_subscriptions,
     member_unsubscribe,
 )
-from commerce_api.accounts.sessions import create_session, end_session, session_cookie
+from commerce_api.accounts.sessions import (
+    clear_session_cookie,
+    create_session,
+    end_session,
+    session_cookie,
+)
 from commerce_api.accounts.web import (
     Identity,
     IdentityDep,
@@ -186,7 +191,7 @@ class AccountController(Controller):
         async with identity.db.transaction() as session:
             await end_session(session, token)
         response: Response[None] = Response(None, status_code=204)
-        response.delete_cookie(identity.settings.session_cookie_name, path="/")
+        clear_session_cookie(response, identity.settings)
         return response
 
     @post(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from commerce_api.accounts.models import User
 from commerce_api.accounts.pages import render
-from commerce_api.accounts.sessions import end_session
+from commerce_api.accounts.sessions import clear_session_cookie, end_session
 from commerce_api.accounts.tokens import hash_token
 from commerce_api.accounts.web import CurrentDep, IdentityDep, identity_dependencies
 from commerce_api.db import utcnow
@@ -178,7 +178,7 @@ class OAuthController(Controller):
             token = request.cookies.get(identity.settings.session_cookie_name, "")
             async with identity.db.transaction() as session:
                 await end_session(session, token)
-            response.delete_cookie(identity.settings.session_cookie_name, path="/")
+            clear_session_cookie(response, identity.settings)
         return response
 
 
