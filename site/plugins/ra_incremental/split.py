@@ -67,15 +67,15 @@ class _Child:
 
 
 def _merge(result: dict[str, Any], writer: Any, context: Any) -> None:
-    from ra_core.errors import CONTEXT_KEY
+    from ra_core import report_error
 
     session = writer.session
     for relpath, page, digests, reused in result["records"]:
         session.record(relpath, page, digests, reused)
     session.template_store.update(result["template_store"])
     session.templates_used.update(result["templates_used"])
-    errors = context.setdefault(CONTEXT_KEY, [])
-    errors.extend(e for e in result["errors"] if e not in errors)
+    for error in result["errors"]:
+        report_error(context, error)
     for path in result["written"]:
         signals.content_written.send(path, context=None)
 
