@@ -111,17 +111,13 @@ def _on_generators_finalized(generators: Sequence[Any]) -> None:
     _recorder.on_generators_finalized(generators)
 
 
-def _on_content_written(path: str, **kwargs: Any) -> None:
-    _recorder.on_written(path, **kwargs)
-
-
-def _on_feed_written(path: str, **kwargs: Any) -> None:
+def _on_written(path: str, **kwargs: Any) -> None:
     _recorder.on_written(path, **kwargs)
 
 
 signals.all_generators_finalized.connect(_on_generators_finalized)
-signals.content_written.connect(_on_content_written)
-signals.feed_written.connect(_on_feed_written)
+signals.content_written.connect(_on_written)
+signals.feed_written.connect(_on_written)
 
 
 def run_pelican(settings: dict[str, Any]) -> tuple[Context, int]:
