@@ -21,6 +21,7 @@ from sqlalchemy import and_, delete, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from federation_server.db.base import utcnow
+from federation_server.db.upsert import dialect_insert
 
 from ._policy import HostHealth, Outcome, classify, retry_at
 from .models import Delivery, DeliveryActivity, DeliveryStatus, HostState
@@ -57,14 +58,6 @@ def _target(recipient: Any) -> str | None:
     return getattr(recipient, "shared_inbox", None) or getattr(recipient, "inbox", None)
 
 
-def _insert(session: AsyncSession, table: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
-
-
 async def enqueue(
     session: AsyncSession,
     activity: Mapping[str, Any],
@@ -89,7 +82,7 @@ async def enqueue(
     when = now or utcnow()
     body = json.dumps(activity, ensure_ascii=False, separators=(",", ":"))
     await session.execute(
-        _insert(session, DeliveryActivity.__table__)
+        dialect_insert(session, DeliveryActivity.__table__)
         .values(activity_id=activity_id, actor_key_id=actor_key_id, body=body, created_at=when)
         .on_conflict_do_nothing(index_elements=["activity_id"])
     )
@@ -115,7 +108,7 @@ async def enqueue(
         if inbox not in existing
     ]
     if rows:
-        statement = _insert(session, Delivery.__table__).on_conflict_do_nothing(
+        statement = dialect_insert(session, Delivery.__table__).on_conflict_do_nothing(
             index_elements=["activity_pk", "inbox"]
         )
         await session.execute(statement, rows)
