@@ -7,11 +7,11 @@ manifests plugin writes them out.
 
 from __future__ import annotations
 
-import mimetypes
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ra_core import content_hash
+from ra_manifests import entries
 
 from .content import body_images
 from .jsonld import place
@@ -95,12 +95,4 @@ def activity_object(
 def attachments(event: Event, image_url: str | None, content_html: str) -> list[dict[str, Any]]:
     """The lead image, then every image in the text, each once, with its alt text."""
     images = [(image_url, event.image_alt or "")] if image_url else []
-    images += body_images(content_html)
-    seen: set[str] = set()
-    found = []
-    for url, alt in images:
-        if url and url not in seen:
-            seen.add(url)
-            media_type = mimetypes.guess_type(url)[0] or "application/octet-stream"
-            found.append({"type": "Image", "mediaType": media_type, "url": url, "name": alt})
-    return found
+    return entries.attachments(images + body_images(content_html))

@@ -7,7 +7,7 @@ names and computes ``content_hash`` last, over exactly what is written.
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,20 +33,24 @@ def media_type(url: str) -> str:
     return mimetypes.guess_type(url)[0] or "application/octet-stream"
 
 
+def attachments(images: Iterable[tuple[str, str]]) -> list[Entry]:
+    """``Image`` attachments for (url, alt) pairs: each url once, in order; empty urls skipped."""
+    seen: set[str] = set()
+    found = []
+    for url, alt in images:
+        if url and url not in seen:
+            seen.add(url)
+            found.append({"type": "Image", "mediaType": media_type(url), "url": url, "name": alt})
+    return found
+
+
 def image_attachments(content: Any, site_url: str) -> list[Entry]:
     """The lead image (front matter) then every image in the body, each once, with alt text."""
     images: list[tuple[str, str]] = []
     if getattr(content, "image", None):
         images.append((absolute(site_url, content.image), str(content.image_alt or "")))
-    images.extend((src, alt or "") for src, alt in html_tags(content.content or "").images if src)
-    seen: set[str] = set()
-    attachments = []
-    for url, alt in images:
-        if url in seen:
-            continue
-        seen.add(url)
-        attachments.append({"type": "Image", "mediaType": media_type(url), "url": url, "name": alt})
-    return attachments
+    images.extend((src, alt or "") for src, alt in html_tags(content.content or "").images)
+    return attachments(images)
 
 
 def hashtags(content: Any, site_url: str) -> list[Entry]:
