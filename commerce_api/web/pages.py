@@ -11,7 +11,7 @@ from jinja2 import ChoiceLoader, DictLoader, Environment, select_autoescape
 from litestar import Response
 
 from commerce_api.accounts import pages as account_pages
-from commerce_api.sumup import currency_exponent
+from commerce_api.sumup import minor_to_major
 
 __all__ = ["ORDER_WORDS", "money", "render"]
 
@@ -115,9 +115,7 @@ def money(minor: int, currency: str | None) -> str:
     """``£6.50`` or ``1500 JPY``-style text from integer minor units."""
     if currency is None:
         return str(minor)
-    exponent = currency_exponent(currency)
-    whole, part = divmod(abs(minor), 10**exponent)
-    amount = f"{whole:,}" + (f".{part:0{exponent}d}" if exponent else "")
+    amount = f"{minor_to_major(abs(minor), currency):,f}"
     sign = "-" if minor < 0 else ""
     symbol = _SYMBOLS.get(currency.upper())
     return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency.upper()}"
