@@ -30,7 +30,7 @@ from commerce_api.errors import (
 )
 from commerce_api.web import add_from_form
 
-__all__ = ["CART_COOKIE", "CART_COOKIE_MAX_AGE", "CartController", "cart_token"]
+__all__ = ["CART_COOKIE", "CART_COOKIE_MAX_AGE", "CartController", "cart_token", "need_cart_token"]
 
 
 @dataclass
@@ -114,7 +114,9 @@ class CartController(Controller):
         item_id: FromPath[str],
         data: JSONBody[ChangeQuantity],
     ) -> Response[CartView]:
-        return _respond(await set_quantity(db, _need(token), item_id, data.quantity), settings)
+        return _respond(
+            await set_quantity(db, need_cart_token(token), item_id, data.quantity), settings
+        )
 
     @delete(
         "/items/{item_id:str}",
@@ -125,10 +127,11 @@ class CartController(Controller):
     async def remove_from_cart(
         self, db: DbDep, settings: SettingsDep, token: CartTokenDep, item_id: FromPath[str]
     ) -> Response[CartView]:
-        return _respond(await remove_item(db, _need(token), item_id), settings)
+        return _respond(await remove_item(db, need_cart_token(token), item_id), settings)
 
 
-def _need(token: CartTokenDep) -> str:
+def need_cart_token(token: str | None) -> str:
+    """The token, or a 400 naming ``X-Cart-Token`` when the request sent none."""
     if token is None:
         raise BadRequest("send the cart token (X-Cart-Token or the cookie)", field="X-Cart-Token")
     return token

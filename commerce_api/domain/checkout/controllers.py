@@ -12,7 +12,7 @@ from litestar.params import FromPath, HeaderParameter, JSONBody
 from litestar.response import Redirect
 
 from commerce_api.deps import CartTokenDep, DbDep, MemberIdDep, PaymentsDep, SettingsDep
-from commerce_api.domain.cart.controllers import cart_token
+from commerce_api.domain.cart.controllers import cart_token, need_cart_token
 from commerce_api.domain.checkout._service import (
     check_email,
     check_idempotency_key,
@@ -85,14 +85,10 @@ class CheckoutController(Controller):
         data: JSONBody[CheckoutRequest | None] = None,
     ) -> Response[OrderView]:
         key = check_idempotency_key(idempotency_key)
-        if token is None:
-            raise BadRequest(
-                "send the cart token (X-Cart-Token or the cookie)", field="X-Cart-Token"
-            )
         order, created = await place_order(
             db,
             settings,
-            token,
+            need_cart_token(token),
             key,
             email=check_email(data.email if data else None),
             member_id=member_id,
