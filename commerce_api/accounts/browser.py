@@ -19,7 +19,7 @@ from litestar.response import Redirect
 
 from commerce_api.accounts.controllers import sign_in_response
 from commerce_api.accounts.errors import EmailNotVerified, InvalidCredentials, TooManyAttempts
-from commerce_api.accounts.pages import render
+from commerce_api.accounts.pages import error_page, render
 from commerce_api.accounts.tokens import new_token
 from commerce_api.accounts.web import (
     CurrentDep,
@@ -160,13 +160,7 @@ class BrowserAuthController(Controller):
         try:
             await identity.accounts.verify_email(data.get("token", ""))
         except CommerceError as exc:
-            return render(
-                "message.html",
-                title="Link not valid",
-                message=exc.detail,
-                error=True,
-                status=exc.status_code,
-            )
+            return error_page("Link not valid", exc)
         return render(
             "message.html",
             title="Email confirmed",
@@ -219,13 +213,7 @@ class BrowserAuthController(Controller):
         try:
             await identity.accounts.reset_password(data.get("token", ""), data.get("password", ""))
         except CommerceError as exc:
-            return render(
-                "message.html",
-                title="Password not changed",
-                message=exc.detail,
-                error=True,
-                status=exc.status_code,
-            )
+            return error_page("Password not changed", exc)
         return render(
             "message.html",
             title="Password changed",

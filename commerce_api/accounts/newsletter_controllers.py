@@ -12,7 +12,7 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody
 
 from commerce_api.accounts import newsletters as news
 from commerce_api.accounts.errors import InvalidLink
-from commerce_api.accounts.pages import render
+from commerce_api.accounts.pages import error_page, render
 from commerce_api.accounts.web import (
     CurrentDep,
     IdentityDep,
@@ -106,13 +106,7 @@ class NewsletterController(Controller):
                 identity.db, identity.outbox, identity.settings, data.get("token", "")
             )
         except CommerceError as exc:
-            return render(
-                "message.html",
-                title="Link not valid",
-                message=exc.detail,
-                error=True,
-                status=exc.status_code,
-            )
+            return error_page("Link not valid", exc)
         return render("message.html", title="Subscribed", message="Thank you: you are subscribed.")
 
     @get("/unsubscribe", include_in_schema=False)
@@ -141,13 +135,7 @@ class NewsletterController(Controller):
         try:
             await news.unsubscribe(identity.db, identity.settings, s, sig)
         except CommerceError as exc:
-            return render(
-                "message.html",
-                title="Link not valid",
-                message=exc.detail,
-                error=True,
-                status=exc.status_code,
-            )
+            return error_page("Link not valid", exc)
         return render(
             "message.html", title="Unsubscribed", message="You will not receive it any more."
         )

@@ -11,7 +11,9 @@ from typing import Any
 from jinja2 import DictLoader, Environment, select_autoescape
 from litestar import Response
 
-__all__ = ["render"]
+from commerce_api.errors import CommerceError
+
+__all__ = ["error_page", "render"]
 
 _BASE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -101,3 +103,11 @@ def render(
     }
     base_headers.update(headers or {})
     return Response(html, status_code=status, media_type="text/html", headers=base_headers)
+
+
+def error_page(title: str, exc: CommerceError) -> Response[str]:
+    """A refused form (an expired or used link, a weak password) as a page: the problem's
+    detail as an alert, with its HTTP status."""
+    return render(
+        "message.html", title=title, message=exc.detail, error=True, status=exc.status_code
+    )
