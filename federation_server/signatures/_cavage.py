@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from ._algorithms import RSA_V1_5_SHA256, PrivateKey, sign_bytes
 from ._digest import check_digest, digest_header
-from ._headers import HeadersInput, format_http_date, parse_http_date
+from ._headers import HeadersInput, format_http_date, header_items, parse_http_date
 from ._prepared import Prepared, Rejected
 from ._target import RequestTarget
 
@@ -43,25 +43,20 @@ def sign_request(
     The signature covers ``(request-target) host date digest`` (``digest`` only when there is
     a body to protect: a GET signs ``(request-target) host date``), ``algorithm="rsa-sha256"``.
     """
-    out = dict(_items(headers))
+    out = dict(header_items(headers))
     present = {name.lower(): name for name in out}
-    parts = urlsplit(url)
-    method = method.upper()
-    host = out[present["host"]] if "host" in present else parts.netloc
+    target = RequestTarget.build(method, url, None)
+    host = out[present["host"]] if "host" in present else urlsplit(url).netloc
     date = out[present["date"]] if "date" in present else format_http_date(clock())
     out.setdefault(present.get("host", "Host"), host)
     out.setdefault(present.get("date", "Date"), date)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    lines = [f"(request-target): {method.lower()} {path}", f"host: {host.strip()}"]
-    lines.append(f"date: {date.strip()}")
+    signed = {"host": host.strip(), "date": date.strip()}
     names = SIGNED_HEADERS
-    if body or method in _BODY_METHODS:
-        digest = digest_header(body or b"")
-        out[present.get("digest", "Digest")] = digest
-        lines.append(f"digest: {digest}")
+    if body or target.method in _BODY_METHODS:
+        signed["digest"] = out[present.get("digest", "Digest")] = digest_header(body or b"")
     else:
         names = SIGNED_HEADERS[:3]
-    signing_string = "\n".join(lines)
+    signing_string = build_signing_string(list(names), target, signed, {})
     signature = sign_bytes(private_key, RSA_V1_5_SHA256, signing_string.encode("utf-8"))
     out["Signature"] = (
         f'keyId="{key_id}",algorithm="rsa-sha256",headers="{" ".join(names)}",'
@@ -213,11 +208,3 @@ def _is_number(value: str | None) -> bool:
     except (TypeError, ValueError):
         return False
     return True
-
-
-def _items(headers: HeadersInput) -> list[tuple[str, str]]:
-    if hasattr(headers, "multi_items"):
-        return list(headers.multi_items())
-    if isinstance(headers, Mapping):
-        return list(headers.items())
-    return list(headers)

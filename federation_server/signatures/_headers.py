@@ -8,12 +8,27 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["HeadersInput", "format_http_date", "normalize_headers", "parse_http_date"]
+__all__ = [
+    "HeadersInput",
+    "format_http_date",
+    "header_items",
+    "normalize_headers",
+    "parse_http_date",
+]
 
 #: Anything a web framework or httpx hands us: a mapping, a multi-dict or (name, value) pairs.
 HeadersInput = Mapping[str, str] | Iterable[tuple[str, str]]
 
 _OBS_FOLD = re.compile(r"\r?\n[ \t]+")
+
+
+def header_items(headers: HeadersInput | Any) -> Iterable[tuple[str, str]]:
+    """Every ``(name, value)`` pair as given, a repeated field once per value."""
+    if hasattr(headers, "multi_items"):
+        return headers.multi_items()
+    if isinstance(headers, Mapping):
+        return headers.items()
+    return headers
 
 
 def normalize_headers(headers: HeadersInput | Any) -> dict[str, str]:
@@ -22,14 +37,8 @@ def normalize_headers(headers: HeadersInput | Any) -> dict[str, str]:
     Repeated fields are joined with ``", "`` and line folding is removed, the canonical form
     both draft-cavage (section 2.3) and RFC 9421 (section 2.1) sign.
     """
-    if hasattr(headers, "multi_items"):
-        items: Iterable[tuple[str, str]] = headers.multi_items()
-    elif isinstance(headers, Mapping):
-        items = headers.items()
-    else:
-        items = headers
     collected: dict[str, list[str]] = {}
-    for name, value in items:
+    for name, value in header_items(headers):
         if isinstance(name, bytes):
             name = name.decode("latin-1")
         if isinstance(value, bytes):
