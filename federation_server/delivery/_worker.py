@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from federation_server.activitypub.jsonld import AP_CONTENT_TYPE
 from federation_server.db.base import utcnow
 from federation_server.db.engine import Database
 from federation_server.signatures import sign_request
@@ -48,8 +49,6 @@ log = logging.getLogger(__name__)
 KeyResolver = Callable[[str], Awaitable[Any]]
 #: Called with the inboxes that answered 410, after their followers were removed.
 GoneCallback = Callable[[list[str]], Awaitable[None]]
-
-CONTENT_TYPE = "application/activity+json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +110,8 @@ class Worker:
         self._keys: dict[str, Any] = {}
         self._wake = asyncio.Event()
         self._base_headers = {
-            "Content-Type": CONTENT_TYPE,
-            "Accept": CONTENT_TYPE,
+            "Content-Type": AP_CONTENT_TYPE,
+            "Accept": AP_CONTENT_TYPE,
             "User-Agent": user_agent,
         }
 
