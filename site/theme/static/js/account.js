@@ -17,7 +17,7 @@
 
   const meta = document.querySelector('meta[name="commerce-api"]');
   const api = (root.dataset.commerceApi || (meta && meta.content) || "").trim().replace(/\/+$/, "");
-  const state = { csrf: null, member: null, message: null };
+  const state = { csrf: null, message: null };
 
   // --- small helpers ------------------------------------------------------------------------
 
@@ -199,10 +199,7 @@
             act(
               save,
               async () => {
-                const profile = await call("PATCH", "/account/profile", {
-                  display_name: name.value,
-                });
-                state.member = profile;
+                await call("PATCH", "/account/profile", { display_name: name.value });
               },
               "Your name is saved.",
             );
@@ -314,7 +311,7 @@
 
   function renderDashboard(member) {
     root.replaceChildren(
-      (state.message = el("p", { class: "account-status", role: "status", "aria-live": "polite" })),
+      state.message, // start()'s status line
       profileSection(member),
       loadingSection("Orders", "orders", async () =>
         list(await call("GET", "/account/orders"), "No orders yet.", orderLine),
@@ -351,7 +348,6 @@
       return;
     }
     state.csrf = session.csrf_token;
-    state.member = session.member;
     renderDashboard(session.member);
   }
 
