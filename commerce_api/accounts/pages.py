@@ -13,9 +13,9 @@ from litestar import Response
 
 from commerce_api.errors import CommerceError
 
-__all__ = ["error_page", "render"]
+__all__ = ["LAYOUT", "error_page", "render"]
 
-_BASE = """<!doctype html>
+LAYOUT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
@@ -39,7 +39,7 @@ button.secondary{background:#fff;color:var(--ink);border:1px solid var(--line)}
 <body><main><h1>{{ title }}</h1>{% block body %}{% endblock %}</main></body></html>"""
 
 _PAGES = {
-    "base.html": _BASE,
+    "base.html": LAYOUT,
     "signin.html": """{% extends "base.html" %}{% block body %}
 {% if error %}<p class="error" role="alert">{{ error }}</p>{% endif %}
 <form method="post" action="/auth/signin">

@@ -105,7 +105,7 @@ _REFUND_WORDS = {
 
 _env = Environment(
     loader=ChoiceLoader(
-        [DictLoader(_PAGES), DictLoader({"base.html": account_pages._BASE})]  # the same layout
+        [DictLoader(_PAGES), DictLoader({"base.html": account_pages.LAYOUT})]  # the same layout
     ),
     autoescape=select_autoescape(default=True),
 )
