@@ -44,6 +44,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from commerce_api.fake_sumup import FakeSumUpProcess  # noqa: E402
+from scripts.serve_stack import start_server, stop_process  # noqa: E402
 
 ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 SITE = "http://127.0.0.1:9"  # never contacted; only used for URLs in the catalogue
@@ -134,30 +135,6 @@ def run_cli(*args: str, env: dict[str, str]) -> None:
     )
     if done.returncode:
         raise RuntimeError(f"commerce_api {args[0]} failed:\n{done.stdout}{done.stderr}")
-
-
-def start_api(env: dict[str, str], port: int, logs: Path) -> subprocess.Popen[bytes]:
-    log = logs.open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "commerce_api", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"commerce API exited ({proc.returncode}); see {logs}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("commerce API did not start")
 
 
 def _no_cookies() -> http.cookiejar.CookieJar:
@@ -350,16 +327,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def stop_process(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-
-
 def run(args: argparse.Namespace, db_url: str) -> int:
     """Start the processes, run both phases, print the figures; 1 on oversell or failure."""
     with contextlib.ExitStack() as stack:
@@ -380,7 +347,10 @@ def run(args: argparse.Namespace, db_url: str) -> int:
         }
         run_cli("migrate", env=env)
         run_cli("sync-catalog", str(work / "catalog.json"), env=env)
-        stack.callback(stop_process, start_api(env, port, work / "api.log"))
+        api_proc = start_server(
+            "commerce_api", "127.0.0.1", port, env, "/health", log=work / "api.log"
+        )
+        stack.callback(stop_process, api_proc)
         print(
             f"commerce API on PostgreSQL, 1 uvicorn worker; {os.cpu_count()} CPUs "
             "(a shared machine varies: compare ratios, not absolutes)"

@@ -16,6 +16,7 @@ used by the browser tests (``tests/browser``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import signal
@@ -79,21 +80,31 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 def start_server(
-    module: str, host: str, port: int, env: Mapping[str, str], ready_path: str, *extra: str
+    module: str,
+    host: str,
+    port: int,
+    env: Mapping[str, str],
+    ready_path: str,
+    *extra: str,
+    log: Path | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start ``python -m module serve`` in its own session and wait until ``ready_path``
-    answers (any status below 500)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", module, "serve", "--host", host, "--port", str(port), *extra],
-        cwd=REPO_ROOT,
-        env=dict(env),
-        start_new_session=True,
-    )
+    answers (any status below 500). With ``log``, its output goes to that file."""
+    with open(log, "wb") if log else contextlib.nullcontext() as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", module, "serve", "--host", host, "--port", str(port), *extra],
+            cwd=REPO_ROOT,
+            env=dict(env),
+            stdout=out,
+            stderr=subprocess.STDOUT if log else None,
+            start_new_session=True,
+        )
     url = f"http://{host}:{port}{ready_path}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{module} exited with status {proc.returncode} on start")
+            see = f"; see {log}" if log else ""
+            raise RuntimeError(f"{module} exited with status {proc.returncode} on start{see}")
         try:
             if httpx.get(url, timeout=1).status_code < 500:
                 return proc
