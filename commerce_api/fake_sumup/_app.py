@@ -8,7 +8,6 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qs
@@ -21,7 +20,7 @@ from commerce_api.sumup import currency_exponent
 from commerce_api.sumup._money import dumps
 
 from ._page import payment_page, result_page
-from ._state import FAULT_MODES, FakeCheckout, FaultPlan, Store
+from ._state import FAULT_MODES, FakeCheckout, FaultPlan, Store, now_iso
 
 __all__ = ["create_app"]
 
@@ -221,7 +220,7 @@ def _webhook_body(store: Store, checkout: FakeCheckout) -> dict[str, Any]:
                 "reference": checkout.checkout_reference,
                 "status": checkout.status,
             },
-            "timestamp": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "timestamp": now_iso(),
         }
     return {"event_type": "CHECKOUT_STATUS_CHANGED", "id": checkout.id}
 

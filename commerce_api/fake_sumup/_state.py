@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-__all__ = ["FakeCheckout", "FaultPlan", "Store"]
+__all__ = ["FakeCheckout", "FaultPlan", "Store", "now_iso"]
 
 FaultMode = Literal["none", "error500", "timeout", "decline"]
 FAULT_MODES: tuple[str, ...] = ("none", "error500", "timeout", "decline")
 
 
-def _now() -> str:
+def now_iso() -> str:
+    """Now as SumUp writes it: ``2026-11-27T12:00:00Z``."""
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
@@ -34,7 +35,7 @@ class FakeCheckout:
     redirect_url: str | None
     hosted_checkout_url: str
     status: str = "PENDING"
-    date: str = field(default_factory=_now)
+    date: str = field(default_factory=now_iso)
     transaction_id: str | None = None
     transaction_code: str | None = None
     transaction_status: str | None = None
