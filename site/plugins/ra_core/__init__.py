@@ -3,7 +3,7 @@
 from ra_core.errors import ContentError, content_errors, report_error
 from ra_core.files import write_new, write_or_link
 from ra_core.hashing import canonical_json, content_hash
-from ra_core.html import Tags, html_tags
+from ra_core.html import Tags, html_tags, script_safe
 from ra_core.sources import LABEL_SETTING, source_label
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "content_hash",
     "html_tags",
     "report_error",
+    "script_safe",
     "source_label",
     "write_new",
     "write_or_link",

@@ -76,3 +76,9 @@ def save(path: Path) -> None:
     """Keep this build's results for the next (only the bodies it saw)."""
     data = {k: (t.images, t.links) for k, t in _used.items()}
     path.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def script_safe(json_text: str) -> str:
+    """JSON text safe inside ``<script>``: ``<``, ``>`` and ``&`` as ``\\u`` escapes (still the
+    same JSON), so no "</script>" or "<!--" in a value can end the script early."""
+    return json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
+from ra_core import script_safe
 
 from .fields import EVENT_STATUSES
 from .money import to_major
@@ -124,4 +125,4 @@ def _schedule_rule(rule: str, zone: tzinfo) -> dict[str, Any]:
 def script_json(data: dict[str, Any]) -> Markup:
     """JSON safe to place inside <script>: no "</script>" or "<!--" can close it early."""
     text = json.dumps(data, ensure_ascii=False, indent=None, separators=(",", ":"))
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return Markup(script_safe(text))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
+from ra_core import script_safe
 
 from ra_theme.images import Size, image_size
 
@@ -39,8 +40,7 @@ def _drop_none(value: Any) -> Any:
 
 def jsonld(value: Any) -> Markup:
     text = json.dumps(_drop_none(value), ensure_ascii=False, default=str)
-    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-    return Markup(text)
+    return Markup(script_safe(text))
 
 
 def jsonld_person(name: str) -> dict[str, str]:
