@@ -175,6 +175,15 @@ async def confirm(db: Database, outbox: Outbox, settings: Settings, token: str) 
     return SubscriptionInfo(row.newsletter_id, row.email, row.status)
 
 
+def _leave(row: NewsletterSubscription) -> None:
+    """Mark a subscription left (once: leaving again keeps the first date) and spend any
+    pending confirmation link."""
+    if row.status != "unsubscribed":
+        row.status = "unsubscribed"
+        row.unsubscribed_at = utcnow()
+        row.confirm_token_hash = None
+
+
 async def unsubscribe(db: Database, settings: Settings, subscription: str, signature: str) -> None:
     if not subscription.isdigit() or not verify_signature(
         settings.secret_key, UNSUBSCRIBE, subscription, signature
@@ -184,10 +193,7 @@ async def unsubscribe(db: Database, settings: Settings, subscription: str, signa
         row = await session.get(NewsletterSubscription, int(subscription))
         if row is None:
             raise InvalidLink("this unsubscribe link is not valid", field="s")
-        if row.status != "unsubscribed":
-            row.status = "unsubscribed"
-            row.unsubscribed_at = utcnow()
-            row.confirm_token_hash = None
+        _leave(row)
 
 
 async def member_unsubscribe(db: Database, user_id: int, email: str, newsletter_id: str) -> None:
@@ -210,10 +216,7 @@ async def member_unsubscribe(db: Database, user_id: int, email: str, newsletter_
         if not rows:
             raise NotFound("you are not subscribed to this newsletter", field="newsletter_id")
         for row in rows:
-            if row.status != "unsubscribed":
-                row.status = "unsubscribed"
-                row.unsubscribed_at = utcnow()
-                row.confirm_token_hash = None
+            _leave(row)
 
 
 async def member_subscriptions(db: Database, user_id: int, email: str) -> list[SubscriptionInfo]:
