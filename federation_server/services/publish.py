@@ -92,13 +92,17 @@ def _activity(ctx: Context, kind: str, actor: str, obj: Any, when: str) -> dict[
 
 
 async def _sync_actor_profiles(
-    session: AsyncSession, ctx: Context, manifest: Manifest, report: PublishReport
+    session: AsyncSession,
+    ctx: Context,
+    manifest: Manifest,
+    actors: dict[str, LocalActor],
+    report: PublishReport,
 ) -> None:
     """Refresh display names, summaries, icons and urls from the manifest's actors list."""
     for entry in manifest.actors:
         if ctx.settings.actor(entry.name) is None:
             continue
-        actor = await session.scalar(select(LocalActor).where(LocalActor.name == entry.name))
+        actor = actors.get(entry.name)
         if actor is None:
             continue
         wanted = {
@@ -129,7 +133,7 @@ async def publish_manifest(ctx: Context, manifest: Manifest) -> PublishReport:
     now = utcnow()
     async with ctx.database.session() as session, session.begin():
         actors = {a.name: a for a in (await session.scalars(select(LocalActor))).all()}
-        await _sync_actor_profiles(session, ctx, manifest, report)
+        await _sync_actor_profiles(session, ctx, manifest, actors, report)
         rows = {r.stable_id: r for r in (await session.scalars(select(PublishedObject))).all()}
 
         entries = sorted(manifest.objects.values(), key=lambda e: str(e.get("published") or ""))
