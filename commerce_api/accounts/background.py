@@ -3,7 +3,8 @@
 The sender drains the outbox over SMTP every ``MAIL_SEND_SECONDS`` and also right after a
 request queues mail (the outbox wakes it after commit), so mail normally leaves at once and a
 relay outage only delays it. The sweep runs every ``EXPIRY_SWEEP_SECONDS``. Neither loop dies
-on an error: it logs and tries again next period.
+on an error: it logs and tries again next period. At shutdown the sender finishes the pass it
+is in (a message sent but not yet marked sent would be mailed again after a restart).
 """
 
 from __future__ import annotations
@@ -30,25 +31,41 @@ def retry_policy(identity: Identity) -> RetryPolicy:
 
 
 class IdentityWorker:
+    #: How long shutdown waits for the sender's current pass before cancelling it.
+    STOP_GRACE_SECONDS = 10.0
+
     def __init__(self, identity: Identity) -> None:
         self.identity = identity
         self._wake = asyncio.Event()
+        self._stopping = False
+        self._sender: asyncio.Task[None] | None = None
+        self._sweeper: asyncio.Task[None] | None = None
 
-    def start(self) -> list[asyncio.Task[None]]:
+    def start(self) -> None:
         settings = self.identity.settings
-        tasks = []
         if settings.mail_backend == "smtp" and settings.mail_send_seconds > 0:
             self.identity.outbox.on_queued = self._wake.set
-            tasks.append(asyncio.create_task(self._send_forever(), name="mail-sender"))
+            self._sender = asyncio.create_task(self._send_forever(), name="mail-sender")
         if settings.expiry_sweep_seconds > 0:
-            tasks.append(asyncio.create_task(self._sweep_forever(), name="identity-sweep"))
-        return tasks
+            self._sweeper = asyncio.create_task(self._sweep_forever(), name="identity-sweep")
+
+    async def stop(self) -> None:
+        """Cancel the sweep; let the sender finish its pass (within the grace period)."""
+        self._stopping = True
+        self._wake.set()
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+        if self._sender is not None:
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._sender, self.STOP_GRACE_SECONDS)
 
     async def _send_forever(self) -> None:
         identity = self.identity
         transport = SmtpTransport.from_settings(identity.settings)
         policy = retry_policy(identity)
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 report = await send_queued(identity.db, transport, policy)

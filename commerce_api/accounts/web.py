@@ -13,7 +13,6 @@ token endpoints (client-authenticated) never need it. Other parts use :func:`sig
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import logging
 from contextlib import asynccontextmanager
@@ -116,17 +115,14 @@ async def identity_lifespan(app: Litestar) -> Any:
     identity = Identity.create(app.state.settings, app.state.db)
     app.state.identity = identity
     await _prepare_signing_key(identity)
-    tasks: list[asyncio.Task[None]] = []
-    if app.state.get("background"):
-        tasks = IdentityWorker(identity).start()
+    worker = IdentityWorker(identity) if app.state.get("background") else None
+    if worker is not None:
+        worker.start()
     try:
         yield
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if worker is not None:
+            await worker.stop()
         identity.close()
 
 
