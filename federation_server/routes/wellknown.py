@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from sqlalchemy import func, select
 
+from federation_server.activitypub.jsonld import AP_CONTENT_TYPE
 from federation_server.context import Context
 from federation_server.db.models import LocalActor, PublishedObject
 from federation_server.errors import BadRequest, NotFound
@@ -51,7 +52,7 @@ async def webfinger(
         "subject": f"acct:{name}@{ctx.settings.host}",
         "aliases": [actor_id, *([url] if url else [])],
         "links": [
-            {"rel": "self", "type": "application/activity+json", "href": actor_id},
+            {"rel": "self", "type": AP_CONTENT_TYPE, "href": actor_id},
             *(
                 [{"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": url}]
                 if url
