@@ -17,7 +17,7 @@ from commerce_api.domain.orders._refunds import (
     finish_refunded_order,
     owe_refund,
 )
-from commerce_api.domain.orders._settle import held, refresh_order
+from commerce_api.domain.orders._settle import close_unpaid, refresh_order
 from commerce_api.domain.orders._states import (
     CANCELLED,
     FULFILLED,
@@ -26,7 +26,6 @@ from commerce_api.domain.orders._states import (
     PENDING,
     transition,
 )
-from commerce_api.domain.orders._stock import release
 from commerce_api.errors import Conflict, PaymentProviderError, PaymentUnavailable
 from commerce_api.payments import Payments, translate_sumup_errors
 from commerce_api.sumup import SumUpError, SumUpRejected
@@ -102,9 +101,8 @@ async def cancel_order(db: Database, payments: Payments, token: str) -> Order:
     if order.state != PENDING:
         raise Conflict(f"order {order.reference} is {order.state}; it cannot be cancelled")
     async with db.transaction() as session:
-        if not await transition(session, order.id, (PENDING,), CANCELLED, expires_at=None):
+        if not await close_unpaid(session, order, CANCELLED):
             raise Conflict(f"order {order.reference} changed meanwhile; read it again")
-        await release(session, held(order))
     async with db.reading() as session:
         return await order_by_id(session, order.id)
 

@@ -28,13 +28,22 @@ from commerce_api.errors import OutOfStock
 from commerce_api.payments import Payments, translate_sumup_errors
 from commerce_api.sumup import Checkout
 
-__all__ = ["confirm_checkout", "refresh_order", "settle"]
+__all__ = ["close_unpaid", "confirm_checkout", "refresh_order", "settle"]
 
 log = logging.getLogger(__name__)
 
 
 def held(order: Order) -> list[tuple[str, int]]:
     return [(line.item_id, line.quantity) for line in order.lines]
+
+
+async def close_unpaid(session: AsyncSession, order: Order, to: str) -> bool:
+    """Move a pending order to ``to`` (failed, expired, cancelled) and give its stock back;
+    False if it was no longer pending."""
+    if not await transition(session, order.id, (PENDING,), to, expires_at=None):
+        return False
+    await release(session, held(order))
+    return True
 
 
 async def _mark_paid(session: AsyncSession, order: Order, checkout: Checkout) -> bool:
@@ -95,9 +104,7 @@ async def settle(db: Database, payments: Payments, order_id: int, checkout: Chec
             elif order.state in CLOSED_UNPAID and not await _late_payment(session, order, checkout):
                 await _owe_late_refund(session, order, checkout)
         elif checkout.status in ("FAILED", "EXPIRED") and order.state == PENDING:
-            to = FAILED if checkout.status == "FAILED" else EXPIRED
-            if await transition(session, order.id, (PENDING,), to, expires_at=None):
-                await release(session, held(order))
+            await close_unpaid(session, order, FAILED if checkout.status == "FAILED" else EXPIRED)
     async with db.reading() as session:
         return await order_by_id(session, order_id)
 
@@ -114,8 +121,7 @@ async def _wrong_amount(session: AsyncSession, order: Order, checkout: Checkout)
         order.total_minor,
         order.currency,
     )
-    if await transition(session, order.id, (PENDING,), FAILED, expires_at=None):
-        await release(session, held(order))
+    await close_unpaid(session, order, FAILED)
     if checkout.transaction_id:
         await owe_refund(
             session,

@@ -16,9 +16,8 @@ from sqlalchemy import select
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Order
 from commerce_api.domain.orders._lookup import order_by_id
-from commerce_api.domain.orders._settle import held, settle
-from commerce_api.domain.orders._states import EXPIRED, PENDING, transition
-from commerce_api.domain.orders._stock import release
+from commerce_api.domain.orders._settle import close_unpaid, settle
+from commerce_api.domain.orders._states import EXPIRED, PENDING
 from commerce_api.payments import Payments
 from commerce_api.settings import Settings
 from commerce_api.sumup import Checkout, SumUpError, SumUpRejected
@@ -62,9 +61,8 @@ async def expire_order(db: Database, payments: Payments, order_id: int) -> bool:
         await settle(db, payments, order.id, checkout)
         return False
     async with db.transaction() as session:
-        if not await transition(session, order.id, (PENDING,), EXPIRED, expires_at=None):
+        if not await close_unpaid(session, order, EXPIRED):
             return False
-        await release(session, held(order))
     log.info("order %s expired; its reservation is released", order.reference)
     return True
 
