@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import and_, delete, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from federation_server.activitypub.jsonld import with_context
 from federation_server.db.base import utcnow
 from federation_server.db.upsert import dialect_insert
 
@@ -80,7 +81,9 @@ async def enqueue(
     if not inboxes:
         return 0
     when = now or utcnow()
-    body = json.dumps(activity, ensure_ascii=False, separators=(",", ":"))
+    # Every delivered body carries the ActivityStreams context: Mastodon drops and Fedify
+    # refuses (400 "Missing actor") an activity without it.
+    body = json.dumps(with_context(dict(activity)), ensure_ascii=False, separators=(",", ":"))
     await session.execute(
         dialect_insert(session, DeliveryActivity.__table__)
         .values(activity_id=activity_id, actor_key_id=actor_key_id, body=body, created_at=when)

@@ -50,6 +50,7 @@ class Received:
     reason: str
     content_type: str
     activity_id: str
+    context: Any = None
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Receiver:
                 verdict.reason,
                 dict(headers).get("content-type", ""),
                 json.loads(body).get("id", ""),
+                json.loads(body).get("@context"),
             )
         )
         statuses = self.script.get(path) or []
@@ -223,6 +225,20 @@ async def test_fan_out_groups_followers_by_shared_inbox_and_signs_every_post(
     assert {r.content_type for r in receiver.received} == {"application/activity+json"}
     assert {r.activity_id for r in receiver.received} == {activity()["id"]}
     assert (await make_worker().run_once()).claimed == 0
+
+
+async def test_every_delivered_body_carries_the_activitystreams_context(
+    database, make_worker, receiver, base_url, clock
+):
+    # Builders hand the queue plain dicts; Mastodon drops and Fedify refuses a body without
+    # the ActivityStreams @context, so the queue must add it whatever it is given.
+    bare = {k: v for k, v in activity(7).items() if k != "@context"}
+    assert await queue(database, clock, [f"{base_url}/users/a/inbox"], bare) == 1
+    assert (await make_worker().run_once()).delivered == 1
+    (received,) = receiver.received
+    assert received.ok, received.reason
+    assert "https://www.w3.org/ns/activitystreams" in received.context
+    assert "https://w3id.org/security/v1" in received.context
 
 
 async def test_server_error_is_retried_after_backoff(
