@@ -41,12 +41,32 @@ NEEDS_OBJECT = frozenset(
 )
 
 
+#: Deepest nesting of arrays and objects accepted (a real activity is under ten deep); deeper
+#: bodies would exhaust the recursion limit of the parser or of a later ``json.dumps``.
+MAX_DEPTH = 64
+
+
+def _too_deep(value: Any) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False
+
+
 def parse_activity(body: bytes) -> dict[str, Any]:
     """The activity as a dict with a ``type`` and an ``actor``, else BadRequest."""
     try:
         activity = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("The body is not JSON.") from None
+    except RecursionError:
+        activity = None
+    if activity is None or (isinstance(activity, dict) and _too_deep(activity)):
+        raise BadRequest(f"The body is nested deeper than {MAX_DEPTH} levels.")
     if not isinstance(activity, dict):
         raise BadRequest("The body is not a JSON object.")
     kind = activity.get("type")

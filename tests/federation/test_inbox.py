@@ -203,8 +203,18 @@ async def test_rejected_requests_get_their_status_and_store_nothing(
     assert too_big.status_code == 413
 
     no_object = {"id": "https://x.example/1", "type": "Follow", "actor": "https://x.example/u"}
-    malformed_bodies = (b"{not json", b"[1, 2]", json.dumps({"type": "Follow"}).encode(),
-                        json.dumps(no_object).encode())  # fmt: skip
+    nested: dict = {**no_object, "object": BLOG, "tag": []}
+    for _ in range(100):
+        nested["tag"] = [nested["tag"]]
+    malformed_bodies = (
+        b"{not json",
+        b"[1, 2]",
+        json.dumps({"type": "Follow"}).encode(),
+        json.dumps(no_object).encode(),
+        b'{"x":' + b"[" * 1000 + b"]" * 1000 + b"}",  # past the parser's limit
+        b'{"x":' + b"[" * 100_000,  # truncated and far too deep
+        json.dumps(nested).encode(),  # parses, but deeper than we accept
+    )
     for malformed in malformed_bodies:
         response = await client.post("/actors/blog/inbox", content=malformed)
         assert response.status_code == 400
