@@ -7,6 +7,8 @@ PY     := $(VENV)/bin/python
 CONTENT ?= content
 OUTPUT  ?= build
 HOST    ?= 127.0.0.1
+# `make bench-commerce BENCH_ARGS=--quick`: the short run (a few minutes).
+BENCH_ARGS ?=
 
 .DEFAULT_GOAL := build
 .PHONY: venv build test lint format serve bench bench-build bench-commerce bench-federation clean
@@ -46,10 +48,10 @@ bench-build: venv
 	$(PY) bench/bench_build.py
 
 bench-commerce: venv
-	$(PY) bench/bench_commerce.py
+	$(PY) bench/bench_commerce.py $(BENCH_ARGS)
 
 bench-federation: venv
-	$(PY) bench/bench_federation.py
+	$(PY) bench/bench_federation.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(OUTPUT) var .pytest_cache .ruff_cache

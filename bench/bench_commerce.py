@@ -1,21 +1,25 @@
-"""Commerce benchmark (``make bench-commerce``), on PostgreSQL with uvicorn, as issue 3 asks.
+"""Commerce benchmark (``make bench-commerce``): one API process on PostgreSQL, driven by wrk.
 
-    python bench/bench_commerce.py [--requests 2000 --concurrency 16 --shoppers 200 --units 50]
+    python bench/bench_commerce.py [--seconds 8 --connections 32 --rounds 2] [--quick]
 
 It creates its own PostgreSQL database (``TEST_POSTGRES_DSN`` or postgres@127.0.0.1:5432) and
-drops it afterwards, writes a small synthetic ``catalog.json``, and starts the fake SumUp and
-``python -m commerce_api serve`` as processes on loopback ports. Then:
+drops it afterwards, writes a synthetic ``catalog.json`` (30 products), and starts the fake
+SumUp and ``python -m commerce_api serve`` (production settings: uvloop and httptools when
+installed) as processes on loopback ports. Each figure is measured with wrk (C) beside its
+yardstick, same connections and duration, alternating A B B A (``bench/loadgen.py``):
 
-(a) add-to-cart: ``POST /cart/items`` requests per second with p50/p99 latency, beside
-    ``GET /health`` measured by the same client, with the same concurrency, in the same run;
-    the ratio of the two is the figure (target: at least 40 %).
-(b) checkout race: ``shoppers`` carts each hold one unit of a product with ``units`` in stock
-    and all check out at once. Completed checkouts per second, p99, then every order is paid
-    through the fake (webhook included) and counted: oversold = sold beyond the stock (must
-    be 0).
+- ``POST /cart/items`` creating a cart, and adding to an existing cart, against pgbench
+  running the same SQL transaction (target >= 0.4; the SQL is written to ``bench/out/``);
+- ``GET /catalog`` and ``GET /cart`` against the same server's ``GET /health`` (>= 0.5);
+- ``POST /checkout`` (a fresh cart each, the fake SumUp opening the checkout) against
+  ``GET /health`` (>= 0.1);
+- the checkout race: ``shoppers`` carts each hold one unit of a product with ``units`` in
+  stock and all check out at once (a Python client: each shopper's cart and idempotency key
+  is its own); exactly ``units`` must sell;
+- the RSS of the API process afterwards (< 150 MB).
 
-Every loop is bounded by a request count; figures are printed with their ratios. Exit status
-1 if an oversell is seen or a phase fails.
+Every loop is bounded (wrk by duration, the race by its shoppers). Exit status 1 when a
+phase fails, an error is counted, or the race oversells; missed ratios are printed.
 """
 
 from __future__ import annotations
@@ -43,12 +47,26 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.loadgen import (  # noqa: E402
+    OUT,
+    BenchError,
+    Figure,
+    Verdict,
+    alternate,
+    compare,
+    load_average,
+    raw_request,
+    rss_mb,
+    run_pgbench,
+    run_wrk,
+    write_requests,
+)
 from commerce_api.fake_sumup import FakeSumUpProcess  # noqa: E402
 from scripts.serve_stack import start_server, stop_process  # noqa: E402
 
 ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 SITE = "http://127.0.0.1:9"  # never contacted; only used for URLs in the catalogue
-CART_PRODUCTS = 20
+CART_PRODUCTS = 30
 RACE_PRODUCT = "product:bench-last-units"
 
 
@@ -213,38 +231,6 @@ async def closed_loop(
     return Sample(name, time.perf_counter() - start, latencies, errors)
 
 
-async def bench_add_to_cart(api: str, requests: int, concurrency: int) -> tuple[Sample, Sample]:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(
-        base_url=api, timeout=30, limits=limits, cookies=_no_cookies()
-    ) as client:
-        tokens: list[str] = []
-        for w in range(concurrency):  # one cart per worker, made before timing
-            made = await client.post("/cart/items", json={"item_id": "product:bench-0"})
-            _require(made)
-            tokens.append(made.json()["token"])
-            if w == 0:
-                await client.get("/health")
-
-        def health(_w: int, _n: int) -> Awaitable[httpx.Response]:
-            return client.get("/health")
-
-        def add(w: int, n: int) -> Awaitable[httpx.Response]:
-            item = f"product:bench-{n % CART_PRODUCTS}"
-            return client.post(
-                "/cart/items",
-                json={"item_id": item, "quantity": 1},
-                headers={"X-Cart-Token": tokens[w]},
-            )
-
-        # Both phases are warmed the same way (connections opened, statements prepared).
-        await closed_loop("warm-up", min(200, requests), concurrency, health, (200,))
-        await closed_loop("warm-up", min(200, requests), concurrency, add, (200, 201))
-        health_sample = await closed_loop("GET /health", requests, concurrency, health, (200,))
-        add_sample = await closed_loop("POST /cart/items", requests, concurrency, add, (200, 201))
-        return health_sample, add_sample
-
-
 @dataclass
 class Race:
     sample: Sample
@@ -315,20 +301,236 @@ async def bench_race(api: str, fake: FakeSumUpProcess, shoppers: int, units: int
         return Race(sample, refused, paid, states, stock_left)
 
 
+# -- the wrk phases ---------------------------------------------------------------------------
+
+#: Carts made before timing (tokens match ``looks_like_token``): wrk's carts, pgbench's own
+#: (so neither waits on the other's row locks) and one fresh cart per checkout.
+API_CARTS = "benchmark-cart-api-"
+PG_CARTS = "benchmark-cart-pg-"
+CHECKOUT_CARTS = "benchmark-cart-co-"
+CARTS = 500
+LINES = 3  # every prepared cart holds products 0..2, one of each
+#: The product id in pgbench SQL: pgbench reads ``:bench`` inside a literal as a variable.
+ITEM = "'product:' || 'bench-' || :i::text"
+ITEM_COLUMNS = (
+    "items.id, items.kind, items.title, items.url, items.price_minor, items.currency, "
+    "items.category, items.image, items.event_id, items.event_title, items.starts_at, "
+    "items.ends_at, items.catalog_quantity, items.available, items.active, "
+    "items.content_hash, items.synced_at"
+)
+LINE_COLUMNS = (
+    "items.id, items.kind, items.title, items.url, items.price_minor, items.currency, "
+    "items.active, items.available"
+)
+
+# The SQL each add-to-cart runs (as SQLAlchemy sends it, read with echo=True), as pgbench
+# scripts: one transaction per run, prepared statements, products picked at random.
+ADD_NEW_CART_SQL = f"""\\set i random(0, {CART_PRODUCTS - 1})
+BEGIN;
+SELECT {ITEM_COLUMNS} FROM items WHERE items.id = {ITEM};
+INSERT INTO carts (token, created_at, updated_at)
+  VALUES (md5(random()::text) || :client_id::text, now(), now())
+  RETURNING carts.id AS cart_id \\gset
+INSERT INTO cart_lines (cart_id, item_id, quantity)
+  VALUES (:cart_id, {ITEM}, 1) RETURNING cart_lines.id;
+END;
+"""
+ADD_EXISTING_SQL = f"""\\set c random(1, {CARTS})
+\\set i random(0, {LINES - 1})
+BEGIN;
+SELECT carts.id AS cart_id FROM carts WHERE carts.token = '{PG_CARTS}' || :c::text FOR UPDATE \\gset
+SELECT cart_lines.id AS line_id, cart_lines.quantity, {LINE_COLUMNS}
+  FROM cart_lines JOIN items ON items.id = cart_lines.item_id
+  WHERE cart_lines.cart_id = :cart_id
+  UNION ALL SELECT NULL AS line_id, NULL AS quantity, {LINE_COLUMNS}
+  FROM items WHERE items.id = {ITEM} ORDER BY line_id NULLS LAST;
+UPDATE cart_lines SET quantity = quantity + 1
+  WHERE cart_id = :cart_id AND item_id = {ITEM};
+END;
+"""
+
+
+async def make_carts(db_url: str, prefix: str, count: int, lines: int) -> None:
+    """``count`` carts named ``prefix + n`` holding products 0..lines-1, in two statements."""
+    import asyncpg
+
+    conn = await asyncpg.connect(db_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await conn.execute(
+            "INSERT INTO carts (token, created_at, updated_at) "
+            "SELECT $1 || g, now(), now() FROM generate_series(1, $2::int) g",
+            prefix,
+            count,
+        )
+        await conn.execute(
+            "INSERT INTO cart_lines (cart_id, item_id, quantity) "
+            "SELECT c.id, 'product:bench-' || i, 1 FROM carts c, generate_series(0, $2::int) i "
+            "WHERE c.token LIKE $1 || '%'",
+            prefix,
+            lines - 1,
+        )
+    finally:
+        await conn.close()
+
+
+@dataclass
+class Phases:
+    """Requests files and SQL files for every figure of one run."""
+
+    api: str
+    out: Path
+    seconds: float
+    connections: int
+    checkouts_per_round: int
+    rounds_done: int = 0
+
+    def file(self, name: str, requests: list[bytes]) -> Path:
+        return write_requests(self.out / f"{name}.requests", requests)
+
+    def health(self) -> Path:
+        return self.file("health", [raw_request("GET", f"{self.api}/health")])
+
+    def catalog(self) -> Path:
+        return self.file("catalog", [raw_request("GET", f"{self.api}/catalog")])
+
+    def cart(self) -> Path:
+        return self.file(
+            "cart",
+            [
+                raw_request("GET", f"{self.api}/cart", {"X-Cart-Token": f"{API_CARTS}{n}"})
+                for n in range(1, CARTS + 1)
+            ],
+        )
+
+    def add_new(self) -> Path:
+        return self.file(
+            "add_new_cart",
+            [
+                raw_request(
+                    "POST",
+                    f"{self.api}/cart/items",
+                    {"Content-Type": "application/json"},
+                    json.dumps({"item_id": f"product:bench-{n}", "quantity": 1}).encode(),
+                )
+                for n in range(CART_PRODUCTS)
+            ],
+        )
+
+    def add_existing(self) -> Path:
+        return self.file(
+            "add_existing_cart",
+            [
+                raw_request(
+                    "POST",
+                    f"{self.api}/cart/items",
+                    {"Content-Type": "application/json", "X-Cart-Token": f"{API_CARTS}{c}"},
+                    json.dumps({"item_id": f"product:bench-{c % LINES}", "quantity": 1}).encode(),
+                )
+                for c in range(1, CARTS + 1)
+            ],
+        )
+
+    def checkout(self, number: int) -> Path:
+        """Round ``number``'s own fresh carts, each checked out once with its own key."""
+        first = number * self.checkouts_per_round + 1
+        return self.file(
+            f"checkout-{number}",
+            [
+                raw_request(
+                    "POST",
+                    f"{self.api}/checkout",
+                    {
+                        "Content-Type": "application/json",
+                        "X-Cart-Token": f"{CHECKOUT_CARTS}{c}",
+                        "Idempotency-Key": f"bench-{c}",
+                    },
+                    b"{}",
+                )
+                for c in range(first, first + self.checkouts_per_round)
+            ],
+        )
+
+    def sql(self, name: str, text: str) -> Path:
+        path = self.out / f"{name}.sql"
+        path.write_text(text)
+        return path
+
+
+def wrk_phases(phases: Phases, pg_dsn: str, rounds: int) -> list[Verdict]:
+    """Every wrk figure beside its yardstick; returns the verdicts."""
+    api, conns, secs = phases.api, phases.connections, phases.seconds
+    health_file = phases.health()
+
+    def health() -> Figure:
+        return run_wrk("GET /health", api, health_file, conns, secs)
+
+    def wrk(name: str, requests: Path) -> Callable[[], Figure]:
+        return lambda: run_wrk(name, api, requests, conns, secs)
+
+    def pgbench(name: str, sql: Path) -> Callable[[], Figure]:
+        return lambda: run_pgbench(name, pg_dsn, sql, conns, secs)
+
+    checkout_round = iter(range(rounds))
+    verdicts = []
+    cases: list[tuple[str, Callable[[], Figure], Callable[[], Figure], float]] = [
+        (
+            "add-to-cart, new cart",
+            pgbench("pgbench: same transaction", phases.sql("add_new_cart", ADD_NEW_CART_SQL)),
+            wrk("POST /cart/items (new cart)", phases.add_new()),
+            0.4,
+        ),
+        (
+            "add to an existing cart",
+            pgbench("pgbench: same transaction", phases.sql("add_existing", ADD_EXISTING_SQL)),
+            wrk("POST /cart/items (existing cart)", phases.add_existing()),
+            0.4,
+        ),
+        ("GET /catalog", health, wrk("GET /catalog", phases.catalog()), 0.5),
+        ("GET /cart", health, wrk("GET /cart (3 lines)", phases.cart()), 0.5),
+        (
+            "checkout",
+            health,
+            lambda: run_wrk(
+                "POST /checkout (fake SumUp)",
+                api,
+                phases.checkout(next(checkout_round)),
+                conns,
+                secs,
+            ),
+            0.1,
+        ),
+    ]
+    for label, yardstick, measured, target in cases:
+        print(f"\n{label}  ({load_average()})")
+        base, figure = alternate(yardstick, measured, rounds)
+        verdicts.append(compare(label, base, figure, target))
+        if label == "checkout" and figure.count + figure.errors > rounds * (
+            phases.checkouts_per_round
+        ):
+            print("     (wrk cycled past the prepared carts: repeats count as errors)")
+    return verdicts
+
+
 # -- main -------------------------------------------------------------------------------------
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000, help="requests per phase in (a)")
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=8, help="wrk/pgbench run length")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=2, help="A B B A rounds per figure")
     parser.add_argument("--shoppers", type=int, default=200)
     parser.add_argument("--units", type=int, default=50)
-    return parser.parse_args(argv)
+    parser.add_argument("--quick", action="store_true", help="3 s per run (a few minutes)")
+    parser.add_argument("--out", type=Path, default=OUT / "commerce", help="SQL/requests files")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.seconds = 3
+    return args
 
 
-def run(args: argparse.Namespace, db_url: str) -> int:
-    """Start the processes, run both phases, print the figures; 1 on oversell or failure."""
+def run(args: argparse.Namespace, db_url: str, pg_dsn: str) -> int:
+    """Start the processes, run every phase, print the figures; 1 on any failure."""
     with contextlib.ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ra-bench-")))
         fake = stack.enter_context(FakeSumUpProcess())
@@ -347,44 +549,48 @@ def run(args: argparse.Namespace, db_url: str) -> int:
         }
         run_cli("migrate", env=env)
         run_cli("sync-catalog", str(work / "catalog.json"), env=env)
+        checkouts = int(400 * args.seconds)  # more than one process checks out in a run
+        for prefix, count in (
+            (API_CARTS, CARTS),
+            (PG_CARTS, CARTS),
+            (CHECKOUT_CARTS, checkouts * args.rounds),
+        ):
+            asyncio.run(make_carts(db_url, prefix, count, LINES if count == CARTS else 1))
         api_proc = start_server(
             "commerce_api", "127.0.0.1", port, env, "/health", log=work / "api.log"
         )
         stack.callback(stop_process, api_proc)
+        args.out.mkdir(parents=True, exist_ok=True)
         print(
-            f"commerce API on PostgreSQL, 1 uvicorn worker; {os.cpu_count()} CPUs "
-            "(a shared machine varies: compare ratios, not absolutes)"
+            f"commerce API on PostgreSQL, one `serve` process; wrk and pgbench with "
+            f"{args.connections} connections, {args.seconds:g} s per run, {args.rounds} "
+            f"rounds A B B A\n{load_average()}"
         )
-        print(
-            f"\n(a) add-to-cart vs /health: {args.requests} requests each, "
-            f"{args.concurrency} concurrent, same client"
-        )
-        print(
-            "  /health answers without the database; each add puts 1 unit into one of "
-            f"{args.concurrency} existing carts\n  (one per worker, up to {CART_PRODUCTS} lines): "
-            "lock the cart, read its lines and the item, write one line, commit"
-        )
-        health, add = asyncio.run(bench_add_to_cart(api, args.requests, args.concurrency))
-        ratio = add.rate / health.rate if health.rate else 0.0
-        print(health.line())
-        print(add.line())
-        verdict = "met" if ratio >= 0.40 else "MISSED"
-        print(f"  add-to-cart / health throughput: {ratio:.0%}  (target >= 40%: {verdict})")
+        phases = Phases(api, args.out, args.seconds, args.connections, checkouts)
+        verdicts = wrk_phases(phases, pg_dsn, args.rounds)
 
-        print(f"\n(b) {args.shoppers} shoppers race to check out {args.units} units")
+        print(f"\ncheckout race: {args.shoppers} shoppers for {args.units} units (Python client)")
         race = asyncio.run(bench_race(api, fake, args.shoppers, args.units))
         print(race.sample.line())
         print(
             f"  checkouts opened {race.sample.ok}, refused (sold out) {race.refused}, "
             f"failed {race.sample.errors}"
         )
-        print(f"  completed orders/s: {race.sample.rate:.1f}   p99 {race.sample.pct(99):.1f} ms")
         print(f"  after paying: {race.states}; stock left {race.stock_left}")
         sold = race.states.get("paid", 0) + race.states.get("pending", 0)
-        oversold = max(0, sold - args.units)
-        print(f"  oversold: {oversold}  (must be 0)")
-        failed = add.errors or health.errors or race.sample.errors
-        return 1 if oversold or failed else 0
+        exact = sold == args.units
+        print(f"  sold {sold} of {args.units}: {'exactly' if exact else 'NOT exactly'} the stock")
+
+        rss = rss_mb(api_proc.pid)
+        print(f"\nRSS of the API process after the bench: {rss:.0f} MB (target < 150 MB)")
+        print(f"{load_average()}")
+        print("\nsummary:")
+        for verdict in verdicts:
+            print(verdict.line())
+        errors = sum(1 for v in verdicts if not v.met)
+        print(f"  {len(verdicts) - errors} of {len(verdicts)} ratios met")
+        failed = race.sample.errors or not exact or rss >= 150
+        return 1 if failed else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -396,8 +602,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"PostgreSQL does not answer at {urlsplit(ADMIN_DSN).netloc}: {exc}")
         return 1
     try:
-        return run(args, database_url(name))
-    except RuntimeError as exc:
+        return run(args, database_url(name), f"{ADMIN_DSN.rsplit('/', 1)[0]}/{name}")
+    except (RuntimeError, BenchError) as exc:
         print(f"error: {exc}")
         return 1
     finally:
