@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import hashlib
 import http.cookiejar
 import json
 import os
@@ -62,6 +61,7 @@ from bench.loadgen import (  # noqa: E402
     write_requests,
 )
 from commerce_api.fake_sumup import FakeSumUpProcess  # noqa: E402
+from manifest_contract import with_content_hash  # noqa: E402
 from scripts.serve_stack import start_server, stop_process  # noqa: E402
 
 ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -81,15 +81,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _hashed(entry: dict[str, object]) -> dict[str, object]:
-    canonical = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return {**entry, "content_hash": "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()}
-
-
 def write_catalog(path: Path, units: int) -> None:
     """``CART_PRODUCTS`` unlimited products for (a), one product with ``units`` for (b)."""
     items = [
-        _hashed(
+        with_content_hash(
             {
                 "id": f"product:bench-{n}",
                 "kind": "product",
@@ -104,7 +99,7 @@ def write_catalog(path: Path, units: int) -> None:
         for n in range(CART_PRODUCTS)
     ]
     items.append(
-        _hashed(
+        with_content_hash(
             {
                 "id": RACE_PRODUCT,
                 "kind": "product",

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
+from manifest_contract import with_content_hash as with_hash
+
 SITE = "https://rose-ash.example.coop"
-
-
-def with_hash(entry: dict[str, Any]) -> dict[str, Any]:
-    """Add ``content_hash``: sha256 over the canonical JSON of the entry without it."""
-    body = {k: v for k, v in entry.items() if k != "content_hash"}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return {**body, "content_hash": "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()}
 
 
 def product(

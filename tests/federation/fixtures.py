@@ -7,7 +7,6 @@ documents the way Mastodon and GoToSocial do, and counting the requests it recei
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,15 +23,9 @@ from federation_server.signatures import (
     sign_request_rfc9421,
     verify_request,
 )
+from manifest_contract import content_hash
 
 SITE = "https://rose-ash.example.coop"
-
-
-def content_hash(entry: dict[str, Any]) -> str:
-    """``sha256:`` over the canonical JSON of the entry without its ``content_hash``."""
-    body = {k: v for k, v in entry.items() if k != "content_hash"}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def post(slug: str, title: str = "Spring open day", *, section: str = "blog", **extra: Any) -> dict:

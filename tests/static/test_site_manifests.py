@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
 
 import pytest
 
+from manifest_contract import content_hash
 from tests.static.conftest import SITE_URL
 from tests.static.test_site_build import PUBLISHED_POSTS
 from tests.static.test_site_market import PRODUCTS
@@ -18,12 +18,6 @@ UTC_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 def load(site: Path, name: str) -> dict:
     return json.loads((site / "_data" / name).read_text(encoding="utf-8"))
-
-
-def expected_hash(entry: dict) -> str:
-    body = {k: v for k, v in entry.items() if k != "content_hash"}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def url_file(site: Path, url: str) -> Path:
@@ -69,7 +63,7 @@ def test_every_entry_hash_is_over_its_canonical_json(catalog: dict, activity: di
     entries = catalog["items"] + activity["objects"]
     assert entries
     for entry in entries:
-        assert entry["content_hash"] == expected_hash(entry), entry["id"]
+        assert entry["content_hash"] == content_hash(entry), entry["id"]
 
 
 def test_newsletters(catalog: dict) -> None:

@@ -16,6 +16,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import manifest_contract
+
 #: Settings that name this run's temporary folders or the cache itself, not what is built.
 VOLATILE_SETTINGS = frozenset(
     {"OUTPUT_PATH", "CACHE_PATH", "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "CHECK_MODIFIED_METHOD"}
@@ -116,9 +118,11 @@ def _template_dirs(settings: Mapping[str, Any]) -> list[Path]:
 
 
 def _code_roots(settings: Mapping[str, Any]) -> list[Path]:
-    """Folders whose files shape every page: our site folder, the theme and plugin paths."""
+    """Folders whose files shape every page: our site folder, the theme, plugin paths and the
+    manifest contract the plugins write through."""
     roots: list[Path] = []
-    candidates = [_site_dir(), Path(str(settings.get("THEME", "")))]
+    candidates = [_site_dir(), Path(manifest_contract.__file__).parent]
+    candidates += [Path(str(settings.get("THEME", "")))]
     candidates += [Path(str(p)) for p in settings.get("PLUGIN_PATHS", [])]
     for candidate in candidates:
         real = candidate.resolve()
