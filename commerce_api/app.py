@@ -25,6 +25,7 @@ from commerce_api.deps import MemberLookup, dependencies
 from commerce_api.errors import exception_handlers
 from commerce_api.payments import Payments
 from commerce_api.settings import Settings, get_settings
+from commerce_api.web.guard import same_site_cookies
 
 __all__ = ["create_app", "route_handlers"]
 
@@ -108,6 +109,7 @@ def create_app(
         route_handlers=route_handlers(),
         dependencies=dependencies,
         exception_handlers=exception_handlers,
+        guards=[same_site_cookies],
         lifespan=[lifespan, identity_lifespan],
         state=State(
             {

@@ -14,12 +14,14 @@
     ├── Conflict                409    the state does not allow it (order already paid...)
     │   └── OutOfStock          409    not enough stock or places left
     ├── PayloadTooLarge         413    body over MAX_BODY_BYTES (raised by Litestar)
+    ├── UnsupportedMediaType    415    a cookie-carrying body that is neither JSON nor a form
     ├── PaymentProviderError    502    SumUp refused or answered nonsense
     └── PaymentUnavailable      503    SumUp unreachable or timed out: retry, nothing is lost
 
 Litestar's own errors (validation, 404 routes, 405, 413 bodies) go through the same
 :func:`problem_response`, and anything unexpected becomes a bare 500 problem with no
-traceback.
+traceback. A body nested too deeply for the JSON decoder (``RecursionError``) is a 400, not
+a 500, and logs nothing.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ __all__ = [
     "Problem",
     "Unauthorized",
     "UnknownItem",
+    "UnsupportedMediaType",
     "exception_handlers",
     "problem_response",
     "responses",
@@ -139,6 +142,12 @@ class PayloadTooLarge(CommerceError):
     status_code = 413
     slug = "payload-too-large"
     title = "Request body too large"
+
+
+class UnsupportedMediaType(CommerceError):
+    status_code = 415
+    slug = "unsupported-media-type"
+    title = "Unsupported media type"
 
 
 class PaymentProviderError(CommerceError):
@@ -290,7 +299,23 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[byt
     )
 
 
+def _too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[bytes]:
+    """msgspec and ``json`` raise ``RecursionError`` on bodies nested past their limit: bad
+    input, so a 400 and nothing logged; any other ``RecursionError`` is our bug."""
+    if "serializ" not in str(exc) and "decoding" not in str(exc):
+        return _unexpected(request, exc)
+    return problem_response(
+        400,
+        "malformed-request",
+        "Malformed request",
+        "body: the JSON is nested too deeply",
+        instance=request.url.path,
+        errors=[FieldError("body", "the JSON is nested too deeply")],
+    )
+
+
 exception_handlers: dict[type[Exception], Any] = {
+    RecursionError: _too_deep,
     CommerceError: _commerce_error,
     ValidationException: _validation_error,
     HTTPException: _http_error,

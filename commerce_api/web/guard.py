@@ -10,6 +10,11 @@ session, so the session CSRF rule (``docs/accounts.md``) does not cover them. Tw
 - the forms on the cart page also echo ``cart_csrf``, an HMAC of the cart token under
   ``SECRET_KEY``, which another site cannot read or compute. (The static product pages cannot
   carry a per-visitor token; adding to a cart is the only thing they do.)
+
+And for every endpoint, :func:`same_site_cookies` (an app-wide guard): a state-changing request
+sends JSON (which a cross-site page can only send after a CORS preflight we refuse) or a form;
+a ``text/plain`` body, which browsers send cross-site without a preflight, is refused (415).
+One that carries our cart or session cookie must also pass :func:`check_origin`.
 """
 
 from __future__ import annotations
@@ -19,14 +24,18 @@ import hmac
 from typing import Any
 from urllib.parse import urlsplit
 
-from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
 
-from commerce_api.errors import Forbidden
+from commerce_api.domain.cart.cookie import CART_COOKIE
+from commerce_api.errors import Forbidden, UnsupportedMediaType
 from commerce_api.settings import Settings
 
-__all__ = ["CSRF_FIELD", "cart_csrf", "check_cart_csrf", "check_origin"]
+__all__ = ["CSRF_FIELD", "cart_csrf", "check_cart_csrf", "check_origin", "same_site_cookies"]
 
 CSRF_FIELD = "cart_csrf"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _origin(url: str) -> str:
@@ -34,7 +43,7 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-def check_origin(request: Request[Any, Any, Any], settings: Settings) -> None:
+def check_origin(request: ASGIConnection[Any, Any, Any, Any], settings: Settings) -> None:
     """Refuse a form posted from another site (no ``Origin``: not a browser form, allowed)."""
     if request.headers.get("Sec-Fetch-Site") == "same-origin":
         return
@@ -58,3 +67,23 @@ def check_cart_csrf(sent: str | None, cart_token: str, settings: Settings) -> No
             "this form is out of date or came from another site; open your cart again",
             field=CSRF_FIELD,
         )
+
+
+def _json_or_form(media_type: str) -> bool:
+    return media_type in ("application/json", *FORM_TYPES) or media_type.endswith("+json")
+
+
+def same_site_cookies(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """App-wide guard: a state-changing request with a body sends JSON or a form (415
+    otherwise); one carrying our cart or session cookie also comes from one of our origins."""
+    if connection.scope["type"] != "http" or connection.scope["method"] in SAFE_METHODS:
+        return
+    headers = connection.headers
+    media_type = headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    has_body = headers.get("Content-Length", "0") not in ("", "0") or "Transfer-Encoding" in headers
+    if (media_type or has_body) and not _json_or_form(media_type):
+        raise UnsupportedMediaType("send the body as application/json", field="Content-Type")
+    settings: Settings = connection.app.state.settings
+    cookies = connection.cookies
+    if CART_COOKIE in cookies or settings.session_cookie_name in cookies:
+        check_origin(connection, settings)
