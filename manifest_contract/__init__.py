@@ -8,8 +8,16 @@ once, so no part keeps its own copy.
 from __future__ import annotations
 
 from manifest_contract._hashing import canonical_json, content_hash, with_content_hash
+from manifest_contract._money import currency_exponent, is_known_currency
 
-__all__ = ["SCHEMA_VERSION", "canonical_json", "content_hash", "with_content_hash"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "canonical_json",
+    "content_hash",
+    "currency_exponent",
+    "is_known_currency",
+    "with_content_hash",
+]
 
 #: The manifest schema version the build writes and the servers read.
 SCHEMA_VERSION = 1

@@ -1,4 +1,4 @@
-"""Minor units <-> SumUp's decimal major units, done with ``Decimal`` and ISO 4217 exponents.
+"""Minor units <-> SumUp's decimal major units, with the manifest contract's currency exponents.
 
 Our code keeps money as integer minor units; SumUp wants a decimal amount in major units. The
 conversion happens only here, at the API boundary, and never through ``float``.
@@ -10,27 +10,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from manifest_contract import currency_exponent
+
 __all__ = ["currency_exponent", "dumps", "major_to_minor", "minor_to_major"]
-
-# fmt: off
-#: ISO 4217 currencies whose minor unit is not 1/100 (the default).
-_EXPONENTS: dict[str, int] = {
-    # no minor unit
-    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
-    "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0,
-    "XPF": 0,
-    # thousandths
-    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
-}
-# fmt: on
-
-
-def currency_exponent(currency: str) -> int:
-    """Number of decimal places of ``currency`` (ISO 4217): 2 unless listed otherwise."""
-    code = currency.upper()
-    if len(code) != 3 or not code.isalpha():
-        raise ValueError(f"not an ISO 4217 currency code: {currency!r}")
-    return _EXPONENTS.get(code, 2)
 
 
 def minor_to_major(amount_minor: int, currency: str) -> Decimal:

@@ -7,25 +7,19 @@ event tickets (ra_events) both use this.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
 
-from babel.numbers import format_currency, get_currency_precision, list_currencies
+from babel.numbers import format_currency
+
+from manifest_contract import currency_exponent, is_known_currency
+
+__all__ = ["LOCALE", "format_price", "is_known_currency", "minor_unit_digits", "to_major"]
 
 LOCALE = "en_GB"
 
 
-@lru_cache(maxsize=1)
-def _known() -> frozenset[str]:
-    return frozenset(list_currencies())
-
-
-def is_known_currency(code: str) -> bool:
-    return code in _known()
-
-
 def minor_unit_digits(currency: str) -> int:
-    """2 for GBP, 0 for JPY, 3 for BHD."""
-    return int(get_currency_precision(currency))
+    """2 for GBP, 0 for JPY, 3 for BHD (the exponent the shop charges with, too)."""
+    return currency_exponent(currency)
 
 
 def to_major(amount: int, currency: str) -> Decimal:
