@@ -86,8 +86,7 @@ class Accounts:
         )
         keys = ("mailto:" + hash_token(email)[:40], "mailfrom:" + address[:80])
         async with self.db.transaction() as session:
-            await throttle.check(session, *keys)
-            await throttle.record_failure(session, *keys)
+            await throttle.reserve(session, *keys)
 
     def _link(self, path: str, token: str) -> str:
         return f"{self.settings.public_url}{path}?{urlencode({'token': token})}"
@@ -202,7 +201,9 @@ class Accounts:
 
     async def authenticate(self, email: str, password: str, address: str) -> User:
         """The member for these credentials, or :class:`InvalidCredentials`; failures are
-        counted per account and per address and past the limit answer 429 first."""
+        counted per account and per address and past the limit answer 429 first. The attempt
+        is reserved (counted) before the password is checked and given back on success, so
+        concurrent guesses cannot exceed the limit."""
         try:
             email = normalise_email(email)
         except InvalidInput:
@@ -210,23 +211,19 @@ class Accounts:
         account, addr = account_key(email), address_key(address)
         throttle = self.throttle
         async with self.db.transaction() as session:
-            await throttle.check(session, account, addr)
+            reservation = await throttle.reserve(session, account, addr)
             user = await self.user_by_email(session, email)
         ok = await self.passwords.verify(user.password_hash if user else None, password)
-        async with self.db.transaction() as session:
-            if not ok or user is None:
-                await throttle.record_failure(session, account, addr)
-                failed = True
-            else:
-                failed = False
-                await throttle.clear(session, account)
-                if self.passwords.needs_rehash(user.password_hash):
-                    fresh = await self.passwords.hash(password)
-                    await session.execute(
-                        update(User).where(User.id == user.id).values(password_hash=fresh)
-                    )
-        if failed or user is None:
+        if not ok or user is None:
             raise InvalidCredentials("check the email address and password")
+        async with self.db.transaction() as session:
+            await throttle.release(session, reservation)
+            await throttle.clear(session, account)
+            if self.passwords.needs_rehash(user.password_hash):
+                fresh = await self.passwords.hash(password)
+                await session.execute(
+                    update(User).where(User.id == user.id).values(password_hash=fresh)
+                )
         if user.email_verified_at is None:
             raise EmailNotVerified("follow the link we emailed you", field="email")
         return user

@@ -3,6 +3,11 @@
 Counting rows in a sliding window (instead of a per-process counter) means every API
 process enforces the same limit. The account key is a hash of the normalised email, so the
 table does not list who was attacked, and unknown emails are counted exactly like known ones.
+
+:meth:`Throttle.reserve` checks the limits and records the attempt in one transaction, under a
+lock on its keys (``BEGIN IMMEDIATE`` on SQLite, transaction-scoped advisory locks on
+PostgreSQL), *before* the password is checked: a burst of any size gets at most the allowed
+number of checks. A successful attempt then gives its reservation back (:meth:`release`).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commerce_api.accounts.errors import TooManyAttempts
@@ -61,7 +66,25 @@ class Throttle:
             oldest = oldest.replace(tzinfo=UTC)
         return int((oldest + self.window - now).total_seconds()) + 1
 
-    async def record_failure(self, session: AsyncSession, account: str, address: str) -> None:
+    async def reserve(self, session: AsyncSession, account: str, address: str) -> list[int]:
+        """Check the limits and count this attempt as a failure, atomically; returns the
+        ids of the rows to :meth:`release` if the attempt succeeds."""
+        if session.get_bind().dialect.name == "postgresql":
+            for key in sorted((account, address)):  # one order: no deadlock
+                await session.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key}
+                )
+        await self.check(session, account, address)
+        rows = await self.record_failure(session, account, address)
+        await session.flush()
+        return [row.id for row in rows]
+
+    async def release(self, session: AsyncSession, reservation: list[int]) -> None:
+        await session.execute(delete(AuthFailure).where(AuthFailure.id.in_(reservation)))
+
+    async def record_failure(
+        self, session: AsyncSession, account: str, address: str
+    ) -> list[AuthFailure]:
         now = utcnow()
         # Other throttles share the table with other windows: prune only our own keys, and
         # anything older than a day.
@@ -71,9 +94,9 @@ class Throttle:
             )
         )
         await session.execute(delete(AuthFailure).where(AuthFailure.failed_at < now - DAY))
-        session.add_all(
-            [AuthFailure(key=account, failed_at=now), AuthFailure(key=address, failed_at=now)]
-        )
+        rows = [AuthFailure(key=account, failed_at=now), AuthFailure(key=address, failed_at=now)]
+        session.add_all(rows)
+        return rows
 
     async def clear(self, session: AsyncSession, account: str) -> None:
         await session.execute(delete(AuthFailure).where(AuthFailure.key == account))
