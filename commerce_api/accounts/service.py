@@ -256,13 +256,23 @@ class Accounts:
             )
 
     async def reset_password(self, token: str, password: str) -> User:
-        """Set a new password; every session and OAuth token of the member ends."""
+        """Set a new password; every session and OAuth token of the member ends, and so does
+        every other reset link still outstanding (a spare link must not reset it again)."""
         _check_password(self.passwords, password)
         password_hash = await self.passwords.hash(password)
         from commerce_api.oauth.models import OAuthToken
 
         async with self.db.transaction() as session:
             user = await self._consume(session, token, RESET)
+            await session.execute(
+                update(EmailToken)
+                .where(
+                    EmailToken.user_id == user.id,
+                    EmailToken.purpose == RESET,
+                    EmailToken.used_at.is_(None),
+                )
+                .values(used_at=utcnow())
+            )
             user.password_hash = password_hash
             user.password_changed_at = utcnow()
             # Following the reset link also proves the mailbox.
