@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from manifest_contract import content_hash
+from manifest_contract.catalog import decode_catalog
 from tests.static.conftest import SITE_URL
 from tests.static.test_site_build import PUBLISHED_POSTS
 from tests.static.test_site_market import PRODUCTS
@@ -64,6 +65,11 @@ def test_every_entry_hash_is_over_its_canonical_json(catalog: dict, activity: di
     assert entries
     for entry in entries:
         assert entry["content_hash"] == content_hash(entry), entry["id"]
+
+
+def test_the_built_catalogue_keeps_the_contract_the_shop_reads(catalog: dict) -> None:
+    decoded = decode_catalog(catalog)
+    assert [item.id for item in decoded.items] == [item["id"] for item in catalog["items"]]
 
 
 def test_newsletters(catalog: dict) -> None:

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from ra_core import content_hash, memo, write_new
 
+from manifest_contract import SCHEMA_VERSION
 from ra_manifests.entries import (
     Entry,
     absolute,
@@ -26,7 +27,6 @@ from ra_manifests.entries import (
     product_object,
 )
 
-SCHEMA_VERSION = 1
 CATALOG_KEY = "manifest_catalog_items"
 ACTIVITY_KEY = "manifest_activity_objects"
 DATA_DIR = "_data"
