@@ -16,7 +16,8 @@ Where we tighten Authlib's defaults:
   wrong is never redirected (the bridge shows an error page).
 * Codes live ``OAUTH_CODE_SECONDS`` and are claimed atomically: a second use finds the code
   spent and revokes every token issued from it.
-* Refresh tokens rotate on every use; presenting a spent one revokes its whole family.
+* Refresh tokens rotate on every use; presenting a spent one revokes its whole family. A
+  refresh refused for its client or scope does not spend the token.
 * Only SHA-256 hashes of codes, tokens and client secrets are stored.
 * Authlib logs issued tokens at DEBUG: its logger is held at INFO.
 """
@@ -33,7 +34,7 @@ from typing import Any
 
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin, grants
-from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError
 from authlib.oauth2.rfc6749.requests import OAuth2Payload, OAuth2Request
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
@@ -366,10 +367,24 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token: str) -> Token | None:
+        """Find the token without spending it: Authlib checks the client and the scope after
+        this, and a refused request must leave the token usable. A spent or revoked token
+        presented again revokes its family (reuse of a rotated token)."""
         token = find_token(refresh_token, "refresh_token")
         if token is None or token.kind != "refresh_token":
             return None
-        row = token.row
+        if token.is_revoked():
+            _revoke_family(token.row.family_id)
+            return None
+        if token.is_expired():
+            return None
+        return token
+
+    def validate_token_request(self) -> None:
+        """Authlib's checks (client, token, scope), then spend the token atomically: of two
+        concurrent redemptions only one wins, and the loser revokes the family."""
+        super().validate_token_request()
+        row = self.request.refresh_token.row
         claimed = (
             current_session()
             .execute(
@@ -384,17 +399,14 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
             .rowcount
         )
         if not claimed:
-            _revoke_family(row.family_id)  # reuse of a rotated (or revoked) token
-            return None
-        if token.is_expired():
-            return None
-        return token
+            _revoke_family(row.family_id)
+            raise InvalidGrantError()
 
     def authenticate_user(self, refresh_token: Token) -> Member | None:
         return _load_member(refresh_token.row.user_id)
 
     def revoke_old_credential(self, refresh_token: Token) -> None:
-        """Already spent when it was claimed in :meth:`authenticate_refresh_token`."""
+        """Already spent when it was claimed in :meth:`validate_token_request`."""
 
 
 class ClientCredentialsGrant(grants.ClientCredentialsGrant):
