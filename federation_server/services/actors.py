@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from federation_server import keys
@@ -25,7 +26,20 @@ def _new_key_pair(password: str) -> tuple[str, str]:
 
 
 async def ensure_local_actors(ctx: Context) -> None:
-    """Create any configured actor that has no row yet (keys are generated once, then kept)."""
+    """Create any configured actor that has no row yet (keys are generated once, then kept).
+
+    Several processes start at once in production: when another one created an actor first,
+    our insert conflicts and the next pass finds its row (its keys are the ones kept)."""
+    for attempt in range(3):
+        try:
+            await _add_missing_actors(ctx)
+            return
+        except IntegrityError:
+            if attempt == 2:
+                raise
+
+
+async def _add_missing_actors(ctx: Context) -> None:
     async with ctx.database.session() as session, session.begin():
         existing = set((await session.scalars(select(LocalActor.name))).all())
         for actor in ctx.settings.actors:
