@@ -43,7 +43,7 @@ class FakeSumUpProcess:
 
     # -- lifetime ---------------------------------------------------------------------------
 
-    def start(self, *, ready_timeout: float = 20.0) -> FakeSumUpProcess:
+    def start(self, *, ready_timeout: float = 60.0) -> FakeSumUpProcess:
         """Start the process and wait until ``/_fake/health`` answers."""
         cmd = [sys.executable, "-m", "commerce_api.fake_sumup", "--host", self.host]
         cmd += ["--port", str(self.port)]

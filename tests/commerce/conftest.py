@@ -28,7 +28,7 @@ MERCHANT = "MTEST1234"
 
 
 def wait_until_up(
-    url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 20.0
+    url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60.0
 ) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -19,7 +19,7 @@ from federation_server.settings import Settings
 from tests.conftest import REPO_ROOT, free_port
 
 AP = "application/activity+json"
-WAIT_SECONDS = 30.0
+WAIT_SECONDS = 60.0
 
 
 class Instance:
