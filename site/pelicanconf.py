@@ -54,6 +54,8 @@ PAGE_PATHS = ["pages"]
 PAGE_EXCLUDES = ["events", "market", "blog"]
 STATIC_PATHS = ["images"]
 IGNORE_FILES = [".#*", "*~", "README*"]
+#: Every template escapes what it prints; only sanitised bodies are marked safe (ra_theme).
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
 DELETE_OUTPUT_DIRECTORY = False  # the driver always builds into a fresh staging folder
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
@@ -149,6 +151,9 @@ RA_NAV = [
     ("Account", "account/", None),
 ]
 RA_LOGO = "theme/images/logo.png"
+RA_FAVICON = "theme/images/logo.svg"
+#: Where the section actors (RA_ACTORS) live: the federation server's public URL.
+RA_FEDIVERSE_URL = os.environ.get("FEDERATION_URL", SITEURL).rstrip("/")
 RA_DEFAULT_IMAGE = "theme/images/og-default.png"
 
 # --- manifests (docs/manifests.md) --------------------------------------------------------
@@ -198,3 +203,6 @@ MARKET_CATEGORY_SAVE_AS = "market/category/{slug}/index.html"
 #: Where the add-to-cart form posts without JavaScript (the commerce API; see commerce_api/).
 RA_COMMERCE_URL = os.environ.get("COMMERCE_URL", SITEURL).rstrip("/")
 RA_CART_ACTION = f"{RA_COMMERCE_URL}/cart/items"
+#: Shown beside "Add to cart" (a product's own `Collection:` / `Delivery:` fields win).
+RA_COLLECTION = "Free from the bakery counter, Fridays 10:00-18:00; we keep it for a week."
+RA_DELIVERY = "Within 10 miles of the orchard on Tuesdays, £4.50; no post for fresh food."

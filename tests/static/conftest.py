@@ -31,7 +31,14 @@ class BuildRun:
 
     @property
     def error_lines(self) -> list[str]:
-        return [line for line in self.stderr.splitlines() if line.strip()]
+        return [
+            line for line in self.stderr.splitlines() if line.strip() and line not in self.warnings
+        ]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Lines that do not fail the build (an image too narrow for its slot, ...)."""
+        return [line for line in self.stderr.splitlines() if line.startswith("warning: ")]
 
 
 def run_build(

@@ -269,19 +269,20 @@ def test_upcoming_and_past_split_by_injected_now(site: Path, tmp_path: Path) -> 
     assert past == ["knit-club", "frost-fair", "harvest-supper"]
 
 
-def test_upcoming_widget_lists_next_occurrences_on_other_pages(site: Path) -> None:
+def test_upcoming_widget_lists_each_event_once_with_its_next_sittings(site: Path) -> None:
     widget = page(site, "index.html").select_one("section.upcoming-events")
     assert widget is not None
-    starts = [t["datetime"] for t in widget.find_all("time")]
-    titles = [a.get_text() for a in widget.select("li a")]
-    assert starts == [
+    items = widget.select("li")
+    titles = [item.a.get_text() for item in items]
+    assert titles == ["Knit club", "Frost fair", "Midsummer picnic"]  # the weekly club once
+    knit = [t["datetime"] for t in items[0].find_all("time")]
+    assert knit == [
         "2026-12-02T19:00:00+00:00",
-        "2026-12-05T10:00:00+00:00",
         "2026-12-09T19:00:00+00:00",
         "2026-12-16T19:00:00+00:00",
         "2027-01-06T19:00:00+00:00",  # 23 and 30 December are skipped (exdate)
     ]
-    assert titles == ["Knit club", "Frost fair", "Knit club", "Knit club", "Knit club"]
+    assert [t["datetime"] for t in items[1].find_all("time")] == ["2026-12-05T10:00:00+00:00"]
 
 
 # --- month calendars ----------------------------------------------------------------------------

@@ -18,9 +18,20 @@ from ra_core import ContentError, report_error, source_label, write_or_link
 
 from . import ical, jsonld, manifest
 from .content import Event
-from .occurrences import Month, Occurrence, build_months, describe_rule, expand, split_events
+from .occurrences import (
+    Month,
+    Occurrence,
+    build_months,
+    describe_rule,
+    expand,
+    once_per_event,
+    split_events,
+)
 from .occurrences import upcoming as upcoming_of
 from .settings import absolute_url, apply_defaults, events_now
+
+#: How many coming dates a recurring event lists (its page, the "Upcoming events" box).
+NEXT_SITTINGS = 4
 
 logger = logging.getLogger(__name__)
 
@@ -101,9 +112,11 @@ class EventsGenerator(CachingGenerator):
 
         self.context["events"] = self.events
         self.context["event_months"] = self.months
-        self.context["upcoming_events"] = upcoming_of(self.occurrences, now)[
-            : self.settings["EVENTS_UPCOMING_COUNT"]
-        ]
+        soonest = upcoming_of(self.occurrences, now)
+        self.context["upcoming_events"] = soonest[: self.settings["EVENTS_UPCOMING_COUNT"]]
+        self.context["upcoming_by_event"] = once_per_event(
+            soonest, self.settings["EVENTS_UPCOMING_COUNT"], NEXT_SITTINGS
+        )
         self.context["EVENTS_INDEX_URL"] = self.settings["EVENTS_INDEX_URL"]
         self.save_cache()
         self.readers.save_cache()
@@ -165,7 +178,8 @@ class EventsGenerator(CachingGenerator):
         article_tags = _tag_pages(self.context.get("tags"))
         for event in self.events:
             occs = self.by_event[event]
-            next_occ = next((o for o in upcoming_of(occs, events_now(self.settings))), None)
+            coming = upcoming_of(occs, events_now(self.settings))
+            next_occ = coming[0] if coming else None
             writer.write_file(
                 event.save_as,
                 self.get_template(event.template),
@@ -174,6 +188,7 @@ class EventsGenerator(CachingGenerator):
                 url=event.url,
                 event=event,
                 next_occurrence=next_occ,
+                next_sittings=coming[:NEXT_SITTINGS],
                 occurrence_count=len(occs),
                 calendar_month=self._month_of(next_occ or occs[-1]),
                 ics_url=self.settings["EVENT_ICS_SAVE_AS"].format(slug=event.slug),

@@ -62,6 +62,23 @@ def upcoming(occurrences: Iterable[Occurrence], now: datetime) -> list[Occurrenc
     return sorted((o for o in occurrences if o.end > now), key=_order)
 
 
+def once_per_event(
+    occurrences: Iterable[Occurrence], events: int, sittings: int
+) -> list[tuple[Event, list[Occurrence]]]:
+    """The first ``events`` events of a soonest-first list, each once with its next
+    ``sittings`` occurrences (a weekly event is one line, not four)."""
+    grouped: dict[Event, list[Occurrence]] = {}
+    for occ in occurrences:
+        found = grouped.get(occ.event)
+        if found is None:
+            if len(grouped) == events:
+                continue
+            found = grouped[occ.event] = []
+        if len(found) < sittings:
+            found.append(occ)
+    return list(grouped.items())
+
+
 def split_events(
     by_event: dict[Event, list[Occurrence]], now: datetime
 ) -> tuple[list[tuple[Event, Occurrence]], list[tuple[Event, Occurrence]]]:

@@ -1,25 +1,28 @@
-"""Template filters and globals.
+"""Template filters and globals (autoescape is on: see ``body`` for the one way to trust HTML).
 
 - ``pretty_url``: ``blog/index.html`` -> ``blog/`` (for canonical URLs from ``output_file``).
 - ``jsonld``: a dict as JSON safe to put inside ``<script type="application/ld+json">``
   (``None`` values dropped, ``<``/``>``/``&`` escaped so the HTML parser never sees a tag).
 - ``jsonld_person``: an author name as a schema.org Person.
-- ``image_size``: ``"images/x.png"`` (a path inside the content folder or the theme's
-  static folder) -> ``(width, height)`` or None.
-- ``RA_SCRIPTS`` (global): the theme's ``static/js/*.js`` files, so a new script is loaded by
-  every page just by existing.
+- ``body``: a Markdown body or summary, sanitised (``sanitize.clean``) with its images made
+  responsive (ra_images), marked safe. Titles, tags and names are plain text: never ``body``.
+- ``reading_minutes``: minutes to read a body.
+- ``follow(output_file)`` (global): the fediverse actor of the page's section, or None.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
+import ra_images
 from markupsafe import Markup
 from ra_core import script_safe
 
-from ra_theme.images import Size, image_size
+from ra_theme.fediverse import Follow, follow_for, section_of
+from ra_theme.reading import reading_minutes
+from ra_theme.sanitize import clean
 
 
 def pretty_url(output_file: str) -> str:
@@ -47,29 +50,36 @@ def jsonld_person(name: str) -> dict[str, str]:
     return {"@type": "Person", "name": str(name)}
 
 
-FILTERS = {"pretty_url": pretty_url, "jsonld": jsonld, "jsonld_person": jsonld_person}
+FILTERS = {
+    "pretty_url": pretty_url,
+    "jsonld": jsonld,
+    "jsonld_person": jsonld_person,
+    "reading_minutes": reading_minutes,
+}
 
 
-def theme_scripts(theme: str) -> list[str]:
-    folder = Path(theme) / "static" / "js"
-    return sorted(p.name for p in folder.glob("*.js")) if folder.is_dir() else []
+def body_filter(settings: dict[str, Any]) -> Callable[[Any], Markup]:
+    """``body`` bound to this build's images."""
+    images = ra_images.catalogue(settings)
+    done: dict[str, Markup] = {}
+
+    def body(html: Any) -> Markup:
+        text = str(html or "")
+        found = done.get(text)
+        if found is None:
+            found = done[text] = Markup(images.rewrite_body(clean(text)))
+        return found
+
+    return body
 
 
-def image_size_filter(settings: dict[str, Any], theme: str) -> Any:
-    """``image_size`` bound to this build's content folder and theme."""
-    roots = [Path(settings["PATH"]), Path(theme) / "static"]
+def follow_function(settings: dict[str, Any]) -> Callable[[str], Follow | None]:
+    actors = list(settings.get("RA_ACTORS", []))
 
-    def size(path: str | None) -> Size | None:
-        if not path:
-            return None
-        relative = str(path).lstrip("/").removeprefix("theme/")
-        for root in roots:
-            found = image_size(root / relative)
-            if found:
-                return found
-        return None
+    def follow(output_file: str) -> Follow | None:
+        return follow_for(settings, section_of(output_file or "", actors))
 
-    return size
+    return follow
 
 
 def add_to_environment(generator: Any) -> None:
@@ -77,5 +87,5 @@ def add_to_environment(generator: Any) -> None:
     if env is None:
         return
     env.filters.update(FILTERS)
-    env.filters["image_size"] = image_size_filter(generator.settings, generator.theme)
-    env.globals.setdefault("RA_SCRIPTS", theme_scripts(generator.theme))
+    env.filters["body"] = body_filter(generator.settings)
+    env.globals["follow"] = follow_function(generator.settings)

@@ -131,25 +131,8 @@
 
   // --- the cart summary in the header -------------------------------------------------------
 
-  function injectStyle() {
-    const css =
-      ".ra-cart{position:relative}" +
-      ".ra-cart__toggle{font:inherit;padding:.35rem .8rem;border:1px solid #1f1d1a;" +
-      "border-radius:.5rem;background:#fff;color:#1f1d1a;cursor:pointer}" +
-      ".ra-cart__panel{position:absolute;right:0;z-index:20;width:22rem;max-width:90vw;" +
-      "background:#fff;border:1px solid #e4ddd0;border-radius:.5rem;padding:1rem;" +
-      "box-shadow:0 4px 16px rgba(0,0,0,.12)}" +
-      ".ra-cart__panel ul{list-style:none;margin:0 0 .75rem;padding:0}" +
-      ".ra-cart__panel li{display:grid;grid-template-columns:1fr auto auto;gap:.75rem;" +
-      "align-items:baseline;" +
-      "padding:.25rem 0;border-bottom:1px solid #e4ddd0}" +
-      ".ra-cart__remove{font:inherit;font-size:.85em;background:none;border:0;" +
-      "color:#a3224a;text-decoration:underline;cursor:pointer}" +
-      ".ra-cart__checkout{font:inherit;padding:.45rem 1rem;width:100%}" +
-      ".ra-cart-status{margin:.5rem 0 0}.ra-cart-status--error{color:#a3224a;font-weight:600}";
-    document.head.append(el("style", { text: css }));
-  }
-
+  // The header's no-JavaScript "Cart" form ([data-cart-slot]) becomes a button that opens a
+  // drawer: fixed to the screen's right edge and never wider than the screen (site.css).
   function buildWidget() {
     const count = el("span", { class: "ra-cart__count", "data-cart-count": "", text: "0" });
     const panelId = "ra-cart-panel";
@@ -166,30 +149,41 @@
       count,
       ")",
     );
-    const panel = el("div", {
-      id: panelId,
-      class: "ra-cart__panel",
-      role: "region",
-      "aria-label": "Your cart",
-      hidden: "",
+    const close = el("button", {
+      type: "button",
+      class: "secondary",
+      "data-cart-close": "",
+      text: "Close",
+      onclick: () => {
+        setOpen(false);
+        toggle.focus();
+      },
     });
+    const body = el("div", { class: "ra-cart__body" });
+    const panel = el(
+      "div",
+      { id: panelId, class: "ra-cart__panel", role: "region", "aria-label": "Your cart", hidden: "" },
+      el("div", { class: "ra-cart__head" }, el("h2", { text: "Your cart" }), close),
+      body,
+    );
     const message = el("p", { class: "ra-cart-status", role: "status", "aria-live": "polite" });
     const root = el("div", { class: "ra-cart", "data-cart": "" }, toggle, panel);
-    const host =
-      document.querySelector("[data-cart-slot]") || document.querySelector(".site-header .wrap");
-    (host || document.body).append(root);
+    const slot = document.querySelector("[data-cart-slot]");
+    if (slot) slot.replaceWith(root);
+    else (document.querySelector(".site-header") || document.body).append(root);
     panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         setOpen(false);
         toggle.focus();
       }
     });
-    return { root, toggle, count, panel, message };
+    return { root, toggle, count, panel, body, message };
   }
 
   function setOpen(open) {
     state.ui.toggle.setAttribute("aria-expanded", String(open));
     state.ui.panel.hidden = !open;
+    if (open) state.ui.panel.querySelector("[data-cart-close]").focus();
   }
 
   function render() {
@@ -198,9 +192,9 @@
     const lines = (cart && cart.lines) || [];
     const items = lines.reduce((sum, line) => sum + line.quantity, 0);
     ui.count.textContent = String(items);
-    ui.panel.replaceChildren();
+    ui.body.replaceChildren();
     if (!lines.length) {
-      ui.panel.append(el("p", { text: "Your cart is empty." }), ui.message);
+      ui.body.append(el("p", { text: "Your cart is empty." }), ui.message);
       return;
     }
     const list = el("ul");
@@ -231,7 +225,7 @@
       text: "Checkout",
       onclick: () => startCheckout(checkout),
     });
-    ui.panel.append(list, total, checkout, ui.message);
+    ui.body.append(list, total, checkout, ui.message);
   }
 
   function say(target, text, isError = false) {
@@ -408,6 +402,23 @@
     }
   }
 
+  // The − / + buttons beside a quantity field (shown by site.css once html has class "js").
+  function step(button) {
+    const input = document.getElementById(button.getAttribute("aria-controls"));
+    if (!input || input.disabled) return;
+    const min = Number(input.min || 1);
+    const max = input.max ? Number(input.max) : Infinity;
+    const next = (Number.parseInt(input.value, 10) || min) + Number(button.dataset.step);
+    input.value = String(Math.min(max, Math.max(min, next)));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function enhanceSteppers() {
+    for (const button of document.querySelectorAll("button[data-step]")) {
+      button.addEventListener("click", () => step(button));
+    }
+  }
+
   function enhanceForms() {
     for (const form of document.querySelectorAll(FORM_SELECTOR)) {
       const status = el("p", { class: "ra-cart-status", role: "status", "aria-live": "polite" });
@@ -420,9 +431,9 @@
   }
 
   function start() {
+    enhanceSteppers();
     state.api = apiBase();
     if (!state.api || !window.fetch) return; // the plain forms keep working
-    injectStyle();
     state.ui = buildWidget();
     enhanceForms();
     render();
