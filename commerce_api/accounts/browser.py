@@ -88,12 +88,18 @@ class BrowserAuthController(Controller):
 
     @get("/signin")
     async def signin_page(
-        self, identity: IdentityDep, current: CurrentDep, next: FromQuery[str | None] = None
+        self,
+        identity: IdentityDep,
+        current: CurrentDep,
+        next: FromQuery[str | None] = None,
+        reauth: FromQuery[str | None] = None,
     ) -> Response[Any]:
+        """``reauth`` (an OpenID client asked for ``prompt=login`` or ``max_age``): the form
+        is shown even to a signed-in member, whose sign-in makes a fresh session."""
         target = safe_next(next, identity.settings.site_url)
-        if current is not None:
+        if current is not None and not reauth:
             return Redirect(target, status_code=303)
-        return _signin_page(identity, target)
+        return _signin_page(identity, target, email=current.user.email if current else "")
 
     @post("/signin", status_code=303)
     async def signin(

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 import anyio.to_thread
-from authlib.oauth2.rfc6749.errors import OAuth2Error
-from authlib.oidc.core.errors import ConsentRequiredError
+from authlib.oauth2.rfc6749.errors import InvalidRequestError, OAuth2Error
+from authlib.oidc.core.errors import ConsentRequiredError, LoginRequiredError
 from litestar import Request, Response
 
+from commerce_api.db import utcnow
 from commerce_api.oauth.server import Member, OAuthServer, PlainRequest
 from commerce_api.oauth.store import SyncStore
 
@@ -44,6 +45,8 @@ class Authorization:
     scopes: list[str] = field(default_factory=list)
     params: list[tuple[str, str]] = field(default_factory=list)
     """The request's OAuth parameters, to carry through the sign-in or consent form."""
+    reauthenticate: bool = False
+    """``sign_in`` although someone is signed in (``prompt=login`` or ``max_age``)."""
 
 
 @dataclass(frozen=True)
@@ -93,19 +96,31 @@ class OAuthBridge:
         params = [
             (k, v) for k, v in plain.payload.data.items() if k not in ("csrf_token", "decision")
         ]
+        prompts = (plain.payload.data.get("prompt") or "").split()
 
         def flow() -> Authorization:
             try:
                 grant = server.get_consent_grant(plain, end_user=member)
+                _max_age(grant)
             except OAuth2Error as error:
                 if error.redirect_uri:
                     return Authorization("respond", server.handle_error_response(plain, error))
                 return Authorization("error_page", error=_describe(error))
             if member is None:
                 return Authorization("sign_in", params=params)
+            if _must_reauthenticate(grant, member):
+                if "none" in prompts:
+                    # OIDC Core §3.1.2.1: with prompt=none the OP MUST NOT show a page.
+                    error = LoginRequiredError(
+                        redirect_uri=grant.redirect_uri, state=plain.payload.state
+                    )
+                    return Authorization("respond", server.handle_error_response(plain, error))
+                # The member signs in again now; the fresh session satisfies both requests.
+                again = [(k, v) for k, v in params if k not in ("prompt", "max_age")]
+                return Authorization("sign_in", params=again, reauthenticate=True)
             client = grant.client.row
             if not client.first_party and decision is None:
-                if "none" in (plain.payload.data.get("prompt") or "").split():
+                if "none" in prompts:
                     # OIDC Core §3.1.2.6: no page may be shown, so consent cannot be asked.
                     error = ConsentRequiredError(
                         redirect_uri=grant.redirect_uri, state=plain.payload.state
@@ -169,6 +184,33 @@ class OAuthBridge:
         return Response(
             content=content, status_code=status, headers=header_map, media_type=media_type
         )
+
+
+def _max_age(grant: Any) -> int | None:
+    """The request's ``max_age`` (seconds), or ``None``; anything but a whole number >= 0 is
+    an ``invalid_request`` sent back to the client."""
+    raw = grant.request.payload.data.get("max_age")
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise InvalidRequestError(
+            "'max_age' must be a whole number of seconds.",
+            redirect_uri=grant.redirect_uri,
+            state=grant.request.payload.state,
+        )
+    return int(raw)
+
+
+def _must_reauthenticate(grant: Any, member: Member) -> bool:
+    """OpenID Connect Core §3.1.2.1: ``prompt=login``, or a sign-in older than
+    ``max_age``, MUST make the member authenticate again."""
+    if "login" in (grant.request.payload.data.get("prompt") or "").split():
+        return True
+    max_age = _max_age(grant)
+    if max_age is None:
+        return False
+    auth_time = member.auth_time or 0
+    return int(utcnow().timestamp()) - auth_time > max_age
 
 
 def _describe(error: OAuth2Error) -> str:

@@ -63,7 +63,8 @@ class OAuthController(Controller):
             return _error_page(outcome.error)
         if outcome.kind == "sign_in":
             target = "/oauth/authorize?" + urlencode(outcome.params)
-            return Redirect("/auth/signin?" + urlencode({"next": target}), status_code=303)
+            query = {"next": target, **({"reauth": "1"} if outcome.reauthenticate else {})}
+            return Redirect("/auth/signin?" + urlencode(query), status_code=303)
         if outcome.kind == "consent" and current is not None:
             return render(
                 "consent.html",
