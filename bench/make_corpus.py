@@ -7,6 +7,11 @@ links to earlier posts; events with venues, ticket types and a weekly recurrence
 products with prices, stock and categories; the about and contact pages. Every date is in the
 past or the near future relative to a fixed anchor, so the output does not depend on today
 except for which events count as upcoming.
+
+Two flavours: ``short`` (the bench's first corpus: posts of 150-300 words) and ``code``
+(posts of 2,000-5,000 words with fenced code in several languages, a table, a footnote and
+smart quotes: what a cooperative's how-to posts look like, and where a Markdown engine's
+speed shows).
 """
 
 from __future__ import annotations
@@ -45,6 +50,27 @@ VENUES = [
 #: Fixed reference time: post dates lie before it, about a third of the events after it.
 ANCHOR = datetime(2026, 11, 1, 9, 0)
 N_IMAGES = 12
+
+
+FLAVOURS = ("short", "code")
+#: (language, body) of the fenced code blocks a ``code`` post shows, in turn
+CODE_SAMPLES = (
+    ("python", 'def harvest(trees: list[str]) -> dict[str, int]:\n    """Count apples."""\n'
+     '    return {tree: len(tree) * 3 for tree in trees if tree != "quince"}\n'),
+    ("javascript", "const basket = document.querySelector('#basket');\n"
+     "basket.addEventListener('click', (event) => {\n"
+     "  event.target.classList.toggle('full');\n});\n"),
+    ("bash", "for f in content/blog/*.md; do\n"
+     "  grep -c 'Tags:' \"$f\" && echo \"$f <ok>\"\ndone\n"),
+    ("sql", "SELECT member, SUM(hours) AS total\nFROM volunteer_shift\n"
+     "WHERE season = 'autumn' AND hours > 2\nGROUP BY member ORDER BY total DESC;\n"),
+    ("yaml", "orchard:\n  rows: 12\n  varieties: [bramley, cox, 'egremont russet']\n"
+     "  pruning: {month: january, tools: [saw, loppers]}\n"),
+    ("html", '<figure class="loaf">\n  <img src="/images/rye.png" alt="A rye loaf & butter">\n'
+     "  <figcaption>Rye &lt;100%&gt;</figcaption>\n</figure>\n"),
+    ("rust", "fn press(apples: u32) -> f64 {\n    let litres = f64::from(apples) * 0.12;\n"
+     "    if litres > 40.0 { 40.0 } else { litres }\n}\n"),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -116,6 +142,46 @@ def post_text(rng: random.Random, index: int) -> str:
     return "\n".join(lines)
 
 
+def long_post_text(rng: random.Random, index: int) -> str:
+    """A ``code`` post: 2,000-5,000 words in sections, fenced code in several languages, a
+    table, a footnote, quotes and apostrophes for the smart-quote extension."""
+    head = post_text(rng, index).split("\n\n", 1)[0]  # the same front matter fields
+    target = rng.randint(2000, 5000)
+    lines = [head, ""]
+    words = 0
+    section = 0
+    while words < target:
+        section += 1
+        lines += [f"## {section}. {_sentence(rng, 4).rstrip('.')}", ""]
+        for _ in range(rng.randint(2, 4)):
+            paragraph = _paragraph(rng)
+            lines += [paragraph, ""]
+            words += len(paragraph.split())
+        language, code = CODE_SAMPLES[(index + section) % len(CODE_SAMPLES)]
+        lines += [f"```{language}", code.rstrip("\n"), "```", ""]
+        if section % 3 == 0:
+            lines += [
+                f"The \"{rng.choice(WORDS)}\" row isn't what we'd planned -- "
+                f"see the note.[^n{section}]",
+                "",
+                "| tree | rows | yield (kg) |",
+                "| --- | ---: | ---: |",
+                *(f"| {rng.choice(WORDS)} | {rng.randint(1, 12)} | {rng.randint(5, 90)} |"
+                  for _ in range(3)),
+                "",
+                f"[^n{section}]: Counted by the {rng.choice(WORDS)} volunteers.",
+                "",
+            ]  # fmt: skip
+        if section % 4 == 0:
+            lines += [f"- {_sentence(rng, rng.randint(4, 9))}" for _ in range(3)] + [""]
+    if index > 0:
+        earlier = rng.randrange(index)
+        lines += [f"See also [an earlier post]({{filename}}/blog/post-{earlier:05d}.md).", ""]
+    alt = f"The {rng.choice(WORDS)} in the {rng.choice(WORDS)}"
+    lines += [f"![{alt}]({{static}}/images/picture-{index % N_IMAGES:02d}.png)", ""]
+    return "\n".join(lines)
+
+
 def event_text(rng: random.Random, index: int) -> str:
     """One event: local start/end, venue, ticket types; every tenth recurs weekly."""
     start = ANCHOR + timedelta(days=3 * index - 400, hours=rng.randint(0, 8))
@@ -167,9 +233,17 @@ PAGES = {
 
 
 def generate(
-    root: Path, posts: int = 1000, events: int = 200, products: int = 300, seed: int = 1
+    root: Path,
+    posts: int = 1000,
+    events: int = 200,
+    products: int = 300,
+    seed: int = 1,
+    flavour: str = "short",
 ) -> Corpus:
     """Write ``root/content`` (replacing nothing else) and return where things are."""
+    if flavour not in FLAVOURS:
+        raise ValueError(f"flavour: one of {', '.join(FLAVOURS)}, not {flavour!r}")
+    make_post = long_post_text if flavour == "code" else post_text
     content = root / "content"
     for folder in ("blog", "events", "market", "pages", "images"):
         (content / folder).mkdir(parents=True, exist_ok=True)
@@ -178,7 +252,7 @@ def generate(
         (content / "images" / f"picture-{index:02d}.png").write_bytes(png(index))
     corpus = Corpus(content=content, posts=posts, events=events, products=products)
     for index in range(posts):
-        corpus.post_path(index).write_text(post_text(rng, index), encoding="utf-8")
+        corpus.post_path(index).write_text(make_post(rng, index), encoding="utf-8")
     for index in range(events):
         path = content / "events" / f"event-{index:04d}.md"
         path.write_text(event_text(rng, index), encoding="utf-8")
@@ -203,8 +277,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--products", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--flavour", choices=FLAVOURS, default="short")
     args = parser.parse_args()
-    corpus = generate(args.root, args.posts, args.events, args.products, args.seed)
+    corpus = generate(args.root, args.posts, args.events, args.products, args.seed, args.flavour)
     print(f"{corpus.content}: {args.posts} posts, {args.events} events, {args.products} products")
 
 

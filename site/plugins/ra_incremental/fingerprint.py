@@ -23,7 +23,7 @@ VOLATILE_SETTINGS = frozenset(
     {"OUTPUT_PATH", "CACHE_PATH", "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "CHECK_MODIFIED_METHOD"}
 )
 #: Packages whose version changes what a build writes.
-TOOL_PACKAGES = ("pelican", "markdown", "jinja2", "markupsafe", "feedgenerator")
+TOOL_PACKAGES = ("pelican", "markdown", "pyromark", "jinja2", "markupsafe", "feedgenerator")
 _SKIPPED_DIRS = frozenset({"__pycache__", ".cache", ".git", ".pytest_cache", ".ruff_cache"})
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
