@@ -37,16 +37,14 @@ OPTIONS = (
 _PLACEHOLDER = re.compile(r'(href|src)="(?:%7B(\w+)%7D|%7C(\w+)%7C)')
 _ALIGN = re.compile(r'style="text-align: (left|right|center)"')
 #: what smarty writes for the characters pulldown-cmark's smart punctuation gives
-_ENTITIES = str.maketrans(
-    {
-        "\u2018": "&lsquo;",
-        "\u2019": "&rsquo;",
-        "\u201c": "&ldquo;",
-        "\u201d": "&rdquo;",
-        "\u2013": "&ndash;",
-        "\u2014": "&mdash;",
-        "\u2026": "&hellip;",
-    }
+_ENTITIES = (
+    ("\u2018", "&lsquo;"),
+    ("\u2019", "&rsquo;"),
+    ("\u201c", "&ldquo;"),
+    ("\u201d", "&rdquo;"),
+    ("\u2013", "&ndash;"),
+    ("\u2014", "&mdash;"),
+    ("\u2026", "&hellip;"),
 )
 #: alt text as typed: smart punctuation undone (smarty never touches it)
 _PLAIN = str.maketrans(
@@ -62,7 +60,8 @@ _PLAIN = str.maketrans(
 )
 _IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"((?: title="[^"]*")?) />')
 _TABLE = re.compile(r"<table>.*?</table>", re.S)
-_TABLE_BREAKS = re.compile(r"(<table>|<thead>|<tbody>|<tr>|</th>|</td>|</tr>|</thead>|</tbody>)")
+_TABLE_BREAKS = ("<table>", "<thead>", "<tbody>", "<tr>", "</th>", "</td>", "</tr>", "</thead>",
+                 "</tbody>")  # fmt: skip
 _CODE_BLOCK = re.compile(r"(<pre><code[^>]*>)(.*?)(</code></pre>)", re.S)
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-reference"><a href="#([^"]+)">(\d+)</a></sup>')
 _FOOTNOTE_DEF = re.compile(
@@ -75,6 +74,11 @@ _FOOTNOTE_DEF = re.compile(
 def _placeholder(match: re.Match[str]) -> str:
     name = match.group(2)
     return f'{match.group(1)}="{{{name}}}' if name else f'{match.group(1)}="|{match.group(3)}|'
+
+
+def _footnote_ref(match: re.Match[str]) -> str:
+    label, number = match.group(1), match.group(2)
+    return f'<sup id="fnref:{label}"><a class="footnote-ref" href="#fn:{label}">{number}</a></sup>'
 
 
 def _footnotes(html: str) -> str:
@@ -98,9 +102,7 @@ def _footnotes(html: str) -> str:
     if "<div" in "".join(m.group(3) for m in _FOOTNOTE_DEF.finditer(html)):
         return html  # a note holding raw <div>s: left as pulldown-cmark wrote it
     html = _FOOTNOTE_DEF.sub(collect, html)
-    html = _FOOTNOTE_REF.sub(
-        r'<sup id="fnref:\1"><a class="footnote-ref" href="#fn:\1">\2</a></sup>', html
-    )
+    html = _FOOTNOTE_REF.sub(_footnote_ref, html)
     if not notes:
         return html
     items = "".join(f'<li id="fn:{label}">\n{body}\n</li>\n' for _, label, body in sorted(notes))
@@ -113,7 +115,10 @@ def _image(match: re.Match[str]) -> str:
 
 
 def _table(match: re.Match[str]) -> str:
-    return _TABLE_BREAKS.sub("\\1\n", match.group(0).replace("\n", ""))
+    table = match.group(0).replace("\n", "")
+    for tag in _TABLE_BREAKS:
+        table = table.replace(tag, tag + "\n")
+    return table
 
 
 def _code_block(match: re.Match[str]) -> str:
@@ -130,11 +135,14 @@ def render(text: str) -> str:
     if "<table>" in html:
         html = _TABLE.sub(_table, html)
         if "text-align: " in html:
-            html = _ALIGN.sub(r'style="text-align: \1;"', html)
+            html = _ALIGN.sub(lambda m: f'style="text-align: {m.group(1)};"', html)
     if "<pre><code" in html:
         html = _CODE_BLOCK.sub(_code_block, html)
     if "<img " in html:
         html = _IMAGE.sub(_image, html)
     if " />" in html:
         html = html.replace("<hr />", "<hr>").replace("<br />", "<br>")
-    return html.translate(_ENTITIES).rstrip("\n")
+    for char, entity in _ENTITIES:
+        if char in html:
+            html = html.replace(char, entity)
+    return html.rstrip("\n")
