@@ -16,7 +16,12 @@ from typing import Any, Literal, TypeVar
 
 import anyio.to_thread
 from authlib.oauth2.rfc6749.errors import InvalidRequestError, OAuth2Error
-from authlib.oidc.core.errors import ConsentRequiredError, LoginRequiredError
+from authlib.oidc.core.errors import (
+    ConsentRequiredError,
+    LoginRequiredError,
+    RequestNotSupportedError,
+    RequestURINotSupportedError,
+)
 from litestar import Request, Response
 
 from commerce_api.db import utcnow
@@ -101,7 +106,7 @@ class OAuthBridge:
         def flow() -> Authorization:
             try:
                 grant = server.get_consent_grant(plain, end_user=member)
-                _max_age(grant)
+                _check_parameters(grant)
             except OAuth2Error as error:
                 if error.redirect_uri:
                     return Authorization("respond", server.handle_error_response(plain, error))
@@ -184,6 +189,26 @@ class OAuthBridge:
         return Response(
             content=content, status_code=status, headers=header_map, media_type=media_type
         )
+
+
+RESPONSE_MODES = ("query",)
+"""What discovery lists; any other ``response_mode`` is refused, not silently ignored."""
+
+
+def _check_parameters(grant: Any) -> None:
+    """Refuse what we do not support instead of ignoring it (the error goes back to the
+    client's checked redirect URI, in the query): other response modes, request objects
+    (OIDC Core §6: ``request_not_supported``, ``request_uri_not_supported``), a bad max_age."""
+    data = grant.request.payload.data
+    where = {"redirect_uri": grant.redirect_uri, "state": grant.request.payload.state}
+    mode = data.get("response_mode")
+    if mode is not None and mode not in RESPONSE_MODES:
+        raise InvalidRequestError(f"response_mode {mode!r} is not supported.", **where)
+    if "request" in data:
+        raise RequestNotSupportedError(**where)
+    if "request_uri" in data:
+        raise RequestURINotSupportedError(**where)
+    _max_age(grant)
 
 
 def _max_age(grant: Any) -> int | None:

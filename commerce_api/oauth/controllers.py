@@ -16,6 +16,7 @@ from commerce_api.accounts.sessions import clear_session_cookie, end_session
 from commerce_api.accounts.tokens import hash_token
 from commerce_api.accounts.web import CurrentDep, IdentityDep, identity_dependencies
 from commerce_api.db import utcnow
+from commerce_api.oauth.bridge import RESPONSE_MODES
 from commerce_api.oauth.keys import public_jwks
 from commerce_api.oauth.models import OAuthToken
 from commerce_api.oauth.server import SCOPES, Member, user_claims
@@ -23,6 +24,8 @@ from commerce_api.oauth.server import SCOPES, Member, user_claims
 __all__ = ["DiscoveryController", "OAuthController"]
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+PUBLIC = {"Access-Control-Allow-Origin": "*"}
+"""Discovery and the JWKS are public: any browser client may read them (no credentials)."""
 
 
 def _error_page(error: str) -> Response[str]:
@@ -189,52 +192,58 @@ class DiscoveryController(Controller):
     dependencies = identity_dependencies
 
     @get("/openid-configuration", summary="OpenID Connect discovery")
-    async def configuration(self, identity: IdentityDep) -> dict[str, Any]:
-        base = identity.settings.public_url
-        return {
-            "issuer": base,
-            "authorization_endpoint": f"{base}/oauth/authorize",
-            "token_endpoint": f"{base}/oauth/token",
-            "userinfo_endpoint": f"{base}/oauth/userinfo",
-            "jwks_uri": f"{base}/.well-known/jwks.json",
-            "revocation_endpoint": f"{base}/oauth/revoke",
-            "introspection_endpoint": f"{base}/oauth/introspect",
-            "end_session_endpoint": f"{base}/oauth/logout",
-            "scopes_supported": SCOPES,
-            "response_types_supported": ["code"],
-            "response_modes_supported": ["query"],
-            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "token_endpoint_auth_methods_supported": [
-                "client_secret_basic",
-                "client_secret_post",
-                "none",
-            ],
-            "revocation_endpoint_auth_methods_supported": [
-                "client_secret_basic",
-                "client_secret_post",
-                "none",
-            ],
-            "introspection_endpoint_auth_methods_supported": [
-                "client_secret_basic",
-                "client_secret_post",
-            ],
-            "code_challenge_methods_supported": ["S256"],
-            "claims_supported": [
-                "sub",
-                "iss",
-                "aud",
-                "exp",
-                "iat",
-                "auth_time",
-                "nonce",
-                "email",
-                "email_verified",
-                "name",
-            ],
-        }
+    async def configuration(self, identity: IdentityDep) -> Response[dict[str, Any]]:
+        return Response(_discovery(identity.settings.public_url), headers=PUBLIC)
 
     @get("/jwks.json", summary="The keys that sign ID tokens (JWKS)")
-    async def jwks(self, identity: IdentityDep) -> dict[str, Any]:
-        return await public_jwks(identity.db)
+    async def jwks(self, identity: IdentityDep) -> Response[dict[str, Any]]:
+        return Response(await public_jwks(identity.db), headers=PUBLIC)
+
+
+def _discovery(base: str) -> dict[str, Any]:
+    """OpenID Connect Discovery 1.0 §3 metadata."""
+    return {
+        "issuer": base,
+        "authorization_endpoint": f"{base}/oauth/authorize",
+        "token_endpoint": f"{base}/oauth/token",
+        "userinfo_endpoint": f"{base}/oauth/userinfo",
+        "jwks_uri": f"{base}/.well-known/jwks.json",
+        "revocation_endpoint": f"{base}/oauth/revoke",
+        "introspection_endpoint": f"{base}/oauth/introspect",
+        "end_session_endpoint": f"{base}/oauth/logout",
+        "scopes_supported": SCOPES,
+        "response_types_supported": ["code"],
+        "response_modes_supported": list(RESPONSE_MODES),
+        "request_parameter_supported": False,
+        "request_uri_parameter_supported": False,
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_methods_supported": [
+            "client_secret_basic",
+            "client_secret_post",
+            "none",
+        ],
+        "revocation_endpoint_auth_methods_supported": [
+            "client_secret_basic",
+            "client_secret_post",
+            "none",
+        ],
+        "introspection_endpoint_auth_methods_supported": [
+            "client_secret_basic",
+            "client_secret_post",
+        ],
+        "code_challenge_methods_supported": ["S256"],
+        "claims_supported": [
+            "sub",
+            "iss",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "nonce",
+            "email",
+            "email_verified",
+            "name",
+        ],
+    }
