@@ -20,6 +20,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -141,10 +142,11 @@ def write_requests(path: Path, requests: Sequence[bytes]) -> Path:
 def run_wrk(name: str, url: str, requests_file: Path, connections: int, seconds: float) -> Figure:
     """wrk against ``url`` (its host:port), cycling through ``requests_file``. Responses with
     a status of 400 or more count as errors, as do socket errors and timeouts."""
-    env = {**os.environ, "WRK_REQUESTS": str(requests_file), "WRK_THREADS": str(WRK_THREADS)}
+    threads = min(WRK_THREADS, connections)
+    env = {**os.environ, "WRK_REQUESTS": str(requests_file), "WRK_THREADS": str(threads)}
     command = [
         find_wrk(),
-        *("-t", str(WRK_THREADS), "-c", str(connections), "-d", f"{max(1, round(seconds))}s"),
+        *("-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s"),
         *("--timeout", "10s", "-s", str(LUA), url),
     ]
     done = subprocess.run(
@@ -179,7 +181,14 @@ def run_pgbench(name: str, dsn: str, sql_file: Path, connections: int, seconds: 
             find_pgbench(),
             *("-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)),
             *("-U", parts.username or "postgres", "-n", "-M", "prepared"),
-            *("-c", str(connections), "-j", str(WRK_THREADS), "-T", str(max(1, round(seconds)))),
+            *(
+                "-c",
+                str(connections),
+                "-j",
+                str(min(WRK_THREADS, connections)),
+                "-T",
+                str(max(1, round(seconds))),
+            ),
             *("-f", str(sql_file), "-l", "--log-prefix", f"{logs}/tx"),
             parts.path.lstrip("/"),
         ]
@@ -283,3 +292,83 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+# -- profiles ---------------------------------------------------------------------------------
+
+
+def start_profile(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes] | None:
+    """py-spy sampling ``pid`` for ``seconds`` into ``out`` (collapsed stacks); None if
+    py-spy is not installed (``pip install py-spy``)."""
+    spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
+    if spy is None:
+        print("     (py-spy is not installed: no profile)")
+        return None
+    return subprocess.Popen(
+        [
+            spy,
+            "record",
+            "-p",
+            str(pid),
+            "-d",
+            str(max(1, round(seconds))),
+            "-f",
+            "raw",
+            "-o",
+            str(out),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+#: Where the time goes, by the package a stack passes through (a stack can count for several).
+PROFILE_GROUPS = {
+    "SQLAlchemy ORM": "sqlalchemy/orm/",
+    "SQLAlchemy Core/engine": "sqlalchemy/engine/",
+    "SQLAlchemy SQL compiler": "sqlalchemy/sql/",
+    "asyncpg": "asyncpg/",
+    "Litestar": "litestar/",
+    "msgspec": "msgspec/",
+    "uvicorn": "uvicorn/",
+    "h11 (pure-Python HTTP)": "h11/",
+    "signatures (verify)": "signatures/",
+    "cryptography": "cryptography/",
+    "json": "json/",
+    "our code": "_api/|federation_server/",
+}
+
+
+def summarize_profile(path: Path, top: int = 8) -> list[str]:
+    """Share of samples per package group, and the ``top`` busiest functions of ours."""
+    if not path.is_file():
+        return ["     (no profile written)"]
+    total = 0
+    groups = dict.fromkeys(PROFILE_GROUPS, 0)
+    ours: dict[str, int] = {}
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        samples = int(count)
+        total += samples
+        frames = [f for f in stack.split(";") if "__main__.py" not in f]
+        for name, marker in PROFILE_GROUPS.items():
+            if any(part in f for f in frames for part in marker.split("|")):
+                groups[name] += samples
+        seen = set()
+        for frame in stack.split(";"):
+            mine = "_api/" in frame or "federation_server/" in frame
+            if mine and "__main__.py" not in frame and frame not in seen:
+                seen.add(frame)
+                ours[frame] = ours.get(frame, 0) + samples
+    if not total:
+        return ["     (empty profile)"]
+    shares = ", ".join(
+        f"{name} {count / total:.0%}" for name, count in groups.items() if count / total >= 0.02
+    )
+    lines = [f"     profile ({total} samples, {path}): {shares}"]
+    for frame, count in sorted(ours.items(), key=lambda kv: -kv[1])[:top]:
+        lines.append(f"       {count / total:4.0%}  {frame}")
+    return lines

@@ -4,12 +4,12 @@ queue instead of failing to upgrade a read lock), WAL and a busy timeout."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Executable, Row, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -77,6 +77,11 @@ class Database:
         self._readers = async_sessionmaker(
             self.engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
         )
+        # One statement needs no transaction around it: on PostgreSQL, autocommit saves the
+        # BEGIN and ROLLBACK round trips; SQLite reads in a deferred (non-locking) transaction.
+        self._single = self.engine.execution_options(
+            **({_READ_ONLY: True} if backend == "sqlite" else {"isolation_level": "AUTOCOMMIT"})
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -93,6 +98,13 @@ class Database:
         """A session for reads only: on SQLite it does not queue behind writers."""
         async with self._readers() as session:
             yield session
+
+    async def read(
+        self, statement: Executable, params: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[Any]]:
+        """The rows of one SELECT, in one round trip (no transaction needed for one statement)."""
+        async with self._single.connect() as conn:
+            return (await conn.execute(statement, dict(params or {}))).all()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -1,6 +1,7 @@
 """The catalogue: parsed from the build's ``catalog.json`` and synced into ``items``."""
 
-from commerce_api.domain.catalog._queries import get_item, list_items, plausible_item_id
+from commerce_api.domain.catalog._cache import CatalogCache, catalog_changed, catalog_of
+from commerce_api.domain.catalog._queries import plausible_item_id
 from commerce_api.domain.catalog._schema import (
     Catalog,
     CatalogEntry,
@@ -12,11 +13,12 @@ from commerce_api.domain.catalog._sync import SyncReport, sync_catalog
 
 __all__ = [
     "Catalog",
+    "CatalogCache",
     "CatalogEntry",
     "CatalogError",
     "SyncReport",
-    "get_item",
-    "list_items",
+    "catalog_changed",
+    "catalog_of",
     "load_catalog_file",
     "parse_catalog",
     "plausible_item_id",

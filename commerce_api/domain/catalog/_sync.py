@@ -13,6 +13,7 @@ from sqlalchemy import case, select, update
 
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Item
+from commerce_api.domain.catalog._cache import catalog_changed
 from commerce_api.domain.catalog._schema import Catalog, CatalogEntry
 
 __all__ = ["SyncReport", "sync_catalog"]
@@ -107,4 +108,5 @@ async def sync_catalog(db: Database, catalog: Catalog) -> SyncReport:
                 update(Item).where(Item.id.in_(gone)).values(active=False, synced_at=now)
             )
             report.deactivated.extend(sorted(gone))
+    catalog_changed()
     return report

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commerce_api.db.models import Item
+from commerce_api.domain.catalog import catalog_changed
 from commerce_api.errors import OutOfStock
 
 __all__ = ["release", "reserve"]
@@ -31,6 +32,7 @@ def _merged(wanted: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
 async def reserve(session: AsyncSession, wanted: Iterable[tuple[str, int]]) -> None:
     """Take ``quantity`` of each item or raise :class:`OutOfStock` (the caller's transaction
     then rolls back whatever this call already took)."""
+    catalog_changed()  # this process's /catalog reads stock again (others within a second)
     for item_id, quantity in _merged(wanted):
         result = await session.execute(
             update(Item)
@@ -60,6 +62,7 @@ async def reserve(session: AsyncSession, wanted: Iterable[tuple[str, int]]) -> N
 
 async def release(session: AsyncSession, held: Iterable[tuple[str, int]]) -> None:
     """Give reserved units back (an order expired, failed, was cancelled or refunded)."""
+    catalog_changed()
     for item_id, quantity in _merged(held):
         await session.execute(
             update(Item)
