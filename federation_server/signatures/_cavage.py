@@ -184,10 +184,10 @@ def _time_window(
 ) -> str | None:
     created: float | None = None
     for pseudo in ("(created)", "(expires)"):
-        if pseudo in names and not _is_number(params.get(pseudo[1:-1])):
-            return f"{pseudo} is signed but its parameter is missing or not a number"
+        if pseudo in names and _timestamp(params.get(pseudo[1:-1])) is None:
+            return f"{pseudo} is signed but its parameter is missing or not a Unix time"
     if "(created)" in names:
-        created = float(params["created"])
+        created = _timestamp(params["created"])
     elif "date" in headers:
         parsed = parse_http_date(headers["date"])
         if parsed is None:
@@ -195,16 +195,25 @@ def _time_window(
         created = parsed.timestamp()
     else:
         return "Date header is signed but missing"
-    if abs(now - created) > max_skew:
+    if created is None or abs(now - created) > max_skew:
         return "signature date is more than an hour off"
-    if _is_number(params.get("expires")) and now > float(params["expires"]) + max_skew:
-        return "signature has expired"
+    if "expires" in params:
+        expires = _timestamp(params["expires"])
+        if expires is None:
+            return "expires parameter is not a Unix time"
+        if now > expires + max_skew:
+            return "signature has expired"
     return None
 
 
-def _is_number(value: str | None) -> bool:
-    try:
-        float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-    return True
+#: draft-cavage-http-signatures-12 §2.1.4/§2.1.5: an integer Unix time (``expires`` may have a
+#: fraction). ``float()`` would also take ``nan`` (no comparison with it ever fails, so such a
+#: signature would never be too old), ``inf``, exponents and underscores.
+_UNIX_TIME = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,9})?")
+
+
+def _timestamp(value: str | None) -> float | None:
+    """``value`` as a Unix time, or None unless it is plain decimal digits."""
+    if value is None or _UNIX_TIME.fullmatch(value) is None:
+        return None
+    return float(value)
