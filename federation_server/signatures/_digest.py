@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 
-import http_sf
+from ._structured import StructuredFieldError, parse_dictionary, serialize
 
 __all__ = [
     "check_content_digest",
@@ -25,7 +25,7 @@ def digest_header(body: bytes) -> str:
 
 def content_digest_header(body: bytes) -> str:
     """``Content-Digest: sha-256=:<base64>:`` (an RFC 8941 dictionary)."""
-    return http_sf.ser({"sha-256": hashlib.sha256(body).digest()})
+    return serialize({"sha-256": hashlib.sha256(body).digest()})
 
 
 def check_digest(value: str, body: bytes) -> str | None:
@@ -50,8 +50,8 @@ def check_digest(value: str, body: bytes) -> str | None:
 def check_content_digest(value: str, body: bytes) -> str | None:
     """Check an RFC 9530 ``Content-Digest`` dictionary; the reason it fails, or ``None``."""
     try:
-        offered = http_sf.parse(value.encode("latin-1"), tltype="dictionary")
-    except (http_sf.StructuredFieldError, ValueError):
+        offered = parse_dictionary(value)
+    except (StructuredFieldError, ValueError):
         return "Content-Digest is not a structured-field dictionary"
     checked = False
     for algorithm, hasher in _HASHES.items():

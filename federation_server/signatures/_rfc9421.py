@@ -11,8 +11,6 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import http_sf
-
 from ._algorithms import (
     ECDSA_P256_SHA256,
     ED25519,
@@ -25,6 +23,7 @@ from ._algorithms import (
 from ._digest import check_content_digest, content_digest_header
 from ._headers import HeadersInput, normalize_headers
 from ._prepared import Prepared, Rejected
+from ._structured import StructuredFieldError, parse_dictionary, serialize
 from ._target import RequestTarget
 
 __all__ = ["prepare_rfc9421", "sign_request_rfc9421", "signature_base"]
@@ -49,14 +48,14 @@ def signature_base(target: RequestTarget, headers: Mapping[str, str], member: Me
     for name, component_params in components:
         if not isinstance(name, str):
             raise _BaseError("a component identifier must be a string")
-        identifier = http_sf.ser((name, component_params))
+        identifier = serialize((name, component_params))
         if identifier in seen:
             raise _BaseError(f"{name} is covered twice")
         seen.add(identifier)
         if component_params:
             raise _BaseError(f"component parameters on {name} are not supported")
         lines.append(f"{identifier}: {_component_value(name, target, headers)}")
-    lines.append(f'"@signature-params": {http_sf.ser([member])}')
+    lines.append(f'"@signature-params": {serialize([member])}')
     return "\n".join(lines).encode("utf-8")
 
 
@@ -118,8 +117,8 @@ def sign_request_rfc9421(
     base = signature_base(target, normalize_headers(out), member)
     algorithm = alg or algorithms_for_key(private_key)[0]
     signature = sign_bytes(private_key, algorithm, base)
-    out["Signature-Input"] = http_sf.ser({label: member})
-    out["Signature"] = http_sf.ser({label: signature})
+    out["Signature-Input"] = serialize({label: member})
+    out["Signature"] = serialize({label: signature})
     return out
 
 
@@ -133,9 +132,9 @@ def prepare_rfc9421(
 ) -> Prepared | Rejected:
     """Everything but the key: parse, require the components that matter, check time and digest."""
     try:
-        inputs = _dictionary(headers["signature-input"])
-        signatures = _dictionary(headers.get("signature", ""))
-    except (http_sf.StructuredFieldError, ValueError, UnicodeEncodeError):
+        inputs = parse_dictionary(headers["signature-input"])
+        signatures = parse_dictionary(headers.get("signature", ""))
+    except (StructuredFieldError, ValueError, UnicodeEncodeError):
         return Rejected("Signature-Input or Signature is not a structured-field dictionary")
     label = next((name for name in inputs if name in signatures), None)
     if label is None:
@@ -178,10 +177,6 @@ def prepare_rfc9421(
         messages=(base,),
         algorithms=(str(alg),) if alg is not None else None,
     )
-
-
-def _dictionary(value: str) -> dict[str, Any]:
-    return http_sf.parse(value.encode("latin-1"), tltype="dictionary")
 
 
 def _strength(covered: list[str], params: Mapping[str, Any], method: str) -> str | None:
