@@ -1,5 +1,9 @@
 """``/newsletters``: list, subscribe (double opt-in), confirm, and unsubscribe without
-signing in (a page for people, and RFC 8058's one-click POST for mail clients)."""
+signing in (a page for people, and RFC 8058's one-click POST for mail clients).
+
+The static site's subscribe form (``site/theme/templates/partials/newsletter_form.html``)
+posts a plain HTML form to the same subscribe URL: :func:`subscribe_from_form` answers it with
+a page, so it works without JavaScript."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from commerce_api.accounts.web import (
     identity_dependencies,
 )
 from commerce_api.errors import CommerceError, InvalidInput, responses
+from commerce_api.web.guard import FORM_TYPES, check_origin
 
 __all__ = ["NewsletterController"]
 
@@ -41,6 +46,39 @@ class Accepted:
     detail: str
 
 
+async def subscribe_from_form(request: Request[Any, Any, Any]) -> Response[str] | None:
+    """``before_request`` of the subscribe endpoint: a form post (an anonymous reader on the
+    static site) gets a "check your inbox" page; JSON (``None`` here) goes on to the handler."""
+    if not request.headers.get("Content-Type", "").lower().startswith(FORM_TYPES):
+        return None
+    identity = request.app.state.identity
+    settings = identity.settings
+    back = {"link": settings.site_url.rstrip("/") + "/", "link_text": "Back to the site"}
+    try:
+        check_origin(request, settings)
+        email = (await request.form()).get("email")
+        if not isinstance(email, str) or not email.strip():
+            raise InvalidInput("give an email address", field="email")
+        await news.subscribe(
+            identity.db, identity.outbox, settings, request.path_params["newsletter_id"], email
+        )
+    except CommerceError as exc:
+        return render(
+            "message.html",
+            title="Not subscribed",
+            message=f"We could not subscribe you: {exc.detail}.",
+            error=True,
+            status=exc.status_code,
+            **back,
+        )
+    return render(
+        "message.html",
+        title="Check your inbox",
+        message=f"We emailed a link to {email.strip()}: follow it to confirm the subscription.",
+        **back,
+    )
+
+
 class NewsletterController(Controller):
     path = "/newsletters"
     tags = ["newsletters"]
@@ -54,6 +92,9 @@ class NewsletterController(Controller):
         "/{newsletter_id:str}/subscribe",
         status_code=202,
         summary="Subscribe: a confirmation link is emailed (double opt-in)",
+        description="JSON, or an HTML form (application/x-www-form-urlencoded: email) from "
+        "the static site, which is answered with a page.",
+        before_request=subscribe_from_form,
         responses=responses(InvalidInput),
     )
     async def subscribe(

@@ -29,6 +29,7 @@ from commerce_api.accounts.sessions import SignedIn, load_session
 from commerce_api.db import Database
 from commerce_api.mail import Outbox
 from commerce_api.settings import Settings
+from commerce_api.web.guard import FORM_TYPES
 
 __all__ = [
     "CSRF_HEADER",
@@ -48,7 +49,6 @@ log = logging.getLogger(__name__)
 
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 @dataclass

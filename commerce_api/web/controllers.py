@@ -37,7 +37,13 @@ from commerce_api.domain.orders import PENDING, order_view
 from commerce_api.errors import BadRequest, CommerceError, InvalidInput
 from commerce_api.settings import Settings
 from commerce_api.tokens import looks_like_token, new_token
-from commerce_api.web.guard import CSRF_FIELD, cart_csrf, check_cart_csrf, check_origin
+from commerce_api.web.guard import (
+    CSRF_FIELD,
+    FORM_TYPES,
+    cart_csrf,
+    check_cart_csrf,
+    check_origin,
+)
 from commerce_api.web.pages import ORDER_WORDS, render
 
 __all__ = ["LAST_ORDER_COOKIE", "ShopPagesController", "add_from_form"]
@@ -46,7 +52,6 @@ log = logging.getLogger(__name__)
 
 LAST_ORDER_COOKIE = "ra_last_order"
 CART_PAGE = "/cart/view"
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 AnyRequest = Request[Any, Any, Any]
 CartCookie = Annotated[str | None, CookieParameter(name=CART_COOKIE)]
 

@@ -31,7 +31,14 @@ from commerce_api.domain.cart.cookie import CART_COOKIE
 from commerce_api.errors import Forbidden, UnsupportedMediaType
 from commerce_api.settings import Settings
 
-__all__ = ["CSRF_FIELD", "cart_csrf", "check_cart_csrf", "check_origin", "same_site_cookies"]
+__all__ = [
+    "CSRF_FIELD",
+    "FORM_TYPES",
+    "cart_csrf",
+    "check_cart_csrf",
+    "check_origin",
+    "same_site_cookies",
+]
 
 CSRF_FIELD = "cart_csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

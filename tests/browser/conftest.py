@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -99,10 +100,25 @@ def site_server(built_site: Path, ports: Ports) -> Iterator[str]:
         server.stop()
 
 
+def queued_mail(database: Path, to: str) -> list[str]:
+    """Bodies of the emails an API process queued for ``to`` in its SQLite outbox, oldest
+    first."""
+    with sqlite3.connect(database) as conn:
+        rows = conn.execute(
+            "SELECT body_text FROM mail_outbox WHERE to_address = ? ORDER BY id", (to,)
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 @dataclass(frozen=True)
 class Shop:
     api_url: str
     sumup: FakeSumUpProcess
+    database: Path
+    """The API process's SQLite database."""
+
+    def mail(self, to: str) -> list[str]:
+        return queued_mail(self.database, to)
 
 
 @pytest.fixture(scope="package")
@@ -121,7 +137,7 @@ def shop(
         catalog_file = built_site / "_data" / "catalog.json"
         api = serve_stack.start_commerce_api(env, catalog_file, "127.0.0.1", ports.api)
         try:
-            yield Shop(api_url=ports.api_url, sumup=sumup)
+            yield Shop(api_url=ports.api_url, sumup=sumup, database=database)
         finally:
             serve_stack.stop_process(api)
 

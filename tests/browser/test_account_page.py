@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.accounts.helpers import CHEAP_ARGON2
-from tests.browser.conftest import serve_stack
+from tests.browser.conftest import queued_mail, serve_stack
 from tests.conftest import REPO_ROOT, free_port
 
 pytestmark = pytest.mark.browser
@@ -40,12 +39,7 @@ class Stack:
     database: Path
 
     def mail(self, to: str) -> list[str]:
-        """Bodies of the emails queued for ``to``, oldest first."""
-        with sqlite3.connect(self.database) as conn:
-            rows = conn.execute(
-                "SELECT body_text FROM mail_outbox WHERE to_address = ? ORDER BY id", (to,)
-            ).fetchall()
-        return [row[0] for row in rows]
+        return queued_mail(self.database, to)
 
     def token(self, to: str, path: str) -> str:
         match = re.search(re.escape(path) + r"\?token=(\S+)", self.mail(to)[-1])
