@@ -11,7 +11,7 @@ HOST    ?= 127.0.0.1
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := build
-.PHONY: venv build test lint format serve bench bench-build bench-commerce bench-federation clean
+.PHONY: venv checkers build test lint format serve bench bench-build bench-commerce bench-federation clean
 
 # The virtualenv is rebuilt only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -22,10 +22,18 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
+# axe-core and the W3C Nu validator (vnu-jar) for the page tests, pinned by package-lock.json.
+# --ignore-scripts: vnu-jar's postinstall would try to download a Java; Debian's is used.
+node_modules/.installed: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+checkers: node_modules/.installed
+
 build: venv
 	$(PY) site/build_site.py --content $(CONTENT) --output $(OUTPUT)
 
-test: venv
+test: venv checkers
 	$(PY) -m pytest -q
 
 lint: venv

@@ -177,3 +177,23 @@ def page_without_js(browser: Any) -> Iterator[Any]:
         yield context.new_page()
     finally:
         context.close()
+
+
+_ARTEFACTS: list[Path] = []
+
+
+@pytest.fixture(scope="session")
+def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the page screenshots go: ``$RA_ARTEFACTS/screenshots`` or the run's pytest temp
+    folder ``artefacts/screenshots`` (printed at the end of the run)."""
+    base = os.environ.get("RA_ARTEFACTS")
+    root = Path(base) if base else tmp_path_factory.getbasetemp() / "artefacts"
+    folder = root / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    _ARTEFACTS.append(folder)
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for folder in _ARTEFACTS:
+        terminalreporter.write_line(f"page screenshots: {folder}")
