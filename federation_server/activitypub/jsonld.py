@@ -1,7 +1,13 @@
-"""JSON-LD contexts and content negotiation for ActivityPub documents."""
+"""JSON-LD contexts, the one serializer, and content negotiation for ActivityPub documents.
+
+Everything we serve or deliver passes through ``with_context`` (GET responses) or ``dumps``
+(delivery bodies): a JSON-LD processor such as Fedify's expands a body without the
+ActivityStreams context to nothing, and Mastodon drops it.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 AP_CONTENT_TYPE = "application/activity+json"
@@ -9,35 +15,53 @@ LD_PROFILE = 'application/ld+json; profile="https://www.w3.org/ns/activitystream
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 SECURITY_CONTEXT = "https://w3id.org/security/v1"
 
-#: Mastodon's ``toot:`` terms plus the schema.org bits events and products use; without
-#: ``security/v1`` JSON-LD processors (Fedify) cannot see ``publicKey``.
-CONTEXT: list[Any] = [
-    AS_CONTEXT,
-    SECURITY_CONTEXT,
-    {
-        "toot": "http://joinmastodon.org/ns#",
-        "schema": "http://schema.org#",
-        "Hashtag": "as:Hashtag",
-        "sensitive": "as:sensitive",
-        "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
-        "discoverable": "toot:discoverable",
-        "indexable": "toot:indexable",
-        "PropertyValue": "schema:PropertyValue",
-        "value": "schema:value",
-        "PostalAddress": "schema:PostalAddress",
-        "address": {"@id": "schema:address", "@type": "schema:PostalAddress"},
-        "streetAddress": "schema:streetAddress",
-        "addressLocality": "schema:addressLocality",
-        "postalCode": "schema:postalCode",
-        "addressCountry": "schema:addressCountry",
-        "timezone": {"@id": "schema:timezone", "@type": "schema:Text"},
-    },
-]
+#: Mastodon's ``toot:`` terms plus the schema.org bits events and products use.
+EXTENSIONS: dict[str, Any] = {
+    "toot": "http://joinmastodon.org/ns#",
+    "schema": "http://schema.org#",
+    "Hashtag": "as:Hashtag",
+    "sensitive": "as:sensitive",
+    "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+    "discoverable": "toot:discoverable",
+    "indexable": "toot:indexable",
+    "PropertyValue": "schema:PropertyValue",
+    "value": "schema:value",
+    "PostalAddress": "schema:PostalAddress",
+    "address": "schema:address",
+    "streetAddress": "schema:streetAddress",
+    "addressLocality": "schema:addressLocality",
+    "postalCode": "schema:postalCode",
+    "addressCountry": "schema:addressCountry",
+    "timezone": {"@id": "schema:timezone", "@type": "schema:Text"},
+    "featured": {"@id": "toot:featured", "@type": "@id"},
+    "blurhash": "toot:blurhash",
+}
+#: For documents holding a key: without ``security/v1`` JSON-LD processors (Fedify) cannot
+#: see ``publicKey``.
+CONTEXT: list[Any] = [AS_CONTEXT, SECURITY_CONTEXT, EXTENSIONS]
+#: For everything else.
+CONTEXT_WITHOUT_KEYS: list[Any] = [AS_CONTEXT, EXTENSIONS]
+
+
+def _holds_key(value: Any) -> bool:
+    """True when a ``publicKey`` appears anywhere (an actor, or an Update embedding one)."""
+    if isinstance(value, dict):
+        return "publicKey" in value or any(_holds_key(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_key(v) for v in value)
+    return False
 
 
 def with_context(document: dict[str, Any]) -> dict[str, Any]:
-    """``document`` with our ``@context`` first (an embedded object carries none)."""
-    return {"@context": CONTEXT, **{k: v for k, v in document.items() if k != "@context"}}
+    """``document`` with our ``@context`` first (an embedded object carries none); the
+    security context is included where a key appears."""
+    body = {k: v for k, v in document.items() if k != "@context"}
+    return {"@context": CONTEXT if _holds_key(body) else CONTEXT_WITHOUT_KEYS, **body}
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """The body we deliver: ``document`` with its context, as compact UTF-8 JSON."""
+    return json.dumps(with_context(document), ensure_ascii=False, separators=(",", ":"))
 
 
 def _media_ranges(accept: str) -> list[tuple[str, float, str]]:

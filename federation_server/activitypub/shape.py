@@ -176,4 +176,7 @@ def shape_object(entry: dict[str, Any], ctx: ShapeContext) -> dict[str, Any]:
 
 
 def tombstone(ap_id: str, former_type: str, deleted: str) -> dict[str, Any]:
-    return {"id": ap_id, "type": "Tombstone", "formerType": former_type, "deleted": deleted}
+    """``formerType`` is an IRI in the ActivityStreams context: a bare ``Article`` would be
+    read as a relative URL, so it is written ``as:Article``."""
+    former = former_type if ":" in former_type else f"as:{former_type}"
+    return {"id": ap_id, "type": "Tombstone", "formerType": former, "deleted": deleted}

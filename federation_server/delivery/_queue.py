@@ -9,7 +9,6 @@ job is claimed again: delivery is at least once, under the activity's stable id.
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import and_, delete, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from federation_server.activitypub.jsonld import with_context
+from federation_server.activitypub.jsonld import dumps
 from federation_server.db.base import utcnow
 from federation_server.db.upsert import dialect_insert
 
@@ -83,7 +82,7 @@ async def enqueue(
     when = now or utcnow()
     # Every delivered body carries the ActivityStreams context: Mastodon drops and Fedify
     # refuses (400 "Missing actor") an activity without it.
-    body = json.dumps(with_context(dict(activity)), ensure_ascii=False, separators=(",", ":"))
+    body = dumps(dict(activity))
     await session.execute(
         dialect_insert(session, DeliveryActivity.__table__)
         .values(activity_id=activity_id, actor_key_id=actor_key_id, body=body, created_at=when)

@@ -10,9 +10,9 @@ from litestar.params import FromPath, QueryParameter
 
 from federation_server.activitypub.responses import activity_json, negotiate
 from federation_server.context import Context
-from federation_server.db.models import Follower, Following, OutboxActivity
+from federation_server.db.models import Follower, Following
 from federation_server.services.actors import get_actor, render_actor
-from federation_server.services.collections import paged
+from federation_server.services.collections import paged, public_outbox
 
 Page = Annotated[int | None, QueryParameter(ge=1, le=100_000)]
 
@@ -49,10 +49,12 @@ async def _collection(
 async def outbox(
     ctx: NamedDependency[Context], name: FromPath[str], page: Page = None
 ) -> Response[Any]:
-    return await _collection(
-        ctx, name, ctx.urls.outbox(name), page,
-        OutboxActivity.activity_json, OutboxActivity.id, OutboxActivity.actor_name == name,
-    )  # fmt: skip
+    async with ctx.database.session() as session:
+        await get_actor(session, ctx.settings, name)
+        document = await public_outbox(
+            session, name, ctx.urls.outbox(name), page, ctx.settings.page_size
+        )
+    return activity_json(document)
 
 
 @get("/actors/{name:str}/followers")

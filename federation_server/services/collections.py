@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
+
+from federation_server.db.models import OutboxActivity, PublishedObject
 
 
 def collection(collection_id: str, total: int, page_size: int) -> dict[str, Any]:
@@ -54,14 +57,57 @@ async def paged(
 ) -> dict[str, Any]:
     """The collection of ``item`` over the rows matching ``where``: its head when ``page``
     is None, else that page, newest (highest ``newest_first``) first."""
-    total = int(await session.scalar(select(func.count(newest_first)).where(*where)) or 0)
+    return await paged_select(
+        session, collection_id, select(item).where(*where), newest_first,
+        page=page, page_size=page_size, item=lambda row: row[0],
+    )  # fmt: skip
+
+
+async def paged_select(
+    session: AsyncSession,
+    collection_id: str,
+    query: Select[Any],
+    newest_first: Any,
+    *,
+    page: int | None,
+    page_size: int,
+    item: Callable[[Any], Any],
+) -> dict[str, Any]:
+    """``paged`` over any ``query``; ``item`` turns one result row into a collection item."""
+    total = int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     if page is None:
         return collection(collection_id, total, page_size)
-    rows = await session.scalars(
-        select(item)
-        .where(*where)
-        .order_by(newest_first.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
+    rows = await session.execute(
+        query.order_by(newest_first.desc()).offset((page - 1) * page_size).limit(page_size)
     )
-    return collection_page(collection_id, page, total, page_size, list(rows.all()))
+    return collection_page(collection_id, page, total, page_size, [item(r) for r in rows.all()])
+
+
+def _current_create(row: Any) -> dict[str, Any]:
+    """The Create as sent, wrapping the object as it is now (after any edits)."""
+    activity, obj = row
+    return {**activity, "object": obj}
+
+
+async def public_outbox(
+    session: AsyncSession, actor_name: str, collection_id: str, page: int | None, page_size: int
+) -> dict[str, Any]:
+    """What the actor published and has not deleted: one Create per object, newest first.
+
+    Accepts (to one follower), profile Updates, edits and Deletes stay out: Mastodon shows
+    ``totalItems`` as the account's post count.
+    """
+    latest = (
+        select(func.max(OutboxActivity.id))
+        .where(OutboxActivity.actor_name == actor_name, OutboxActivity.activity_type == "Create")
+        .group_by(OutboxActivity.object_ap_id)
+    )
+    query = (
+        select(OutboxActivity.activity_json, PublishedObject.object_json)
+        .join(PublishedObject, PublishedObject.ap_id == OutboxActivity.object_ap_id)
+        .where(OutboxActivity.id.in_(latest), PublishedObject.deleted_at.is_(None))
+    )
+    return await paged_select(
+        session, collection_id, query, OutboxActivity.id,
+        page=page, page_size=page_size, item=_current_create,
+    )  # fmt: skip

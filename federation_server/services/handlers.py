@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from federation_server.activitypub.activities import accept_follow
 from federation_server.activitypub.ids import domain_of, id_of
 from federation_server.context import Context
 from federation_server.db.models import (
@@ -56,10 +57,6 @@ def _local_name(ctx: Context, uri: str | None) -> str | None:
     return name if name and ctx.settings.actor(name) else None
 
 
-def _without_context(document: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in document.items() if k != "@context"}
-
-
 async def _get_or_add(session: AsyncSession, model: type[M], **keys: Any) -> M:
     """The row of ``model`` with these column values, added to the session when missing."""
     row = await session.scalar(select(model).filter_by(**keys))
@@ -90,13 +87,7 @@ async def on_follow(ctx: Context, incoming: Incoming) -> bool:
         follower.inbox = endpoints.inbox
         follower.shared_inbox = endpoints.shared_inbox
         follower.follow_id = id_of(activity)
-        accept = {
-            "id": ctx.urls.new_activity(),
-            "type": "Accept",
-            "actor": ctx.urls.actor(name),
-            "to": [incoming.actor],
-            "object": _without_context(activity),
-        }
+        accept = accept_follow(ctx.urls, name, activity, incoming.actor)
         await send_activity(session, ctx, local, accept, inboxes=[endpoints.inbox])
     return True
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from federation_server.activitypub.ids import PUBLIC
+from federation_server.activitypub import activities
 from federation_server.activitypub.shape import ShapeContext, shape_object, tombstone
 from federation_server.context import Context
 from federation_server.db.base import utcnow
@@ -75,22 +75,6 @@ def _edit_time(declared: Any, previous: dict[str, Any], now: datetime) -> str:
     return _iso(moment.astimezone(UTC))
 
 
-def _activity(ctx: Context, kind: str, actor: str, obj: Any, when: str) -> dict[str, Any]:
-    urls = ctx.urls
-    return {
-        "id": urls.new_activity(),
-        "type": kind,
-        "actor": urls.actor(actor),
-        "published": when,
-        # A Create/Update/Delete goes to whom its object goes (Mastodon checks they agree).
-        "to": obj.get("to", [PUBLIC]) if isinstance(obj, dict) else [PUBLIC],
-        "cc": obj.get("cc", [urls.followers(actor)])
-        if isinstance(obj, dict)
-        else [urls.followers(actor)],
-        "object": obj,
-    }
-
-
 async def _sync_actor_profiles(
     session: AsyncSession,
     ctx: Context,
@@ -118,11 +102,9 @@ async def _sync_actor_profiles(
         actor.updated_at = utcnow()
         report.actors_updated.append(entry.name)
         document = render_actor(ctx, actor)
+        when = _iso(actor.updated_at)
         await send_activity(
-            session,
-            ctx,
-            actor,
-            _activity(ctx, "Update", actor.name, document, _iso(actor.updated_at)),
+            session, ctx, actor, activities.update_actor(ctx.urls, actor.name, document, when)
         )
 
 
@@ -164,7 +146,7 @@ async def publish_manifest(ctx: Context, manifest: Manifest) -> PublishReport:
                 row.object_type = obj["type"]
                 row.updated_at = now
                 report.updated.append(stable_id)
-                kind = "Update"
+                build = activities.update
             else:
                 if row is None:
                     row = PublishedObject(stable_id=stable_id, ap_id=ap_id)
@@ -178,8 +160,8 @@ async def publish_manifest(ctx: Context, manifest: Manifest) -> PublishReport:
                 row.updated_at = None
                 row.deleted_at = None
                 report.created.append(stable_id)
-                kind = "Create"
-            activity = _activity(ctx, kind, actor.name, obj, obj.get("updated") or _iso(now))
+                build = activities.create
+            activity = build(ctx.urls, actor.name, obj, obj.get("updated") or _iso(now))
             await send_activity(session, ctx, actor, activity)
 
         for stable_id, row in rows.items():
@@ -191,9 +173,8 @@ async def publish_manifest(ctx: Context, manifest: Manifest) -> PublishReport:
             if actor is None:
                 continue
             gone = tombstone(row.ap_id, row.object_type, _iso(now))
-            await send_activity(
-                session, ctx, actor, _activity(ctx, "Delete", actor.name, gone, _iso(now))
-            )
+            delete = activities.delete(ctx.urls, actor.name, gone, _iso(now))
+            await send_activity(session, ctx, actor, delete)
     return report
 
 

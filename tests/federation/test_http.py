@@ -5,27 +5,30 @@ from __future__ import annotations
 from litestar.testing import AsyncTestClient
 
 from federation_server import keys
+from federation_server.activitypub.ids import PUBLIC
 from federation_server.app import create_app
 from federation_server.context import Context
-from federation_server.manifest import Manifest
+from federation_server.manifest import Manifest, ManifestActor
 from federation_server.services.publish import publish_manifest
 from federation_server.settings import Settings
 from tests.federation.conftest import BASE_URL
-from tests.federation.fixtures import SITE, post
+from tests.federation.fixtures import SITE, edited, post
 
 AP = "application/activity+json"
 LD = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-def _manifest(objects: list[dict]) -> Manifest:
+def _manifest(objects: list[dict], actors: list[dict] | None = None) -> Manifest:
     from pathlib import Path
 
     return Manifest(
         path=Path("activitystreams.json"),
         schema_version=1,
         site_url=SITE,
-        actors=(),
+        actors=tuple(
+            ManifestActor(a["name"], a.get("display_name"), None, None, None) for a in actors or []
+        ),
         objects={o["id"]: o for o in objects},
     )
 
@@ -128,19 +131,27 @@ async def test_negotiation_json_ld_for_clients_redirect_for_browsers(
 
 
 async def test_outbox_is_paged_newest_first(client: AsyncTestClient, ctx: Context) -> None:
-    entries = [post(f"p{i}", published=f"2026-03-0{i}T09:00:00Z") for i in range(1, 6)]
+    entries = [post(f"p{i}", published=f"2026-03-0{i}T09:00:00Z") for i in range(1, 7)]
     await publish_manifest(ctx, _manifest(entries))
+    # An edit, a deletion and a profile change send activities, but add no public item.
+    entries[0] = edited(entries[0], name="Edited")
+    actors = [{"name": "blog", "display_name": "Blog, renamed"}]
+    await publish_manifest(ctx, _manifest(entries[:5], actors))
     outbox = (await client.get("/actors/blog/outbox", headers={"Accept": AP})).json()
     assert outbox["type"] == "OrderedCollection"
-    assert outbox["totalItems"] == 5
+    assert outbox["totalItems"] == 5  # the five posts still published, nothing else
     seen: list[str] = []
     url = outbox["first"]
     while url:
         page = (await client.get(url.removeprefix(BASE_URL))).json()
         assert page["type"] == "OrderedCollectionPage"
         assert page["partOf"] == outbox["id"]
+        assert {item["type"] for item in page["orderedItems"]} == {"Create"}
+        assert all(PUBLIC in item["to"] for item in page["orderedItems"])
         seen += [item["object"]["id"] for item in page["orderedItems"]]
         url = page.get("next")
+        if not url:
+            assert page["orderedItems"][-1]["object"]["name"] == "Edited"  # as it is now
     assert seen == [f"{BASE_URL}/objects/post:p{i}" for i in range(5, 0, -1)]
 
 
@@ -155,5 +166,5 @@ async def test_deleted_object_answers_410_with_a_tombstone(
     body = response.json()
     assert body["type"] == "Tombstone"
     assert body["id"] == f"{BASE_URL}/objects/post:gone-soon"
-    assert body["formerType"] == "Article"
+    assert body["formerType"] == "as:Article"
     assert body["deleted"].endswith("Z")

@@ -71,7 +71,7 @@ async def test_new_changed_removed_become_create_update_delete(
     assert delete["type"] == "Delete"
     assert delete["object"]["type"] == "Tombstone"
     assert delete["object"]["id"] == update["object"]["id"]
-    assert delete["object"]["formerType"] == "Article" and delete["object"]["deleted"]
+    assert delete["object"]["formerType"] == "as:Article" and delete["object"]["deleted"]
     assert delete["to"] == update["to"] and delete["cc"] == update["cc"]
     assert not (await _publish(ctx, tmp_path, [fair])).changed
 

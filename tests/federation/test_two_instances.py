@@ -130,9 +130,8 @@ async def test_two_instances_follow_publish_edit_delete_and_retry(
             return await collection_items(client, f"{b.actor_id}/followers")
 
         assert await eventually(bob_followers, "bob's followers") == [a.actor_id]
-        outbox = await collection_items(client, f"{b.actor_id}/outbox")
-        assert [item["type"] for item in outbox] == ["Accept"]
-        assert outbox[0]["object"]["id"] == follow["id"]
+        # The Accept went to alice alone: the public outbox does not list it.
+        assert await collection_items(client, f"{b.actor_id}/outbox") == []
 
         async def alice_follows_bob() -> bool:
             async with db_a.session() as session:
@@ -169,6 +168,11 @@ async def test_two_instances_follow_publish_edit_delete_and_retry(
         assert updates[0].activity_json["object"]["id"] == object_id
         assert updates[0].activity_json["object"]["name"] == "First light, revised"
         assert updates[0].activity_json["object"]["updated"]
+        # The outbox still holds one post: its Create, showing the object as edited.
+        outbox = await collection_items(client, f"{b.actor_id}/outbox")
+        assert [(i["type"], i["object"]["name"]) for i in outbox] == [
+            ("Create", "First light, revised")
+        ]
 
         # Removing it sends a Delete with a Tombstone.
         assert "1 deleted" in await b.publish(write_build(build, manifest([])))
@@ -176,6 +180,7 @@ async def test_two_instances_follow_publish_edit_delete_and_retry(
         assert deletes[0].activity_json["object"]["type"] == "Tombstone"
         gone = await client.get(object_id, headers={"Accept": AP})
         assert gone.status_code == 410
+        assert await collection_items(client, f"{b.actor_id}/outbox") == []
 
         # A is down while bob publishes: the delivery is retried once A is back.
         a.stop()
