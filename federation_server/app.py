@@ -16,6 +16,7 @@ from federation_server.db.engine import create_database
 from federation_server.db.migrate import upgrade_engine
 from federation_server.delivery import run_worker
 from federation_server.errors import EXCEPTION_HANDLERS
+from federation_server.head import head_as_get
 from federation_server.routes import ROUTE_HANDLERS
 from federation_server.services.actors import ensure_local_actors, fetch_signer
 from federation_server.services.fetch import build_fetch_client
@@ -73,7 +74,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 await ctx.http.aclose()
             await ctx.database.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[health, *ROUTE_HANDLERS],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -81,3 +82,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cors_config=CORSConfig(allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"]),
         debug=False,
     )
+    app.asgi_handler = head_as_get(app.asgi_handler)
+    return app

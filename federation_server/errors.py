@@ -80,9 +80,22 @@ class ManifestError(FederationError):
     title = "Unusable manifest"
 
 
-def problem(status: int, title: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
+def problem(
+    status: int, title: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> Response[dict[str, Any]]:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _allow(exc: HTTPException) -> dict[str, str] | None:
+    """A 405's ``Allow`` (RFC 9110 §15.5.6), with HEAD wherever GET is (see ``head``)."""
+    allowed = (exc.headers or {}).get("allow") or (exc.headers or {}).get("Allow")
+    if exc.status_code != 405 or allowed is None:
+        return None
+    methods = [m.strip().upper() for m in allowed.split(",") if m.strip()]
+    if "GET" in methods and "HEAD" not in methods:
+        methods.append("HEAD")
+    return {"Allow": ", ".join(sorted(set(methods)))}
 
 
 def handle_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -96,7 +109,7 @@ def handle_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
     if isinstance(exc, HTTPException):
         status = exc.status_code
         title = "Not found" if status == 404 else "Request not accepted"
-        return problem(status, title, str(exc.detail))
+        return problem(status, title, str(exc.detail), _allow(exc))
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "Internal error", "The server could not handle this request.")
 

@@ -30,7 +30,8 @@ def _resolve_resource(ctx: Context, resource: str) -> str:
     elif "@" in candidate:
         user, _, host = candidate.lstrip("@").rpartition("@")
         if host.lower() == settings.host.lower():
-            name = user
+            # acct: users match case-insensitively, as Mastodon looks accounts up
+            name = next((n for n in settings.actor_names if n.lower() == user.lower()), None)
     else:
         raise BadRequest("resource must be acct:user@host or an actor URL")
     if not name or settings.actor(name) is None:
