@@ -20,6 +20,8 @@ class ManifestActor:
     summary: str | None
     icon: str | None
     url: str | None
+    #: The profile's header (banner) image.
+    image: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Manifest:
     actors: tuple[ManifestActor, ...]
     #: Entries exactly as the build wrote them, keyed by stable id (in manifest order).
     objects: dict[str, dict[str, Any]]
+    #: The site's language (BCP 47), e.g. ``en``; empty when the build did not say.
+    language: str = ""
 
 
 def _fail(path: Path, message: str) -> ManifestError:
@@ -70,6 +74,7 @@ def load_manifest(path: Path) -> Manifest:
                 summary=raw.get("summary"),
                 icon=raw.get("icon"),
                 url=raw.get("url"),
+                image=raw.get("image") if isinstance(raw.get("image"), str) else None,
             )
         )
     raw_objects = data.get("objects")
@@ -91,6 +96,7 @@ def load_manifest(path: Path) -> Manifest:
         site_url=str(data.get("site_url") or ""),
         actors=tuple(actors),
         objects=objects,
+        language=str(data.get("language") or ""),
     )
 
 

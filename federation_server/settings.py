@@ -62,8 +62,6 @@ class Settings:
     )
     #: Domains whose requests are refused (403) and to which nothing is delivered.
     blocked_domains: frozenset[str] = frozenset()
-    #: Publish blog posts as Note (title, text and link) instead of Article.
-    article_as_note: bool = False
     #: Largest inbox body accepted, in bytes (larger → 413).
     max_inbox_bytes: int = 1_000_000
     #: Items per outbox/followers page.
@@ -137,9 +135,6 @@ class Settings:
             actors=actors,
             blocked_domains=frozenset(
                 d.lower() for d in _list(env.get("FEDERATION_BLOCKED_DOMAINS"))
-            ),
-            article_as_note=_bool(
-                env.get("FEDERATION_ARTICLE_AS_NOTE", env.get("ARTICLE_AS_NOTE"))
             ),
             max_inbox_bytes=int(env.get("FEDERATION_MAX_INBOX_BYTES", cls.max_inbox_bytes)),
             page_size=int(env.get("FEDERATION_PAGE_SIZE", cls.page_size)),

@@ -37,6 +37,10 @@ class Urls:
     def following(self, name: str) -> str:
         return f"{self.actor(name)}/following"
 
+    def featured(self, name: str) -> str:
+        """Pinned posts (Mastodon's ``toot:featured``)."""
+        return f"{self.actor(name)}/featured"
+
     @property
     def shared_inbox(self) -> str:
         return f"{self.base}/inbox"

@@ -1,25 +1,35 @@
-"""Turn a manifest entry into the ActivityStreams object Mastodon and friends render well.
+"""Turn a manifest entry into the object followers' servers show best (federation_server/README.md).
 
-- Posts: Article (name, summary, content, url) or, with ``article_as_note``, a Note whose
-  first line is the title and whose last is the link (Mastodon shows an Article as a bare
-  title + link, which is why the WordPress plugin sends Notes).
-- Events: Event with startTime/endTime/timezone and a Place location (Mobilizon, Gancio).
-- Products: Note with the title, text, price and a link.
+- Posts and products: a Note (Mastodon, Misskey and GoToSocial show a Note's ``content`` in
+  full; Mastodon shows an Article as its title and a link only). The content is the title in
+  bold, the opening text (products: price and availability), the hashtags and the link.
+- Events: an Event with startTime/endTime/timezone and a Place (Mobilizon, Gancio), whose
+  ``name`` also says when and where: Mastodon shows an Event as its name and a link only.
+  The content says when and where again, then the text and the link.
+- Never ``summary``: Misskey and GoToSocial (and Mastodon, on a Note) show it as a content
+  warning that hides the body.
 Every object: ``attributedTo``, ``sensitive: false``, sanitised HTML, images as attachments
-with alt text, Hashtag tags with an ``href``, ``to`` Public and ``cc`` followers.
+with alt text (and width/height when known), Hashtag tags with an ``href``, ``contentMap``
+in the site's language, ``to`` Public and ``cc`` followers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_datetime, format_time
 
 from federation_server.activitypub.ids import PUBLIC
 from federation_server.activitypub.sanitize import sanitize_html
 
 ATTACHMENT_TYPES = {"Image", "Document", "Video", "Audio"}
+DASH = "\u2013"
 
 
 @dataclass(frozen=True)
@@ -27,9 +37,10 @@ class ShapeContext:
     ap_id: str
     actor_id: str
     followers_id: str
-    article_as_note: bool = False
     #: Where a hashtag without its own ``href`` links to: ``<site_url>/tag/<name>/``.
     site_url: str = ""
+    #: The site's language (BCP 47, e.g. ``en``): ``contentMap`` and the date format.
+    language: str = ""
 
 
 def _link(url: str) -> str:
@@ -66,6 +77,11 @@ def _attachments(entry: dict[str, Any]) -> list[dict[str, Any]]:
         out: dict[str, Any] = {"type": kind, "url": url, "name": str(item.get("name") or "")}
         if item.get("mediaType"):
             out["mediaType"] = str(item["mediaType"])
+        for key in ("width", "height"):  # Mastodon sizes the preview before it loads
+            if isinstance(item.get(key), int) and not isinstance(item[key], bool):
+                out[key] = item[key]
+        if isinstance(item.get("blurhash"), str) and item["blurhash"]:
+            out["blurhash"] = item["blurhash"]
         shaped.append(out)
     return shaped
 
@@ -103,50 +119,112 @@ def _base(entry: dict[str, Any], ctx: ShapeContext, kind: str) -> dict[str, Any]
     return obj
 
 
-def _named(entry: dict[str, Any], ctx: ShapeContext, kind: str) -> dict[str, Any]:
-    """An Article or Event: a ``name``, a ``summary`` when there is one, the ``content``."""
-    obj = _base(entry, ctx, kind)
-    obj["name"] = str(entry.get("name") or "")
-    summary = sanitize_html(entry.get("summary"))
-    if summary:
-        obj["summary"] = summary
-    obj["content"] = sanitize_html(entry.get("content"))
+def _content(obj: dict[str, Any], ctx: ShapeContext, parts: list[str]) -> dict[str, Any]:
+    """Set ``content`` (and ``contentMap`` in the site's language: Mastodon reads the
+    post's language from its key)."""
+    obj["content"] = "".join(p for p in parts if p)
+    if ctx.language:
+        obj["contentMap"] = {ctx.language: obj["content"]}
     return obj
+
+
+def _opening(entry: dict[str, Any]) -> str:
+    """The opening text: the entry's summary (its first paragraph or lead), else the text."""
+    return sanitize_html(entry.get("summary") or entry.get("content"))
 
 
 def _titled_note(entry: dict[str, Any], ctx: ShapeContext, extra: str = "") -> dict[str, Any]:
-    """A Note: title as the first line, the text, ``extra``, hashtags and the link.
-
-    No ``summary``: on a Note Mastodon would show it as a content warning.
-    """
+    """A Note: title as the first line, the opening text, ``extra``, hashtags and the link."""
     obj = _base(entry, ctx, "Note")
     title = escape(str(entry.get("name") or ""))
-    parts = [f"<p><strong>{title}</strong></p>" if title else ""]
-    parts.append(sanitize_html(entry.get("content") or entry.get("summary")))
-    parts.append(extra)
-    parts.append(_hashtag_line(obj.get("tag", [])))
-    parts.append(_link(entry["url"]))
-    obj["content"] = "".join(p for p in parts if p)
-    return obj
+    return _content(obj, ctx, [
+        f"<p><strong>{title}</strong></p>" if title else "",
+        _opening(entry), extra, _hashtag_line(obj.get("tag", [])), _link(entry["url"]),
+    ])  # fmt: skip
+
+
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(language.replace("-", "_")) if language else Locale("en")
+    except (ValueError, UnknownLocaleError):
+        return Locale("en")
+
+
+def _moment(value: Any, zone: Any) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment
+    try:
+        return moment.astimezone(ZoneInfo(str(zone))) if zone else moment
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment
+
+
+def when(entry: dict[str, Any], language: str = "") -> str:
+    """``Sat 12 Dec 2026, 10:00`` to ``16:00`` (joined by an en dash) in the event's own
+    time zone and the site's language; the end's date is repeated only on another day."""
+    zone = entry.get("timezone")
+    start, end = _moment(entry.get("startTime"), zone), _moment(entry.get("endTime"), zone)
+    if start is None:
+        return ""
+    locale = _locale(language)
+    text = format_datetime(start, "EEE d MMM y, HH:mm", tzinfo=start.tzinfo, locale=locale)
+    if end is None or end <= start:
+        return text
+    if end.date() == start.date():
+        return f"{text}{DASH}{format_time(end, 'HH:mm', tzinfo=end.tzinfo, locale=locale)}"
+    later = format_datetime(end, "EEE d MMM, HH:mm", tzinfo=end.tzinfo, locale=locale)
+    return f"{text} {DASH} {later}"
+
+
+def _place(location: Any) -> dict[str, Any] | None:
+    if not isinstance(location, dict):
+        return None
+    place: dict[str, Any] = {"type": "Place", "name": str(location.get("name") or "")}
+    address = location.get("address")
+    if isinstance(address, dict):
+        place["address"] = {"type": "PostalAddress", **{
+            k: v for k, v in address.items() if k != "type" and isinstance(v, str) and v
+        }}  # fmt: skip
+    elif isinstance(address, str):
+        place["address"] = address
+    return place
+
+
+def where(place: dict[str, Any] | None) -> str:
+    """``Village hall, 1 Orchard Lane, Appleby``: the place's name and its street and town."""
+    if not place:
+        return ""
+    address = place.get("address")
+    bits = [place.get("name")]
+    if isinstance(address, dict):
+        bits += [address.get("streetAddress"), address.get("addressLocality")]
+    elif isinstance(address, str):
+        bits.append(address)
+    return ", ".join(dict.fromkeys(str(b) for b in bits if b))
 
 
 def _event(entry: dict[str, Any], ctx: ShapeContext) -> dict[str, Any]:
-    obj = _named(entry, ctx, "Event")
+    obj = _base(entry, ctx, "Event")
     for key in ("startTime", "endTime", "timezone"):
         if entry.get(key):
             obj[key] = entry[key]
-    location = entry.get("location")
-    if isinstance(location, dict):
-        place: dict[str, Any] = {"type": "Place", "name": str(location.get("name") or "")}
-        address = location.get("address")
-        if isinstance(address, dict):
-            place["address"] = {"type": "PostalAddress", **{
-                k: v for k, v in address.items() if k != "type" and isinstance(v, str)
-            }}  # fmt: skip
-        elif isinstance(address, str):
-            place["address"] = address
+    place = _place(entry.get("location"))
+    if place:
         obj["location"] = place
-    return obj
+    title = str(entry.get("name") or "")
+    date, venue = when(entry, ctx.language), where(place)
+    obj["name"] = " · ".join(b for b in (title, date, venue.split(", ")[0]) if b)
+    return _content(obj, ctx, [
+        f"<p><strong>{escape(title)}</strong></p>" if title else "",
+        f"<p>🗓 {escape(date)}</p>" if date else "",
+        f"<p>📍 {escape(venue)}</p>" if venue else "",
+        sanitize_html(entry.get("content") or entry.get("summary")),
+        _hashtag_line(obj.get("tag", [])), _link(entry["url"]),
+    ])  # fmt: skip
 
 
 def _product(entry: dict[str, Any], ctx: ShapeContext) -> dict[str, Any]:
@@ -165,11 +243,8 @@ def _product(entry: dict[str, Any], ctx: ShapeContext) -> dict[str, Any]:
 
 def shape_object(entry: dict[str, Any], ctx: ShapeContext) -> dict[str, Any]:
     """The ActivityStreams object (without ``@context``) for one manifest entry."""
-    kind = entry.get("type")
-    if kind == "Event":
+    if entry.get("type") == "Event":
         return _event(entry, ctx)
-    if kind == "Article":
-        return _titled_note(entry, ctx) if ctx.article_as_note else _named(entry, ctx, "Article")
     if entry.get("price") or str(entry.get("id", "")).startswith("product:"):
         return _product(entry, ctx)
     return _titled_note(entry, ctx)

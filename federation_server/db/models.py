@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from federation_server.db.base import Base, UTCDateTime, utcnow
@@ -23,6 +23,8 @@ class LocalActor(Base):
     display_name: Mapped[str] = mapped_column(String(255), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     icon: Mapped[str | None] = mapped_column(URI, nullable=True)
+    #: The profile's header (banner) image.
+    header: Mapped[str | None] = mapped_column(URI, nullable=True)
     url: Mapped[str | None] = mapped_column(URI, nullable=True)
     private_key_pem: Mapped[str] = mapped_column(Text)
     public_key_pem: Mapped[str] = mapped_column(Text)
@@ -75,6 +77,8 @@ class PublishedObject(Base):
     object_type: Mapped[str] = mapped_column(String(32))
     content_hash: Mapped[str] = mapped_column(String(128))
     object_json: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: ``pinned: true`` in the front matter: listed in the actor's ``featured`` collection.
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

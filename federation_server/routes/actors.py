@@ -12,7 +12,7 @@ from federation_server.activitypub.responses import activity_json, negotiate
 from federation_server.context import Context
 from federation_server.db.models import Follower, Following
 from federation_server.services.actors import get_actor, render_actor
-from federation_server.services.collections import paged, public_outbox
+from federation_server.services.collections import featured, paged, public_outbox
 
 Page = Annotated[int | None, QueryParameter(ge=1, le=100_000)]
 
@@ -78,4 +78,12 @@ async def following(
     )  # fmt: skip
 
 
-HANDLERS = [actor_document, outbox, followers, following]
+@get("/actors/{name:str}/featured")
+async def featured_collection(ctx: NamedDependency[Context], name: FromPath[str]) -> Response[Any]:
+    async with ctx.database.session() as session:
+        await get_actor(session, ctx.settings, name)
+        document = await featured(session, name, ctx.urls.featured(name))
+    return activity_json(document)
+
+
+HANDLERS = [actor_document, outbox, followers, following, featured_collection]

@@ -109,6 +109,7 @@ def render_actor(ctx: Context, actor: LocalActor) -> dict[str, Any]:
         "outbox": urls.outbox(actor.name),
         "followers": urls.followers(actor.name),
         "following": urls.following(actor.name),
+        "featured": urls.featured(actor.name),
         "endpoints": {"sharedInbox": urls.shared_inbox},
         "manuallyApprovesFollowers": False,
         "discoverable": True,
@@ -122,6 +123,8 @@ def render_actor(ctx: Context, actor: LocalActor) -> dict[str, Any]:
     }
     if actor.icon:
         document["icon"] = image(actor.icon)
+    if actor.header:  # Mastodon's profile header
+        document["image"] = image(actor.header)
     return document
 
 

@@ -111,3 +111,24 @@ async def public_outbox(
         session, collection_id, query, OutboxActivity.id,
         page=page, page_size=page_size, item=_current_create,
     )  # fmt: skip
+
+
+async def featured(session: AsyncSession, actor_name: str, collection_id: str) -> dict[str, Any]:
+    """The actor's pinned objects (``pinned: true`` in the front matter), newest first, in
+    full: Mastodon shows them at the top of the profile."""
+    rows = await session.scalars(
+        select(PublishedObject.object_json)
+        .where(
+            PublishedObject.actor_name == actor_name,
+            PublishedObject.pinned.is_(True),
+            PublishedObject.deleted_at.is_(None),
+        )
+        .order_by(PublishedObject.published_at.desc(), PublishedObject.id.desc())
+    )
+    items = list(rows.all())
+    return {
+        "id": collection_id,
+        "type": "OrderedCollection",
+        "totalItems": len(items),
+        "orderedItems": items,
+    }

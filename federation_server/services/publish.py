@@ -82,7 +82,7 @@ async def _sync_actor_profiles(
     actors: dict[str, LocalActor],
     report: PublishReport,
 ) -> None:
-    """Refresh display names, summaries, icons and urls from the manifest's actors list."""
+    """Refresh display names, summaries, icons, headers and urls from the manifest's actors."""
     for entry in manifest.actors:
         if ctx.settings.actor(entry.name) is None:
             continue
@@ -93,6 +93,7 @@ async def _sync_actor_profiles(
             "display_name": entry.display_name or actor.display_name,
             "summary": entry.summary if entry.summary is not None else actor.summary,
             "icon": entry.icon or actor.icon,
+            "header": entry.image or actor.header,
             "url": entry.url or actor.url,
         }
         if all(getattr(actor, k) == v for k, v in wanted.items()):
@@ -131,8 +132,8 @@ async def publish_manifest(ctx: Context, manifest: Manifest) -> PublishReport:
                 ap_id=ap_id,
                 actor_id=ctx.urls.actor(actor.name),
                 followers_id=ctx.urls.followers(actor.name),
-                article_as_note=settings.article_as_note,
                 site_url=manifest.site_url or settings.site_url,
+                language=manifest.language,
             )
             obj = shape_object(entry, shape_ctx)
             if row is not None and row.deleted_at is None:
@@ -161,6 +162,7 @@ async def publish_manifest(ctx: Context, manifest: Manifest) -> PublishReport:
                 row.deleted_at = None
                 report.created.append(stable_id)
                 build = activities.create
+            row.pinned = entry.get("pinned") is True
             activity = build(ctx.urls, actor.name, obj, obj.get("updated") or _iso(now))
             await send_activity(session, ctx, actor, activity)
 

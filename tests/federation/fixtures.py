@@ -58,7 +58,7 @@ def post(slug: str, title: str = "Spring open day", *, section: str = "blog", **
     return entry
 
 
-def event(slug: str = "winter-fair-2026", *, section: str = "events") -> dict:
+def event(slug: str = "winter-fair-2026", *, section: str = "events", **extra: Any) -> dict:
     entry = {
         "id": f"event:{slug}",
         "section": section,
@@ -86,6 +86,7 @@ def event(slug: str = "winter-fair-2026", *, section: str = "events") -> dict:
         "tag": [],
         "attachment": [],
     }
+    entry.update(extra)
     entry["content_hash"] = content_hash(entry)
     return entry
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from litestar.testing import AsyncTestClient
 
 from federation_server import keys
@@ -52,6 +54,12 @@ async def test_webfinger_loops_back_to_the_actor_with_cors(client: AsyncTestClie
     by_url = await client.get("/.well-known/webfinger", params={"resource": actor["id"]})
     assert by_url.status_code == 200
     assert by_url.json()["subject"] == "acct:blog@testserver.local"
+    # The user part matches whatever its case, as Mastodon's own account lookup does.
+    shouted = await client.get(
+        "/.well-known/webfinger", params={"resource": "acct:BLOG@testserver.local"}
+    )
+    assert shouted.status_code == 200
+    assert shouted.json()["subject"] == "acct:blog@testserver.local"
 
 
 async def test_discovery_documents_and_404_problems(client: AsyncTestClient) -> None:
@@ -151,7 +159,7 @@ async def test_outbox_is_paged_newest_first(client: AsyncTestClient, ctx: Contex
         seen += [item["object"]["id"] for item in page["orderedItems"]]
         url = page.get("next")
         if not url:
-            assert page["orderedItems"][-1]["object"]["name"] == "Edited"  # as it is now
+            assert "<strong>Edited</strong>" in page["orderedItems"][-1]["object"]["content"]
     assert seen == [f"{BASE_URL}/objects/post:p{i}" for i in range(5, 0, -1)]
 
 
@@ -166,5 +174,58 @@ async def test_deleted_object_answers_410_with_a_tombstone(
     body = response.json()
     assert body["type"] == "Tombstone"
     assert body["id"] == f"{BASE_URL}/objects/post:gone-soon"
-    assert body["formerType"] == "as:Article"
+    assert body["formerType"] == "as:Note"
     assert body["deleted"].endswith("Z")
+
+
+async def test_head_answers_like_get_and_every_405_says_what_is_allowed(
+    client: AsyncTestClient, ctx: Context
+) -> None:
+    await publish_manifest(ctx, _manifest([post("spring-open-day")]))
+    paths = (
+        "/actors/blog",
+        "/actors/blog/outbox",
+        "/actors/blog/followers",
+        "/actors/blog/featured",
+        "/objects/post:spring-open-day",
+        "/.well-known/webfinger?resource=acct:blog@testserver.local",
+        "/actors/nobody",
+    )
+    for path in paths:
+        got = await client.get(path, headers={"Accept": AP})
+        head = await client.head(path, headers={"Accept": AP})
+        assert head.status_code == got.status_code, path
+        assert head.headers["content-type"] == got.headers["content-type"], path
+        assert head.headers["content-length"] == got.headers["content-length"], path
+        assert head.content == b"", path
+    for method, path, allowed in (
+        ("DELETE", "/actors/blog", "GET, HEAD"),
+        ("POST", "/objects/post:spring-open-day", "GET, HEAD"),
+        ("GET", "/inbox", "POST"),
+        ("PUT", "/actors/blog/inbox", "POST"),
+    ):
+        response = await client.request(method, path)
+        assert response.status_code == 405, (method, path)
+        methods = set(response.headers["allow"].split(", ")) - {"OPTIONS"}  # CORS preflight
+        assert methods == set(allowed.split(", ")), (method, path)
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_profile_has_a_header_image_and_its_pinned_posts_as_featured(
+    client: AsyncTestClient, ctx: Context
+) -> None:
+    actors = [ManifestActor("blog", "Blog", None, None, None, image=f"{SITE}/images/banner.jpg")]
+    manifest = _manifest([post("pinned-one", pinned=True), post("ordinary")])
+    await publish_manifest(ctx, dataclasses.replace(manifest, actors=tuple(actors)))
+    actor = (await client.get("/actors/blog", headers={"Accept": AP})).json()
+    assert actor["image"] == {"type": "Image", "url": f"{SITE}/images/banner.jpg",
+                              "mediaType": "image/jpeg"}  # fmt: skip
+    assert actor["featured"] == f"{BASE_URL}/actors/blog/featured"
+    featured = (await client.get(actor["featured"], headers={"Accept": AP})).json()
+    assert featured["type"] == "OrderedCollection" and featured["totalItems"] == 1
+    assert [o["id"] for o in featured["orderedItems"]] == [f"{BASE_URL}/objects/post:pinned-one"]
+    # Unpinning (a new content_hash) takes it off the profile.
+    unpinned = _manifest([post("pinned-one"), post("ordinary")])
+    await publish_manifest(ctx, unpinned)
+    featured = (await client.get(actor["featured"], headers={"Accept": AP})).json()
+    assert featured["totalItems"] == 0 and featured["orderedItems"] == []

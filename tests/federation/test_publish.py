@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -58,12 +57,12 @@ async def test_new_changed_removed_become_create_update_delete(
     update = (await _outbox(ctx))[-1]
     assert update["type"] == "Update"
     assert update["object"]["id"] == f"{BASE_URL}/objects/post:spring-open-day"
-    assert update["object"]["name"] == "Spring open day (new date)"
+    assert "<strong>Spring open day (new date)</strong>" in update["object"]["content"]
     assert update["object"]["updated"] == "2026-03-02T10:00:00Z"
     assert update["object"]["updated"] > update["object"]["published"]
     assert (update["to"], update["cc"]) == (update["object"]["to"], update["object"]["cc"])
     served = (await client.get("/objects/post:spring-open-day", headers={"Accept": AP})).json()
-    assert served["name"] == "Spring open day (new date)"
+    assert "<strong>Spring open day (new date)</strong>" in served["content"]
 
     report = await _publish(ctx, tmp_path, [fair])
     assert report.deleted == ["post:spring-open-day"]
@@ -71,7 +70,7 @@ async def test_new_changed_removed_become_create_update_delete(
     assert delete["type"] == "Delete"
     assert delete["object"]["type"] == "Tombstone"
     assert delete["object"]["id"] == update["object"]["id"]
-    assert delete["object"]["formerType"] == "as:Article" and delete["object"]["deleted"]
+    assert delete["object"]["formerType"] == "as:Note" and delete["object"]["deleted"]
     assert delete["to"] == update["to"] and delete["cc"] == update["cc"]
     assert not (await _publish(ctx, tmp_path, [fair])).changed
 
@@ -97,16 +96,6 @@ async def test_undated_product_keeps_its_first_published_date(ctx: Context, tmp_
     assert create["object"]["published"]
     assert update["object"]["published"] == create["object"]["published"]
     assert "Out of stock" in update["object"]["content"]
-
-
-async def test_article_as_note_setting(ctx: Context, tmp_path: Path) -> None:
-    note_ctx = dataclasses.replace(
-        ctx, settings=dataclasses.replace(ctx.settings, article_as_note=True)
-    )
-    await _publish(note_ctx, tmp_path, [post("as-note")])
-    (create,) = await _outbox(ctx)
-    assert create["object"]["type"] == "Note"
-    assert create["object"]["content"].startswith("<p><strong>Spring open day</strong></p>")
 
 
 async def test_manifest_actors_refresh_profiles_and_unknown_sections_are_skipped(

@@ -10,7 +10,6 @@ def test_defaults_are_three_section_actors_on_sqlite() -> None:
     assert settings.actor_names == ("blog", "events", "market")
     assert settings.database_url == DEFAULT_DATABASE_URL
     assert not settings.allow_private_addresses
-    assert not settings.article_as_note
 
 
 def test_actors_and_their_profiles_come_from_the_environment() -> None:

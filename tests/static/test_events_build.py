@@ -408,3 +408,34 @@ def test_activitystreams_has_one_event_object_per_published_event(site: Path) ->
     assert events["event:midsummer-picnic"]["startTime"] == "2027-06-19T12:00:00+01:00"
     for entry in events.values():
         check_hash(entry)
+
+
+def test_a_recurring_event_federates_its_next_sitting_and_moves_on_when_it_passes(
+    site: Path, tmp_path: Path
+) -> None:
+    club = {o["id"]: o for o in manifest(site, "activitystreams.json")["objects"]}[
+        "event:knit-club"
+    ]
+    # Wednesdays 19:00 London; "now" is Friday 27 November: the next sitting is 2 December.
+    assert (club["startTime"], club["endTime"]) == (
+        "2026-12-02T19:00:00+00:00",
+        "2026-12-02T21:00:00+00:00",
+    )
+    check_hash(club)
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    later = build(content, tmp_path / "out", now="2026-12-02T21:30:00+00:00")
+    assert later.returncode == 0, later.stderr
+    moved = {o["id"]: o for o in manifest(tmp_path / "out", "activitystreams.json")["objects"]}
+    assert moved["event:knit-club"]["startTime"] == "2026-12-09T19:00:00+00:00"
+    # A new content_hash: the next publish sends followers an Update with the new sitting.
+    assert moved["event:knit-club"]["content_hash"] != club["content_hash"]
+    check_hash(moved["event:knit-club"])
+    # A one-off event keeps its times (and its hash).
+    assert (
+        moved["event:frost-fair"]["content_hash"]
+        == {o["id"]: o for o in manifest(site, "activitystreams.json")["objects"]}[
+            "event:frost-fair"
+        ]["content_hash"]
+    )

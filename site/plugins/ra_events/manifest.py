@@ -7,7 +7,7 @@ manifests plugin writes them out.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ra_core import content_hash
@@ -15,7 +15,8 @@ from ra_manifests import entries
 
 from .content import body_images
 from .jsonld import place
-from .settings import absolute_url
+from .occurrences import Occurrence, expand, upcoming
+from .settings import absolute_url, events_now
 
 if TYPE_CHECKING:
     from .content import Event
@@ -54,6 +55,17 @@ def _utc(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def next_sitting(event: Event, settings: dict[str, Any]) -> Occurrence:
+    """The sitting followers should see: the next one not yet over at the build's "now"
+    (a recurring event federates that one, and the next build moves it on: an Update);
+    the last one once the series has ended; a one-off event's only one."""
+    now = events_now(settings)
+    horizon = now + timedelta(days=int(settings.get("EVENTS_RECURRENCE_HORIZON_DAYS", 366)))
+    sittings = expand(event, horizon)
+    ahead = upcoming(sittings, now)
+    return ahead[0] if ahead else sittings[-1]
+
+
 def activity_object(
     event: Event,
     settings: dict[str, Any],
@@ -62,6 +74,7 @@ def activity_object(
     content_html: str,
 ) -> dict[str, Any]:
     location = place(event)
+    sitting = next_sitting(event, settings)
     entry: dict[str, Any] = {
         "id": event.stable_id,
         "section": "events",
@@ -77,8 +90,8 @@ def activity_object(
             for tag in getattr(event, "tags", [])
         ],
         "attachment": attachments(event, image_url, content_html),
-        "startTime": event.start.isoformat(),
-        "endTime": event.end.isoformat(),
+        "startTime": sitting.start.isoformat(),
+        "endTime": sitting.end.isoformat(),
         "timezone": event.timezone.key,
     }
     if location:

@@ -60,8 +60,13 @@ def hashtags(content: Any, site_url: str) -> list[Entry]:
     ]
 
 
+def pinned(content: Any) -> bool:
+    """``pinned: true`` in the front matter (Pelican keeps metadata as strings)."""
+    return str(getattr(content, "pinned", "")).strip().lower() in {"true", "yes", "1"}
+
+
 def post_object(article: Any, site_url: str) -> Entry:
-    return {
+    entry = {
         "id": f"post:{article.slug}",
         "section": "blog",
         "type": "Article",
@@ -74,6 +79,9 @@ def post_object(article: Any, site_url: str) -> Entry:
         "tag": hashtags(article, site_url),
         "attachment": image_attachments(article, site_url),
     }
+    if pinned(article):  # only when set, so unpinned entries keep their content_hash
+        entry["pinned"] = True
+    return entry
 
 
 def product_item(product: Any, site_url: str) -> Entry:
@@ -112,13 +120,18 @@ def product_object(product: Any, site_url: str) -> Entry:
     }
 
 
-def actors(settings: Mapping[str, Any], site_url: str, logo_url: str) -> list[Entry]:
+def actors(
+    settings: Mapping[str, Any], site_url: str, logo_url: str, header_url: str
+) -> list[Entry]:
+    """One profile per section actor: the site's logo as avatar, its header image (an
+    actor's own ``header`` path, else the site's default image) as the profile banner."""
     return [
         {
             "name": actor["name"],
             "display_name": actor["display_name"],
             "summary": actor["summary"],
             "icon": logo_url,
+            "image": absolute(site_url, actor["header"]) if actor.get("header") else header_url,
             "url": absolute(site_url, actor["path"]),
         }
         for actor in settings.get("RA_ACTORS", [])

@@ -118,8 +118,13 @@ def build_manifests(
         "newsletters": [dict(n) for n in context.get("RA_NEWSLETTERS", [])],
     }
     logo = rewrite(absolute(site_url, str(context.get("RA_LOGO", ""))))
+    banner = absolute(site_url, str(context.get("RA_DEFAULT_IMAGE", "")))
     activity = header | {
-        "actors": actors(context, site_url, logo),
+        "language": str(context.get("DEFAULT_LANG") or "en"),
+        "actors": [
+            actor | {"image": rewrite(actor["image"])}
+            for actor in actors(context, site_url, logo, banner)
+        ],
         "objects": finish(
             [post_object(a, site_url) for a in articles]
             + [product_object(p, site_url) for p in products]
