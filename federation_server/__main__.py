@@ -1,4 +1,4 @@
-"""Command line: ``python -m federation_server {serve,migrate,publish,deliver}``."""
+"""Command line: ``python -m federation_server {serve,migrate,publish,deliver,status}``."""
 
 from __future__ import annotations
 
@@ -55,6 +55,32 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(_args: argparse.Namespace) -> int:
+    """Print followers, the queue and each host's deliveries (see delivery/status.py)."""
+    from federation_server.db.engine import create_database
+    from federation_server.delivery.status import read_status, render
+
+    async def report() -> str:
+        database = create_database(get_settings().database_url)
+        try:
+            async with database.session() as session:
+                return render(await read_status(session))
+        finally:
+            await database.dispose()
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        print(asyncio.run(report()))
+    except SQLAlchemyError as exc:
+        where = make_url(get_settings().database_url).render_as_string(hide_password=True)
+        print(f"error: cannot read {where}: {exc.__class__.__name__} "
+              "(run `python -m federation_server migrate` first?)", file=sys.stderr)  # fmt: skip
+        return 2
+    return 0
+
+
 def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("serve", help="run the ActivityPub server")
     parser.add_argument("--host", default="127.0.0.1")
@@ -83,10 +109,16 @@ def _add_deliver(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     add_deliver_command(sub)
 
 
+def _add_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub.add_parser(
+        "status", help="followers, queue depth and deliveries per host (last 24 h)"
+    ).set_defaults(func=cmd_status)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m federation_server")
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_serve, _add_migrate, _add_publish, _add_deliver):
+    for add in (_add_serve, _add_migrate, _add_publish, _add_deliver, _add_status):
         add(sub)
     return parser
 

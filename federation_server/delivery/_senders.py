@@ -18,10 +18,16 @@ from federation_server.net import BlockedAddressError
 __all__ = ["AiohttpSender", "HttpxSender", "SendError", "SendResult", "Sender"]
 
 
+#: How much of an answer is kept for the log and ``status`` (enough for an error message).
+BODY_START = 200
+
+
 @dataclass(frozen=True, slots=True)
 class SendResult:
     status: int
     retry_after: str | None = None
+    #: The first ``BODY_START`` bytes of the answer (a refusal usually says why).
+    body_start: bytes = b""
 
 
 class SendError(Exception):
@@ -51,8 +57,10 @@ class AiohttpSender:
             async with self.session.post(
                 url, data=body, headers=headers, allow_redirects=False
             ) as response:
-                await response.read()
-                return SendResult(response.status, response.headers.get("Retry-After"))
+                body = await response.read()
+                return SendResult(
+                    response.status, response.headers.get("Retry-After"), body[:BODY_START]
+                )
         except BlockedAddressError as error:
             raise SendError(str(error), permanent=True, local=True) from error
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
@@ -77,7 +85,9 @@ class HttpxSender:
             raise SendError(str(error), permanent=True, local=True) from error
         except httpx.HTTPError as error:
             raise SendError(f"{type(error).__name__}: {error}") from error
-        return SendResult(response.status_code, response.headers.get("retry-after"))
+        return SendResult(
+            response.status_code, response.headers.get("retry-after"), response.content[:BODY_START]
+        )
 
     async def aclose(self) -> None:
         await self.client.aclose()

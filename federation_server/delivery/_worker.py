@@ -26,7 +26,7 @@ from federation_server.db.base import utcnow
 from federation_server.db.engine import Database
 from federation_server.signatures import sign_request
 
-from ._policy import HostHealth, parse_retry_after
+from ._policy import HostHealth, Outcome, parse_retry_after
 from ._queue import (
     DEFAULT_HEALTH,
     Attempt,
@@ -60,6 +60,21 @@ class RunReport:
     retrying: int = 0
     failed: int = 0
     gone: int = 0
+
+
+def _warn(attempts: list[Attempt]) -> None:
+    """One WARNING per attempt that did not deliver: an operator sees which host refused or
+    failed, with what status, and how the answer began."""
+    for attempt in attempts:
+        outcome = attempt.outcome
+        if outcome is Outcome.DELIVERED:
+            continue
+        log.warning(
+            "delivery %s: %s (host %s, status %s, attempt %d): %s",
+            outcome.value, attempt.job.inbox, attempt.job.host,
+            attempt.status if attempt.status is not None else "no answer",
+            attempt.job.attempts + 1, attempt.error,
+        )  # fmt: skip
 
 
 class Worker:
@@ -140,6 +155,7 @@ class Worker:
         if not jobs:
             return RunReport(failed=expired)
         attempts = await asyncio.gather(*(self._deliver(job) for job in jobs))
+        _warn(attempts)
         async with self.database.session() as session, session.begin():
             summary, gone = await record(
                 session,
@@ -254,5 +270,8 @@ class Worker:
             except SendError as error:
                 return Attempt(job, None, str(error), permanent=error.permanent, local=error.local)
         retry_after = parse_retry_after(result.retry_after, self.clock())
-        error = None if 200 <= result.status < 300 else f"HTTP {result.status}"
+        error = None
+        if not 200 <= result.status < 300:
+            answer = result.body_start.decode("utf-8", "replace").strip()
+            error = f"HTTP {result.status}: {answer}" if answer else f"HTTP {result.status}"
         return Attempt(job, result.status, error, retry_after)

@@ -61,6 +61,8 @@ class Receiver:
     #: path -> statuses to answer in turn (then 202).
     script: dict[str, list[int]] = field(default_factory=dict)
     response_headers: dict[str, list[tuple[bytes, bytes]]] = field(default_factory=dict)
+    #: path -> the body answered there (e.g. a peer's error message).
+    bodies: dict[str, bytes] = field(default_factory=dict)
     #: Requests to paths under /slow/ take this long; the most seen at once is recorded.
     slow_seconds: float = 0.05
     in_flight: int = 0
@@ -102,7 +104,7 @@ class Receiver:
         status = statuses.pop(0) if statuses else (202 if verdict.ok else 401)
         extra = self.response_headers.get(path, [])
         await send({"type": "http.response.start", "status": status, "headers": extra})
-        await send({"type": "http.response.body", "body": b""})
+        await send({"type": "http.response.body", "body": self.bodies.get(path, b"")})
 
     def paths(self) -> list[str]:
         return [r.path for r in self.received]
@@ -121,6 +123,7 @@ def receiver(receiver_server) -> Receiver:
     receiver.received.clear()
     receiver.script.clear()
     receiver.response_headers.clear()
+    receiver.bodies.clear()
     receiver.max_in_flight = 0
     receiver.slow_seconds = 0.05
     return receiver
@@ -468,3 +471,49 @@ async def test_enqueue_requires_a_stable_activity_id(database):
             await enqueue(session, {"type": "Create"}, KEY_ID, ["https://x/inbox"])
         count = await session.scalar(select(func.count()).select_from(Delivery))
     assert count == 0
+
+
+async def test_a_refused_delivery_is_a_warning_and_shows_in_the_status_command(
+    database, database_url, make_worker, receiver, base_url, clock, caplog
+):
+    async with database.session() as session, session.begin():
+        session.add(LocalActor(name="blog", private_key_pem="-", public_key_pem="-"))
+        session.add(LocalActor(name="events", private_key_pem="-", public_key_pem="-"))
+        await session.flush()
+        session.add_all(
+            Follower(actor_name="blog", follower_uri=f"https://x/u/{n}", inbox=f"{base_url}/ok")
+            for n in range(3)
+        )
+    # Fedify's answer to a body it cannot read, as the issue saw it.
+    receiver.script["/refuses"] = [400]
+    receiver.bodies["/refuses"] = b'{"error":"Missing actor"}' + b" " * 1000 + b"TAIL"
+    receiver.script["/down"] = [503]
+    await queue(database, clock, [f"{base_url}/ok", f"{base_url}/refuses", f"{base_url}/down"])
+    with caplog.at_level("WARNING", logger="federation_server.delivery"):
+        report = await make_worker().run_once()
+    assert (report.delivered, report.failed, report.retrying) == (1, 1, 1)
+    host = base_url.removeprefix("http://")
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    refused = next(m for m in warnings if "/refuses" in m)
+    assert host in refused and "400" in refused and "Missing actor" in refused
+    assert "TAIL" not in refused  # only the first bytes of the answer
+    assert any("/down" in m and "503" in m for m in warnings)
+    assert not any("/ok" in m for m in warnings)  # delivered: nothing to warn about
+
+    async with database.session() as session, session.begin():
+        session.add(HostState(host="dead.example", consecutive_failures=9,
+                              failure_days=["2026-11-01"], unavailable=True))  # fmt: skip
+    await queue(database, clock, [f"{base_url}/later"], activity(3))
+    env = os.environ | {"DATABASE_URL": database_url}
+    out = subprocess.run(
+        [sys.executable, "-m", "federation_server", "status"],
+        env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert "  blog: 3" in lines and "  events: 0" in lines  # followers per actor
+    assert "queue depth: 2 pending" in lines  # the 503 waiting for its retry, and /later
+    assert f"  {host}: 1 delivered, 1 failed, 2 pending" in lines
+    assert "hosts marked unavailable: dead.example" in lines
+    last = next(line for line in lines if line.startswith(f"  {host} ("))
+    assert "HTTP 503" in last or "Missing actor" in last
