@@ -99,6 +99,10 @@ def test_activity_objects_for_posts(sample_site: Path, activity: dict) -> None:
             assert image["type"] == "Image" and image["mediaType"] == "image/png"
             assert image["name"].strip()
             assert url_file(sample_site, image["url"]).is_file()
+            # Mastodon lays the preview out from these; read back from the PNG's own header
+            assert (image["width"], image["height"]) == png_size(
+                url_file(sample_site, image["url"])
+            )
         assert 'src="/' not in post["content"]  # links are absolute
 
 
@@ -117,6 +121,15 @@ def test_actors(activity: dict, sample_site: Path) -> None:
     assert {"blog", "market"} <= names
     for actor in activity["actors"]:
         assert url_file(sample_site, actor["icon"]).is_file()
+        assert url_file(sample_site, actor["image"]).is_file()  # the profile header
+    assert activity["language"] == "en"  # the site's DEFAULT_LANG: contentMap's key
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk (PNG spec 11.2.2), read without a library."""
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
 @pytest.mark.parametrize("name", ["catalog.json", "activitystreams.json"])
@@ -127,3 +140,23 @@ def test_manifests_are_plain_indented_json(sample_site: Path, name: str) -> None
     data = json.loads(text)
     assert data["items" if name == "catalog.json" else "objects"]
     assert text == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_only_posts_pinned_in_their_front_matter_carry_pinned() -> None:
+    import sys
+    from types import SimpleNamespace
+
+    from tests.conftest import REPO_ROOT
+
+    sys.path.insert(0, str(REPO_ROOT / "site" / "plugins"))
+    from ra_manifests.entries import post_object
+
+    def article(**meta: str) -> SimpleNamespace:
+        return SimpleNamespace(slug="x", title="X", summary="", content="<p>x</p>",
+                               url="blog/x/", date=None, tags=[], image=None, **meta)  # fmt: skip
+
+    assert post_object(article(pinned="true"), SITE_URL)["pinned"] is True
+    assert post_object(article(pinned="yes"), SITE_URL)["pinned"] is True
+    # absent (not false) otherwise, so an unpinned post's content_hash is what it was
+    assert "pinned" not in post_object(article(pinned="false"), SITE_URL)
+    assert "pinned" not in post_object(article(), SITE_URL)

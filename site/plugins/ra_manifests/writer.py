@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import unquote
 
 from ra_core import content_hash, memo, write_new
 
@@ -54,14 +55,57 @@ class Finished(NamedTuple):
 _ITEM_INDENT = "    "
 
 
-def _finish_one(entry: Entry, rewrite: Callable[[str], str]) -> Finished:
+#: ``url -> (width, height)`` of an image the build wrote, or None.
+Sizer = Callable[[str], "tuple[int, int] | None"]
+
+
+def image_sizer(site_url: str, output: Path) -> Sizer:
+    """Reads an image's size from its header in the built site (the image pipeline's own
+    ``probe``: no decoding)."""
+    from ra_images.derive import probe
+
+    prefix = site_url.rstrip("/") + "/"
+    root = output.resolve()
+
+    def size(url: str) -> tuple[int, int] | None:
+        if not url.startswith(prefix):
+            return None
+        name = unquote(url[len(prefix) :].split("?", 1)[0])
+        path = (root / name).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+        found = probe(path, name)
+        return (found.width, found.height) if found else None
+
+    return size
+
+
+def _with_sizes(body: Entry, size: Sizer | None) -> Entry:
+    """Attachments get ``width`` and ``height``: Mastodon lays the preview out before the
+    image loads."""
+    if size is None:
+        return body
+    for item in body.get("attachment") or []:
+        found = size(item["url"]) if isinstance(item.get("url"), str) else None
+        if found:
+            item["width"], item["height"] = found
+    return body
+
+
+def _finish_one(entry: Entry, rewrite: Callable[[str], str], size: Sizer | None = None) -> Finished:
     body = _map_strings({k: v for k, v in entry.items() if k != "content_hash"}, rewrite)
+    body = _with_sizes(body, size)
     body["content_hash"] = content_hash(body)
     text = json.dumps(body, indent=2, ensure_ascii=False)
     return Finished(str(body["id"]), "\n".join(_ITEM_INDENT + line for line in text.split("\n")))
 
 
-def finish(entries: list[Entry], rewrite: Callable[[str], str], rewrite_key: Any) -> list[Finished]:
+def finish(
+    entries: list[Entry],
+    rewrite: Callable[[str], str],
+    rewrite_key: Any,
+    size: Sizer | None = None,
+) -> list[Finished]:
     """Rewrite asset URLs, (re)compute content_hash over what is written, serialise; sorted
     by id.
 
@@ -71,7 +115,9 @@ def finish(entries: list[Entry], rewrite: Callable[[str], str], rewrite_key: Any
     """
     finished = [
         memo.lookup(
-            "manifest-entry", memo.key(rewrite_key, entry), lambda e=entry: _finish_one(e, rewrite)
+            "manifest-entry",
+            memo.key(rewrite_key, entry),
+            lambda e=entry: _finish_one(e, rewrite, size),
         )
         for entry in entries
     ]
@@ -101,10 +147,13 @@ def _now() -> str:
 
 
 def build_manifests(
-    context: Mapping[str, Any], rewrite: Callable[[str], str], rewrite_key: Any
+    context: Mapping[str, Any],
+    rewrite: Callable[[str], str],
+    rewrite_key: Any,
+    size: Sizer | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(catalog, activitystreams) for ``dumps``; ``rewrite_key`` stands for everything
-    ``rewrite`` depends on."""
+    ``rewrite`` depends on (with fingerprinted images, ``size``'s answers too)."""
     site_url = str(context["SITEURL"]).rstrip("/")
     products = list(context.get("products", []))
     articles = list(context.get("articles", []))
@@ -131,6 +180,7 @@ def build_manifests(
             + list(context.get(ACTIVITY_KEY, [])),
             rewrite,
             rewrite_key,
+            size,
         ),
     }
     return catalog, activity
@@ -146,6 +196,7 @@ def write_manifests(
         context,
         reference_rewriter(asset_map, site_url),
         memo.key(site_url, sorted(asset_map.items())),
+        image_sizer(site_url, output),
     )
     folder = output / DATA_DIR
     folder.mkdir(parents=True, exist_ok=True)
