@@ -64,9 +64,10 @@ async def test_each_delivered_activity_expands_to_itself(
 
     bodies = await _bodies(ctx)
     kinds = sorted(_kind(b) for b in bodies)
-    assert kinds == sorted(["Accept Follow", "Accept Follow", "Create Article", "Create Event",
-                            "Create Note", "Update Article", "Delete Tombstone",
-                            "Update Service"])  # fmt: skip
+    assert kinds == sorted(
+        ["Accept Follow", "Accept Follow", "Create Note", "Create Event", "Create Note",
+         "Update Note", "Delete Tombstone", "Update Service"]
+    )  # fmt: skip
     for body in bodies:
         expanded = ld.assert_reads_as_itself(body)[0]
         assert expanded[ld.AS + "actor"][0]["@id"] == body["actor"]  # Fedify: "Missing actor"
