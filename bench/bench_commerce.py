@@ -471,6 +471,8 @@ def wrk_phases(
         return lambda: run_pgbench(name, pg_dsn, sql, conns, secs)
 
     checkout_round = iter(range(rounds))
+    # Open the server's connection pool before the clock starts, as pgbench's are.
+    run_wrk("warm-up", api, phases.add_existing(), conns, 1)
     verdicts = []
     cases: list[tuple[str, Callable[[], Figure], Callable[[], Figure], float]] = [
         (

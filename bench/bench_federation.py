@@ -55,6 +55,8 @@ from bench.loadgen import (  # noqa: E402
     raw_request,
     run_pgbench,
     run_wrk,
+    start_profile,
+    summarize_profile,
     write_requests,
 )
 from federation_server.keys import (  # noqa: E402
@@ -488,19 +490,34 @@ def inbox_throughput(
     args: argparse.Namespace,
     pg_dsn: str | None,
     out: Path,
+    server_pid: int,
+    profile: bool = False,
 ) -> InboxFigures:
     """Warm the key cache with httpx, then wrk: /health, and signed Follows beside pgbench
     running the inbox's write transaction, A B B A."""
 
+    requests = follow_requests(server, base, key, args.remote_actors, args.remote_actors)
+
     async def warm_up() -> Sample:
         limits = httpx.Limits(max_connections=8, max_keepalive_connections=8)
         async with httpx.AsyncClient(limits=limits, timeout=60) as client:
-            requests = follow_requests(server, base, key, args.remote_actors, args.remote_actors)
             return await closed_loop("warm-up", client, requests, 8)
 
     warm = asyncio.run(warm_up())
     if warm.errors:
         raise RuntimeError(f"the inbox refused {warm.errors} of {warm.count} warm-up Follows")
+    # The same Follows again for a second (stored already: the same path, nothing new), so
+    # the server's connection pool is open before the clock starts, as pgbench's is.
+    again = [
+        raw_request(
+            "POST",
+            r["url"],
+            {k: v for k, v in r["headers"].items() if k.lower() != "host"},
+            r["content"],
+        )
+        for r in requests
+    ]
+    run_wrk("warm-up", server, write_requests(out / "warm.requests", again), args.connections, 1)
     conns, secs = args.connections, args.seconds
     per_round = int(args.follow_rate * secs)
     rounds = iter(range(args.rounds))
@@ -509,7 +526,12 @@ def inbox_throughput(
         number = next(rounds)
         raw = presign(server, base, key, args.remote_actors, per_round, f"r{number}")
         path = write_requests(out / f"follows-{number}.requests", raw)
-        return run_wrk("signed Follow (distinct ids)", server, path, conns, secs)
+        spy = start_profile(server_pid, secs, out / "profile-inbox.txt") if profile else None
+        try:
+            return run_wrk("signed Follow (distinct ids)", server, path, conns, secs)
+        finally:
+            if spy is not None:
+                spy.wait(secs + 30)
 
     health_file = write_requests(out / "health.requests", [raw_request("GET", f"{server}/health")])
     health = run_wrk("GET /health", server, health_file, conns, secs)
@@ -559,6 +581,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--signatures", type=int, default=3_000, help="signatures for (a)")
     parser.add_argument("--concurrency", type=int, default=16, help="delivery concurrency")
     parser.add_argument("--sqlite", action="store_true", help="queue on SQLite, not PostgreSQL")
+    parser.add_argument("--profile", action="store_true", help="py-spy the inbox under load")
+    parser.add_argument("--no-fanout", action="store_true", help="skip (b)")
     parser.add_argument("--out", type=Path, default=OUT / "federation", help="SQL/requests files")
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     parser.add_argument(
@@ -614,15 +638,19 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
     try:
         backend = "PostgreSQL" if use_postgres else "SQLite"
         print(f"(b) fan-out through the delivery queue on {backend}, one worker process")
-        results = asyncio.run(
-            fan_out(
-                queue_url,
-                base,
-                key,
-                args.followers,
-                args.shared_inboxes,
-                args.concurrency,
-                args.signatures,
+        results = (
+            []
+            if args.no_fanout
+            else asyncio.run(
+                fan_out(
+                    queue_url,
+                    base,
+                    key,
+                    args.followers,
+                    args.shared_inboxes,
+                    args.concurrency,
+                    args.signatures,
+                )
             )
         )
         for result in results:
@@ -668,11 +696,22 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
             f"A B B A\n    {load_average()}"
         )
         try:
-            figures = inbox_throughput(f"http://127.0.0.1:{port}", base, key, args, server_dsn, out)
+            figures = inbox_throughput(
+                f"http://127.0.0.1:{port}",
+                base,
+                key,
+                args,
+                server_dsn,
+                out,
+                server.pid,
+                args.profile,
+            )
         finally:
             stop(server)
         print(f"    warm-up: {figures.warm.count} Follows from new actors (key fetched once each)")
         print(figures.health.line())
+        if args.profile:
+            print("\n".join(summarize_profile(out / "profile-inbox.txt")))
         inbox = compare("signed Follow", figures.pgbench, figures.follow, TARGETS["inbox"])
         if figures.follow.count + figures.follow.errors > figures.signed:
             print("     (wrk cycled past the distinct Follows: raise --follow-rate)")

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -29,6 +30,11 @@ class Database:
 
     def session(self) -> AsyncSession:
         return self.sessionmaker()
+
+    def autocommit(self) -> AsyncConnection:
+        """A connection for one statement that needs no transaction around it: no BEGIN and
+        COMMIT round trips (use as ``async with db.autocommit() as conn``)."""
+        return self.engine.execution_options(isolation_level="AUTOCOMMIT").connect()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -57,7 +63,7 @@ def create_database(url: str, **engine_kwargs: Any) -> Database:
         # server dropped fails one statement and the pool is invalidated; recycling keeps
         # connections younger than typical idle timeouts.
         engine_kwargs.setdefault("pool_recycle", 1800)
-        engine_kwargs.setdefault("pool_size", 10)
-        engine_kwargs.setdefault("max_overflow", 20)
+        engine_kwargs.setdefault("pool_size", 32)
+        engine_kwargs.setdefault("max_overflow", 8)
         engine = create_async_engine(url, **engine_kwargs)
     return Database(engine, async_sessionmaker(engine, expire_on_commit=False))

@@ -16,13 +16,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
+from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from federation_server.activitypub.ids import domain_of, id_of
 from federation_server.context import Context
 from federation_server.db.base import utcnow
 from federation_server.db.models import InboxActivity
-from federation_server.db.upsert import dialect_insert
 from federation_server.delivery import host_of, mark_host_available, unhealthy_hosts
 from federation_server.errors import (
     BadRequest,
@@ -177,6 +177,30 @@ async def _revive_hosts(ctx: Context, session: AsyncSession, hosts: set[str]) ->
         ctx.unhealthy_hosts.discard(host)
 
 
+_TABLE = InboxActivity.__table__
+#: The inbox's one write, as a statement SQLAlchemy caches: the dialects' ``insert`` (with
+#: ``on_conflict_do_nothing``) has no cache key, so it was compiled again for every POST.
+_STORE = text(
+    "INSERT INTO inbox_activities (activity_id, activity_type, actor_uri, object_id, "
+    "inbox_owner, activity_json, received_at, attempts) VALUES (:activity_id, "
+    ":activity_type, :actor_uri, :object_id, :inbox_owner, :activity_json, :received_at, 0) "
+    "ON CONFLICT (activity_id) DO NOTHING"
+).bindparams(
+    bindparam("activity_json", type_=_TABLE.c.activity_json.type),
+    bindparam("received_at", type_=_TABLE.c.received_at.type),
+)
+
+
+def _alone(ctx: Context, resolver: KeyResolver, hosts: set[str]) -> bool:
+    """Is the insert all there is to write (no fetched key or actor, no host to revive,
+    the failing-hosts list fresh)? Then it needs no transaction around it."""
+    if resolver.fetched_keys or resolver.fetched_actors:
+        return False
+    if time.monotonic() - ctx.unhealthy_read_at > UNHEALTHY_HOSTS_SECONDS:
+        return False
+    return not hosts & ctx.unhealthy_hosts
+
+
 async def _store(
     ctx: Context,
     resolver: KeyResolver,
@@ -186,26 +210,27 @@ async def _store(
     inbox_owner: str | None,
 ) -> bool:
     """Store the accepted activity (and the keys fetched to verify it) in one transaction,
-    and mark the sender's host available;
-    False when its id was stored before (redelivery changes nothing)."""
-    async with ctx.database.session() as session, session.begin():
-        await resolver.persist(session)
-        await _revive_hosts(ctx, session, {host_of(actor), host_of(key_id)})
-        values = {
-            "activity_id": id_of(activity),
-            "activity_type": activity["type"][:32],
-            "actor_uri": actor,
-            "object_id": id_of(activity.get("object")),
-            "inbox_owner": inbox_owner,
-            "activity_json": activity,
-            "received_at": utcnow(),
-            "attempts": 0,
-        }
-        insert = dialect_insert(session, InboxActivity.__table__).values(**values)
-        result = await session.execute(
-            insert.on_conflict_do_nothing(index_elements=["activity_id"])
-        )
-        stored = bool(result.rowcount)
+    and mark the sender's host available; usually that is the insert alone, sent as one
+    statement in one round trip (autocommit). False when its id was stored before
+    (redelivery changes nothing)."""
+    values = {
+        "activity_id": id_of(activity),
+        "activity_type": activity["type"][:32],
+        "actor_uri": actor,
+        "object_id": id_of(activity.get("object")),
+        "inbox_owner": inbox_owner,
+        "activity_json": activity,
+        "received_at": utcnow(),
+    }
+    hosts = {host_of(actor), host_of(key_id)}
+    if _alone(ctx, resolver, hosts):
+        async with ctx.database.autocommit() as conn:
+            stored = bool((await conn.execute(_STORE, values)).rowcount)
+    else:
+        async with ctx.database.session() as session, session.begin():
+            await resolver.persist(session)
+            await _revive_hosts(ctx, session, hosts)
+            stored = bool((await session.execute(_STORE, values)).rowcount)  # type: ignore[attr-defined]
     if stored:
         ctx.inbox_wake.set()
     return stored
