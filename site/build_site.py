@@ -7,7 +7,12 @@ succeeds, so a content error never leaves a half-written or broken ``build/``. C
 are printed one per line (``content/x.md: field: message``) and the exit status is 1; a clean
 build ends with one summary line. The steps are small functions so other parts (the
 incremental build) can hook in: ``prepare_staging`` -> ``run_pelican`` -> ``check_output``
--> ``postprocess`` -> ``swap_into_place``.
+-> ``postprocess`` -> ``swap_into_place``. On a terminal a build that renders pages shows a
+progress bar (pages read, pages rendered) on stderr while it runs; elsewhere only the line.
+
+The entry point for other code (a resident preview process, the benchmark) is
+``build(content, output, content_label=None, progress=False) -> BuildReport``: it raises
+``BuildFailed`` (content errors; the output untouched) and any other exception for a bug.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ sys.path.insert(0, str(HERE / "plugins"))
 import ra_incremental  # noqa: E402
 from pelican import Pelican, signals  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
-from ra_core import LABEL_SETTING, ContentError, content_errors, report_error  # noqa: E402
+from ra_core import LABEL_SETTING, ContentError, content_errors, report_error, workers  # noqa: E402
 
 Context = MutableMapping[str, Any]
 
@@ -89,12 +94,57 @@ def load_settings(content: Path, staging: Path, content_label: str) -> dict[str,
     return read_settings(str(SETTINGS_FILE), override=override)
 
 
+class BuildProgress:
+    """Pages read and pages rendered as a bar on a terminal (nothing when not enabled).
+
+    Redrawn from Pelican's signals at most ten times a second, without rich's refresh
+    thread (the build forks worker processes, which must not inherit a running thread);
+    a worker's own signals are ignored (only the driver's process draws)."""
+
+    def __init__(self, enabled: bool, sources: int = 0, pages: int | None = None) -> None:
+        self.enabled = enabled
+        self.pid = os.getpid()
+        self._bar: Any = None
+        self._drawn = 0.0
+        if not enabled:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self._bar = Progress(
+            TextColumn("{task.description:>8}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=Console(file=sys.stderr),
+            auto_refresh=False,
+            transient=True,
+        )
+        self._read = self._bar.add_task("read", total=sources or None)
+        self._rendered = self._bar.add_task("rendered", total=pages)
+        self._bar.start()
+
+    def advance(self, task: str) -> None:
+        if self._bar is None or os.getpid() != self.pid:
+            return
+        self._bar.advance(self._read if task == "read" else self._rendered)
+        now = time.monotonic()
+        if now - self._drawn > 0.1:
+            self._drawn = now
+            self._bar.refresh()
+
+    def stop(self) -> None:
+        if self._bar is not None and os.getpid() == self.pid:
+            self._bar.stop()
+            self._bar = None
+
+
 class _Recorder:
     """Collects the shared Pelican context and the files the writer wrote during one run."""
 
     def __init__(self) -> None:
         self.context: Context = {}
         self.written: list[str] = []
+        self.progress = BuildProgress(False)
 
     def on_generators_finalized(self, generators: Sequence[Any]) -> None:
         if generators:
@@ -102,6 +152,7 @@ class _Recorder:
 
     def on_written(self, path: str, **_: Any) -> None:
         self.written.append(path)
+        self.progress.advance("rendered")
 
 
 _recorder = _Recorder()
@@ -115,15 +166,30 @@ def _on_written(path: str, **kwargs: Any) -> None:
     _recorder.on_written(path, **kwargs)
 
 
+def _on_content_read(content: Any) -> None:
+    from pelican.contents import Static
+
+    if not isinstance(content, Static):  # images are copied, not read
+        _recorder.progress.advance("read")
+
+
 signals.all_generators_finalized.connect(_on_generators_finalized)
 signals.content_written.connect(_on_written)
 signals.feed_written.connect(_on_written)
+signals.content_object_init.connect(_on_content_read)
 
 
-def run_pelican(settings: dict[str, Any]) -> tuple[Context, int]:
+def run_pelican(
+    settings: dict[str, Any], progress: BuildProgress | None = None
+) -> tuple[Context, int]:
     """Run Pelican once; return its shared context and the number of files it wrote."""
     _recorder.__init__()
-    Pelican(settings).run()
+    if progress is not None:
+        _recorder.progress = progress
+    try:
+        Pelican(settings).run()
+    finally:
+        _recorder.progress.stop()
     context = _recorder.context
     _report_unread_files(context)
     return context, len(set(_recorder.written))
@@ -176,7 +242,10 @@ def postprocess(context: Context, staging: Path) -> None:
             [*site_files, *(p.relative_to(staging).as_posix() for p in manifests)]
         )
     finally:
-        finishing.wait()
+        try:
+            finishing.wait()
+        finally:
+            workers.shutdown()  # the build's worker processes are done
 
 
 def swap_into_place(staging: Path, output: Path) -> None:
@@ -198,8 +267,12 @@ def discard_staging(staging: Path) -> None:
 # --- orchestration ----------------------------------------------------------------------------
 
 
-def build(content: Path, output: Path, content_label: str | None = None) -> BuildReport:
-    """Build ``content`` into ``output``; raise BuildFailed (output untouched) on content errors."""
+def build(
+    content: Path, output: Path, content_label: str | None = None, progress: bool = False
+) -> BuildReport:
+    """Build ``content`` into ``output``; raise BuildFailed (output untouched) on content errors.
+
+    ``progress``: draw a progress bar on stderr while Pelican reads and renders."""
     started = time.perf_counter()
     report = BuildReport(output=output)
     label = content_label or str(content)
@@ -211,7 +284,11 @@ def build(content: Path, output: Path, content_label: str | None = None) -> Buil
     staging = prepare_staging(output)
     try:
         settings = session.configure(load_settings(content, staging, label), staging)
-        context, report.written = run_pelican(settings)
+        bar = None
+        if progress:
+            sources = sum(1 for _ in content.rglob("*.md"))
+            bar = BuildProgress(True, sources, session.previous_pages or None)
+        context, report.written = run_pelican(settings, bar)
         report.unchanged = session.link_reused()
         errors = check_output(context, staging)
         if errors:
@@ -257,7 +334,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.content}: content folder not found", file=sys.stderr)
         return 1
     try:
-        report = build(content, output, content_label=args.content.rstrip("/"))
+        report = build(
+            content, output, content_label=args.content.rstrip("/"), progress=sys.stderr.isatty()
+        )
     except BuildFailed as failed:
         for error in failed.errors:
             print(error, file=sys.stderr)

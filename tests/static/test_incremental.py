@@ -298,3 +298,23 @@ def test_a_scheduled_post_appears_once_due_though_no_file_changed(
     assert written > 0  # nothing changed on disk, yet the build was not skipped
     assert list(output.glob("blog/*/scheduled/index.html"))
     assert "Scheduled news" in (output / "blog" / "index.html").read_text(encoding="utf-8")
+
+
+def test_incremental_output_matches_a_full_build_for_long_posts_with_code(
+    tmp_path: Path,
+) -> None:
+    """The second benchmark corpus (long posts, fenced code, tables, footnotes)."""
+    corpus = make_corpus.generate(tmp_path / "src", posts=6, events=1, products=1, flavour="code")
+    built = tmp_path / "out" / "build"
+    summary(run_build(corpus.content, built))
+    post = corpus.post_path(2)
+    post.write_text(
+        post.read_text(encoding="utf-8") + '\n```python\nprint("edited")\n```\n', encoding="utf-8"
+    )
+    set_title(corpus.post_path(4), "A long post renamed")
+    corpus.post_path(5).unlink()
+    written, _, _ = summary(run_build(corpus.content, built))
+    assert written > 0
+    page = (built / post_url(built, corpus, 2) / "index.html").read_text(encoding="utf-8")
+    assert "print(&quot;edited&quot;)" in page
+    same_as_full_build(corpus, built, tmp_path / "fresh" / "build")

@@ -1,22 +1,21 @@
 """The last pass over a build's new files: asset references rewritten, then .gz/.br written.
 
 Each file is read once, rewritten if it names a hashed asset, and compressed from the bytes
-in memory. The files are shared out to worker processes (one per core, forked so they start
-with everything imported) while the driver's own process writes the manifests: on a 2-core
+in memory. The files are shared out to the build's worker processes (``ra_core.workers``: one per
+core, forked so they start with everything imported; the same workers that rendered the
+posts' pages in a cold build) while the driver's own process writes the manifests: on a 2-core
 machine this pass costs about half of doing the same steps one after the other.
 """
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
-from ra_core import write_new
+from ra_core import workers, write_new
 
 from ra_assets.compress import COMPRESSED_SUFFIXES, COMPRESSIBLE, compress_bytes
 from ra_assets.fingerprint import needs_rewrite, reference_pattern, rewrite_text
@@ -111,14 +110,13 @@ class FinishPass:
         self.previous = str(previous) if previous is not None else None
         self.local: list[tuple[list[str], bool]] = []
         self.futures: list[Future[int]] = []
-        self.pool: ProcessPoolExecutor | None = None
-        workers = min(os.cpu_count() or 1, 4)
-        if workers < 2 or len(names) < POOL_THRESHOLD:
+        self.pool: Executor | None = None
+        if len(names) >= POOL_THRESHOLD:
+            self.pool = workers.get()
+        if self.pool is None:  # few files, or one core
             self.local.append((list(names), True))
             return
-        gc.freeze()  # the workers share the parent's pages instead of copying them for the GC
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-        for batch in _batches(names, workers * BATCHES_PER_WORKER):
+        for batch in _batches(names, workers.worker_count() * BATCHES_PER_WORKER):
             self._submit(batch, True)
 
     def _submit(self, names: list[str], rewrite: bool) -> None:
@@ -138,13 +136,8 @@ class FinishPass:
                 self._submit([name], False)
 
     def wait(self) -> int:
-        try:
-            done = sum(
-                finish_files(self.args[0], names, *self.args[1:], rw, self.previous)
-                for names, rw in self.local
-            )
-            return done + sum(future.result() for future in self.futures)
-        finally:
-            if self.pool is not None:
-                self.pool.shutdown()
-                gc.unfreeze()
+        done = sum(
+            finish_files(self.args[0], names, *self.args[1:], rw, self.previous)
+            for names, rw in self.local
+        )
+        return done + sum(future.result() for future in self.futures)

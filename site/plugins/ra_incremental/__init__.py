@@ -5,9 +5,9 @@
   previous output and records the new state after a successful swap.
 - ``IncrementalWriter`` (installed through Pelican's ``get_writer`` signal) renders a file only
   when its dependency key (template sources, settings, the content it shows) changed.
-- Using both cores: ``prefetch`` parses half of the new posts in a forked child, ``split``
-  renders most of the posts' pages in one when every page renders; templates are compiled
-  once into a bytecode cache in the build cache folder.
+- Using both cores: ``split`` renders most of the posts' pages in a worker of the build's
+  pool (``ra_core.workers``) when every page renders; templates are compiled once into a
+  bytecode cache in the build cache folder.
 """
 
 import os
@@ -82,16 +82,14 @@ def _split_articles(generator: Any) -> None:
 
     session = current_session()
     if session is not None and session.renders_everything:  # a fork costs more than a few pages
-        generator.generate_output = split.split_output(generator.generate_output, generator.context)
+        generator.generate_output = split.split_output(
+            generator.generate_output, generator.context, session.join_background
+        )
 
 
 def _on_generator_init(generator: Any) -> None:
-    """generator_init: compiled templates kept between builds; new posts parsed in two
-    processes (prefetch.py)."""
+    """generator_init: compiled templates kept between builds."""
     from jinja2 import FileSystemBytecodeCache
-    from pelican.generators import ArticlesGenerator
-
-    from ra_incremental import prefetch
 
     session = current_session()
     if session is None:
@@ -101,8 +99,6 @@ def _on_generator_init(generator: Any) -> None:
         folder = session.cache / "jinja"
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))  # keyed by source checksum
-    if isinstance(generator, ArticlesGenerator):
-        prefetch.prefetch_articles(generator)
 
 
 def _freeze_urls(generators: Any) -> None:
@@ -125,9 +121,8 @@ def _freeze_urls(generators: Any) -> None:
 
 def _join_split(_: Any) -> None:
     """finalized: the rendering child's files and records are in before the build goes on."""
-    from ra_incremental import prefetch, split
+    from ra_incremental import split
 
-    prefetch.join()
     split.join()
 
 

@@ -173,7 +173,7 @@ class Session:
         from ra_incremental import split
 
         assert self.staging is not None
-        self._join_mirror()
+        self.join_background()
         split.join()  # normally done at Pelican's finalized signal
         made: set[str] = set()
         made_dirs: set[Path] = set()
@@ -246,14 +246,17 @@ class Session:
 
     def stop(self) -> None:
         """The build failed: stop background work before the staging folder is deleted."""
-        from ra_incremental import prefetch, split
+        from ra_core import workers
+
+        from ra_incremental import split
 
         self._stop.set()
-        self._join_mirror()
-        prefetch.abandon()
+        self.join_background()
         split.abandon()
+        workers.shutdown()  # waits for a rendering worker before staging is deleted
 
-    def _join_mirror(self) -> None:
+    def join_background(self) -> None:
+        """Wait for the folder-mirroring thread (before a fork, and before linking)."""
         if self._mirror is not None:
             self._mirror.join()
             self._mirror = None

@@ -1,35 +1,37 @@
-"""Render the blog's pages in two processes: most of the posts' output in a forked child.
+"""Render the blog's pages in two processes: most of the posts' output in a pool worker.
 
 Rendering is pure Python (Jinja), so one process uses one core. When ``ArticlesGenerator``
-starts writing, the process forks: the child renders the files whose output path falls in its
-share (by a hash of the path, so every write to one path happens in one process and Pelican's
-overwrite rules still hold), the parent renders the rest and goes on with the other generators
-(events, market, pages, static files). The child sends back what the parent's bookkeeping
-needs: the session's page records, the files written (the driver's count), template facts and
-any content errors; ``join`` merges them before the build goes on. Files land in the shared
-staging folder. Without a build session or with one core nothing is split.
+starts writing, the build's worker pool (``ra_core.workers``) is forked and one worker
+renders the files whose output path falls in its share (by a hash of the path, so every write
+to one path happens in one process and Pelican's overwrite rules still hold); this process
+renders the rest and goes on with the other generators (events, market, pages, static files).
+The worker returns what this process's bookkeeping needs: the session's page records, the
+files written (the driver's count), template facts and any content errors; ``join`` merges
+them before the build goes on. Files land in the shared staging folder. Only when every page
+renders (a one-edit rebuild renders too few pages to pay for the fork).
 """
 
 from __future__ import annotations
 
-import gc
-import os
-import pickle
 import traceback
 import zlib
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 from pelican import signals
+from ra_core import workers
 
-#: the child renders paths whose hash modulo SHARES is not 0 (2 of 3): the parent also has
-#: every other generator to run
+#: the worker renders paths whose hash modulo SHARES is not 0 (2 of 3): this process also
+#: has every other generator to run
 SHARES = 3
-_pending: _Child | None = None
+#: what the worker renders: set before the pool forks, read in the worker
+_job: tuple[Callable[[Any], None], Any, Any] | None = None
+_pending: tuple[Future[dict[str, Any]], Any, Any] | None = None
 
 
 class SplitFailed(RuntimeError):
-    """The rendering child process failed: the message is its error's last line, the whole
+    """The rendering worker failed: the message is its error's last line, the whole
     traceback is in ``details`` (printed by the driver's --verbose)."""
 
     def __init__(self, details: str) -> None:
@@ -40,30 +42,6 @@ class SplitFailed(RuntimeError):
 
 def in_child_share(relpath: str) -> bool:
     return zlib.crc32(relpath.encode()) % SHARES != 0
-
-
-class _Child:
-    """The forked renderer, seen from the parent."""
-
-    def __init__(self, pid: int, read_fd: int, writer: Any, context: Any) -> None:
-        self.pid, self.read_fd, self.writer, self.context = pid, read_fd, writer, context
-
-    def join(self) -> None:
-        with os.fdopen(self.read_fd, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        result = pickle.loads(data) if data else {"error": f"exit status {status}"}
-        if "error" in result:
-            raise SplitFailed(result["error"])
-        _merge(result, self.writer, self.context)
-
-    def kill(self) -> None:
-        try:
-            os.kill(self.pid, 9)
-            os.waitpid(self.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        os.close(self.read_fd)
 
 
 def _merge(result: dict[str, Any], writer: Any, context: Any) -> None:
@@ -80,9 +58,10 @@ def _merge(result: dict[str, Any], writer: Any, context: Any) -> None:
         signals.content_written.send(path, context=None)
 
 
-def _run_child(write_fd: int, output: Callable[[Any], None], writer: Any, context: Any) -> None:
-    """In the child: render our share, send the bookkeeping, never return into Pelican."""
-    status = 0
+def render_share() -> dict[str, Any]:
+    """In the worker: render its share of the job it was forked with; the bookkeeping."""
+    assert _job is not None, "the pool was forked before the rendering job was set"
+    output, writer, context = _job
     try:
         from ra_core.errors import CONTEXT_KEY
 
@@ -101,7 +80,7 @@ def _run_child(write_fd: int, output: Callable[[Any], None], writer: Any, contex
         errors_before = list(context.get(CONTEXT_KEY, []))
         writer.share = True
         output(writer)
-        result: dict[str, Any] = {
+        return {
             "records": records,
             "written": written,
             "template_store": session.template_store,
@@ -109,32 +88,29 @@ def _run_child(write_fd: int, output: Callable[[Any], None], writer: Any, contex
             "errors": [e for e in context.get(CONTEXT_KEY, []) if e not in errors_before],
         }
     except BaseException:
-        result, status = {"error": traceback.format_exc()}, 1
-    try:
-        with os.fdopen(write_fd, "wb") as pipe:
-            pipe.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    finally:
-        os._exit(status)
+        return {"error": traceback.format_exc()}
 
 
-def split_output(output: Callable[[Any], None], context: Any) -> Callable[[Any], None]:
-    """Wrap a generator's ``generate_output`` so it renders in two processes."""
+def split_output(
+    output: Callable[[Any], None], context: Any, before_fork: Callable[[], None]
+) -> Callable[[Any], None]:
+    """Wrap a generator's ``generate_output`` so it renders in two processes.
+
+    ``before_fork`` stops this process's other threads (the fork copies only this one)."""
 
     def generate_output(writer: Any) -> None:
-        global _pending
-        if getattr(writer, "session", None) is None or (os.cpu_count() or 1) < 2:
+        global _job, _pending
+        if getattr(writer, "session", None) is None or workers.current() is not None:
+            output(writer)  # no session, or a pool forked before this job existed
+            return
+        join()
+        before_fork()
+        _job = (output, writer, context)
+        pool = workers.get()
+        if pool is None:  # one core
             output(writer)
             return
-        join()  # one split at a time
-        read_fd, write_fd = os.pipe()
-        gc.freeze()  # keep the garbage collector from copying the parent's pages in the child
-        pid = os.fork()
-        if pid == 0:
-            os.close(read_fd)
-            _run_child(write_fd, output, writer, context)
-        gc.unfreeze()
-        os.close(write_fd)
-        _pending = _Child(pid, read_fd, writer, context)
+        _pending = (pool.submit(render_share), writer, context)
         writer.share = False
         try:
             output(writer)
@@ -145,16 +121,18 @@ def split_output(output: Callable[[Any], None], context: Any) -> Callable[[Any],
 
 
 def join() -> None:
-    """Wait for the rendering child and merge what it did (no-op without one)."""
-    global _pending
-    child, _pending = _pending, None
-    if child is not None:
-        child.join()
+    """Wait for the rendering worker and merge what it did (no-op without one)."""
+    global _pending, _job
+    pending, _pending, _job = _pending, None, None
+    if pending is not None:
+        future, writer, context = pending
+        result = future.result()
+        if "error" in result:
+            raise SplitFailed(result["error"])
+        _merge(result, writer, context)
 
 
 def abandon() -> None:
-    """The build failed: stop the child if it is still running."""
-    global _pending
-    child, _pending = _pending, None
-    if child is not None:
-        child.kill()
+    """The build failed: forget the worker's result (the driver's shutdown waits for it)."""
+    global _pending, _job
+    _pending = _job = None

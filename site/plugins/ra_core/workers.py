@@ -1,0 +1,46 @@
+"""The build's one pool of worker processes (``concurrent.futures``), shared by its steps.
+
+Rendering needs the whole Pelican context in the workers, so the pool is forked when the
+posts' pages start rendering (``ra_incremental.split``); post-processing (asset rewrite,
+``.gz``/``.br``) reuses the same workers, or forks the pool then if no step did before.
+Forked workers share the parent's memory pages; ``gc.freeze()`` keeps the collector from
+touching (and so copying) them. No other thread may run while the pool forks: callers join
+theirs first. ``shutdown()`` ends it (the driver calls it once per build, also on failure).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+#: more workers than cores only adds copies of the parent's memory
+MAX_WORKERS = 4
+_pool: ProcessPoolExecutor | None = None
+
+
+def worker_count() -> int:
+    return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def get() -> ProcessPoolExecutor | None:
+    """The build's pool, forked now if there is none yet; None on a single core."""
+    global _pool
+    if _pool is None and worker_count() > 1:
+        gc.freeze()
+        _pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("fork"))
+    return _pool
+
+
+def current() -> ProcessPoolExecutor | None:
+    return _pool
+
+
+def shutdown() -> None:
+    """Wait for running tasks and end the workers (a no-op without a pool)."""
+    global _pool
+    pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
