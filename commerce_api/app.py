@@ -26,6 +26,7 @@ from commerce_api.errors import exception_handlers
 from commerce_api.payments import Payments
 from commerce_api.settings import Settings, get_settings
 from commerce_api.web.guard import same_site_cookies
+from server_kernel import run_periodically
 
 __all__ = ["create_app", "route_handlers"]
 
@@ -148,16 +149,17 @@ def create_app(
 
 async def _sweep_forever(db: Database, payments: Payments, settings: Settings) -> None:
     """Every ``expiry_sweep_seconds``: release expired reservations, then send the refunds we
-    owe that are due. Never dies on an error."""
+    owe that are due. Each is its own job, so a failing one does not hold up the other."""
     from commerce_api.domain.orders import expire_stale_orders, retry_due_refunds
 
-    while True:
-        await asyncio.sleep(settings.expiry_sweep_seconds)
-        try:
-            await expire_stale_orders(db, payments, settings)
-        except Exception:
-            log.exception("expiry sweep failed; retrying next period")
-        try:
-            await retry_due_refunds(db, payments, retry_seconds=settings.refund_retry_seconds)
-        except Exception:
-            log.exception("refund pass failed; retrying next period")
+    async def expire() -> None:
+        await expire_stale_orders(db, payments, settings)
+
+    async def refund() -> None:
+        await retry_due_refunds(db, payments, retry_seconds=settings.refund_retry_seconds)
+
+    every = settings.expiry_sweep_seconds
+    await asyncio.gather(
+        run_periodically(expire, every=every, name="expiry sweep", logger=log, wait_first=True),
+        run_periodically(refund, every=every, name="refund pass", logger=log, wait_first=True),
+    )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from commerce_api.accounts.sweep import sweep_identity
 from commerce_api.mail import RetryPolicy, SmtpTransport, send_queued
+from server_kernel import run_periodically
 
 if TYPE_CHECKING:
     from commerce_api.accounts.web import Identity
@@ -37,7 +38,7 @@ class IdentityWorker:
     def __init__(self, identity: Identity) -> None:
         self.identity = identity
         self._wake = asyncio.Event()
-        self._stopping = False
+        self._stopping = asyncio.Event()
         self._sender: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -51,8 +52,7 @@ class IdentityWorker:
 
     async def stop(self) -> None:
         """Cancel the sweep; let the sender finish its pass (within the grace period)."""
-        self._stopping = True
-        self._wake.set()
+        self._stopping.set()
         if self._sweeper is not None:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -65,22 +65,32 @@ class IdentityWorker:
         identity = self.identity
         transport = SmtpTransport.from_settings(identity.settings)
         policy = retry_policy(identity)
-        while not self._stopping:
-            self._wake.clear()
-            try:
-                report = await send_queued(identity.db, transport, policy)
-                if report.sent or report.retrying or report.failed:
-                    log.info("mail: %s", report.summary())
-            except Exception:
-                log.exception("mail sender failed; retrying next period")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), identity.settings.mail_send_seconds)
+
+        async def send() -> None:
+            report = await send_queued(identity.db, transport, policy)
+            if report.sent or report.retrying or report.failed:
+                log.info("mail: %s", report.summary())
+
+        await run_periodically(
+            send,
+            every=identity.settings.mail_send_seconds,
+            name="mail sender",
+            logger=log,
+            wake=self._wake,
+            stop=self._stopping,
+        )
 
     async def _sweep_forever(self) -> None:
         identity = self.identity
-        while True:
-            await asyncio.sleep(identity.settings.expiry_sweep_seconds)
-            try:
-                await sweep_identity(identity.db, identity.settings)
-            except Exception:
-                log.exception("identity sweep failed; retrying next period")
+
+        async def sweep() -> None:
+            await sweep_identity(identity.db, identity.settings)
+
+        await run_periodically(
+            sweep,
+            every=identity.settings.expiry_sweep_seconds,
+            name="identity sweep",
+            logger=log,
+            stop=self._stopping,
+            wait_first=True,
+        )

@@ -25,6 +25,7 @@ from federation_server.activitypub.jsonld import AP_CONTENT_TYPE
 from federation_server.db.base import utcnow
 from federation_server.db.engine import Database
 from federation_server.signatures import sign_request
+from server_kernel import run_periodically
 
 from ._policy import HostHealth, Outcome, parse_retry_after
 from ._queue import (
@@ -200,26 +201,18 @@ class Worker:
 
     async def run_forever(self, stop: asyncio.Event | None = None) -> None:
         """Deliver until ``stop`` is set (or the task is cancelled)."""
-        stop = stop or asyncio.Event()
-        while not stop.is_set():
-            try:
-                report = await self.run_once()
-            except Exception:  # a database hiccup must not end the worker
-                log.exception("delivery run failed; retrying after the poll interval")
-                report = RunReport()
-            if report.claimed:
-                continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wait(stop), timeout=self.poll_seconds)
 
-    async def _wait(self, stop: asyncio.Event) -> None:
-        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
-        try:
-            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiter in waiters:
-                waiter.cancel()
+        async def deliver() -> int:
+            return (await self.run_once()).claimed
+
+        await run_periodically(
+            deliver,
+            every=self.poll_seconds,
+            name="delivery run",
+            logger=log,
+            wake=self._wake,
+            stop=stop,
+        )
 
     async def _load_bodies(self, session: Any, pks: set[int]) -> None:
         missing = [pk for pk in pks if pk not in self._bodies]

@@ -8,8 +8,6 @@ can share the work and a process that dies mid-way loses nothing.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from datetime import datetime, timedelta
 
@@ -23,6 +21,7 @@ from federation_server.services.actors import fetch_signer
 from federation_server.services.fetch import build_fetch_client
 from federation_server.services.handlers import HANDLERS, Incoming
 from federation_server.settings import Settings
+from server_kernel import run_periodically
 
 log = logging.getLogger(__name__)
 
@@ -100,18 +99,13 @@ async def process_pending(ctx: Context, limit: int = BATCH) -> int:
 
 async def run_inbox_processor(ctx: Context, poll_seconds: float = 1.0) -> None:
     """Process stored activities until cancelled; the inbox wakes it on each new one."""
-    wake = ctx.inbox_wake
-    while True:
-        try:
-            handled = await process_pending(ctx)
-        except Exception:
-            log.exception("inbox processing failed; retrying")
-            handled = 0
-        if handled:
-            continue
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), poll_seconds)
-        wake.clear()
+    await run_periodically(
+        lambda: process_pending(ctx),
+        every=poll_seconds,
+        name="inbox processing",
+        logger=log,
+        wake=ctx.inbox_wake,
+    )
 
 
 async def inbox_context(settings: Settings, database: Database) -> Context:
