@@ -29,6 +29,8 @@ Control API for tests (no auth, never faulted):
 - ``GET  /_fake/health``                     -> ``{"status": "ok"}`` (readiness)
 - ``GET  /_fake/checkouts``                  -> every checkout plus ``refunded_amount`` and
   ``webhook_deliveries`` (url, body, status or error)
+- ``GET  /_fake/calls``                     -> ``["GET /v0.1/checkouts/ID", ...]``: every SumUp
+  API call answered (after auth), in order
 - ``POST /_fake/faults`` ``{"mode", "count", "delay_seconds"}``: the next ``count`` SumUp API
   calls answer 500 (``error500``) or are held ``delay_seconds`` before being served
   normally (``timeout``: the client gives up, the fake still acts, as a real timeout can);

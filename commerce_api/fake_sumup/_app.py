@@ -77,6 +77,7 @@ async def _guard(request: Request) -> Response | None:
     if scheme.lower() != "bearer" or not token.strip() or (expected and token != expected):
         return _problem(401, "unauthorized", "Unauthorized", "Missing or invalid bearer token")
     store = _store(request)
+    store.api_calls.append(f"{request.method} {request.url.path}")
     delay = store.faults.delay_seconds
     mode = store.faults.take("api")
     if mode == "timeout":
@@ -287,6 +288,11 @@ async def control_checkouts(request: Request) -> Response:
     return _json([c.to_control() for c in _store(request).checkouts.values()])
 
 
+@get("/_fake/calls")
+async def control_calls(request: Request) -> Response:
+    return _json(_store(request).api_calls)
+
+
 @post("/_fake/faults", status_code=200)
 async def control_faults(request: Request) -> Response:
     body = await _json_body(request)
@@ -350,6 +356,7 @@ control = Router(
     route_handlers=[
         health,
         control_checkouts,
+        control_calls,
         control_faults,
         control_config,
         control_reset,

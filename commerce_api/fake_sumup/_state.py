@@ -114,9 +114,12 @@ class Store:
         self.webhook_envelope: Literal["old", "new"] = "old"
         self.held = 0
         """API calls being held by a ``timeout`` fault right now."""
+        self.api_calls: list[str] = []
+        """``METHOD /path`` of every authenticated SumUp API call, in order."""
 
     def reset(self) -> None:
         self.checkouts.clear()
+        self.api_calls.clear()
         self.faults = FaultPlan()
         self.webhook_envelope = "old"
 

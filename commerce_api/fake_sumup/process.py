@@ -114,6 +114,10 @@ class FakeSumUpProcess:
         """Every checkout, with ``refunded_amount`` and ``webhook_deliveries``."""
         return self._call("GET", "/_fake/checkouts")
 
+    def api_calls(self) -> list[str]:
+        """``METHOD /path`` of every SumUp API call the fake answered, in order."""
+        return self._call("GET", "/_fake/calls")
+
     def checkout(self, checkout_id: str) -> dict[str, Any]:
         return next(c for c in self.checkouts() if c["id"] == checkout_id)
 

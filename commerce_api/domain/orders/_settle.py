@@ -150,15 +150,17 @@ async def _owe_late_refund(session: AsyncSession, order: Order, checkout: Checko
 
 
 async def confirm_checkout(db: Database, payments: Payments, checkout_id: str) -> Order | None:
-    """Ask SumUp about ``checkout_id`` and settle the order it belongs to (None if ours has
-    no such checkout: an unknown id in a webhook is ignored)."""
-    with translate_sumup_errors():
-        checkout = await payments.client.get_checkout(checkout_id)
+    """Ask SumUp about ``checkout_id`` and settle the order it belongs to. Only a checkout we
+    created and saved is asked about: the webhook is unauthenticated, and any id must not
+    make us call SumUp (an order whose checkout id was never saved is settled by the sweep,
+    which finds it by reference). None when no order has that checkout."""
     async with db.reading() as session:
-        order = await order_by_checkout(session, checkout.id, checkout.reference or None)
+        order = await order_by_checkout(session, checkout_id, None)
     if order is None:
         log.info("SumUp checkout %s matches no order; ignored", checkout_id)
         return None
+    with translate_sumup_errors():
+        checkout = await payments.client.get_checkout(checkout_id)
     return await settle(db, payments, order.id, checkout)
 
 

@@ -1,7 +1,11 @@
 """``POST /webhooks/sumup``: acknowledge at once, confirm in the background.
 
 The body is not signed, so only the checkout id is taken from it; the confirmation asks SumUp
-for the status. Both envelopes are accepted (``CHECKOUT_STATUS_CHANGED`` with ``id``, and
+for the status, and only about a checkout one of our orders has (any other id costs one
+database read, never a call to SumUp). Each client address gets
+``WEBHOOK_REQUESTS_PER_MINUTE`` requests a minute, then 429.
+
+Both envelopes are accepted (``CHECKOUT_STATUS_CHANGED`` with ``id``, and
 ``checkout.status.updated`` with ``payload.checkout_id``); anything else is acknowledged and
 ignored so SumUp does not keep retrying it. If the confirmation fails (SumUp down), the
 shopper's return or the expiry sweep settles the order later.
@@ -16,6 +20,7 @@ from typing import Any
 
 from litestar import Response, post
 from litestar.background_tasks import BackgroundTask
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import JSONBody
 
 from commerce_api.deps import DbDep, PaymentsDep
@@ -27,6 +32,11 @@ __all__ = ["WebhookAck", "checkout_id_of", "sumup_webhook"]
 log = logging.getLogger(__name__)
 _CHECKOUT_ID = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 EVENTS = ("CHECKOUT_STATUS_CHANGED", "checkout.status.updated")
+#: SumUp sends one notice per status change (and retries a failed one); more than this from
+#: one address in a minute is not SumUp. Counted per process (client address as uvicorn sees
+#: it: the proxy's X-Forwarded-For from a trusted proxy), so N processes allow N times this.
+WEBHOOK_REQUESTS_PER_MINUTE = 60
+_webhook_rate = RateLimitConfig(rate_limit=("minute", WEBHOOK_REQUESTS_PER_MINUTE))
 
 
 @dataclass
@@ -65,6 +75,7 @@ async def _confirm(db: DbDep, payments: PaymentsDep, checkout_id: str) -> None:
     summary="SumUp checkout status webhook",
     status_code=200,
     responses=responses(PayloadTooLarge),
+    middleware=[_webhook_rate.middleware],
 )
 async def sumup_webhook(
     db: DbDep, payments: PaymentsDep, data: JSONBody[dict[str, Any]]
