@@ -7,6 +7,7 @@ here: they travel as attachments with alt text instead.
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import nh3
 
@@ -36,3 +37,12 @@ def sanitize_html(html: str | None) -> str:
         clean_content_tags={"script", "style"},
     )
     return cleaned.strip()
+
+
+def plain_text(html: str | None) -> str:
+    """The text of ``html``: tags (and script/style content) dropped, entities decoded,
+    whitespace collapsed. For ``name``, which ActivityStreams defines as plain text."""
+    if not html:
+        return ""
+    text = nh3.clean(str(html), tags=set(), clean_content_tags={"script", "style"})
+    return " ".join(unescape(text).split())

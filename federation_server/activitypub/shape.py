@@ -26,7 +26,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime, format_time
 
 from federation_server.activitypub.ids import PUBLIC
-from federation_server.activitypub.sanitize import sanitize_html
+from federation_server.activitypub.sanitize import plain_text, sanitize_html
 
 ATTACHMENT_TYPES = {"Image", "Document", "Video", "Audio"}
 DASH = "\u2013"
@@ -136,7 +136,7 @@ def _opening(entry: dict[str, Any]) -> str:
 def _titled_note(entry: dict[str, Any], ctx: ShapeContext, extra: str = "") -> dict[str, Any]:
     """A Note: title as the first line, the opening text, ``extra``, hashtags and the link."""
     obj = _base(entry, ctx, "Note")
-    title = escape(str(entry.get("name") or ""))
+    title = escape(plain_text(entry.get("name")))
     return _content(obj, ctx, [
         f"<p><strong>{title}</strong></p>" if title else "",
         _opening(entry), extra, _hashtag_line(obj.get("tag", [])), _link(entry["url"]),
@@ -215,7 +215,7 @@ def _event(entry: dict[str, Any], ctx: ShapeContext) -> dict[str, Any]:
     place = _place(entry.get("location"))
     if place:
         obj["location"] = place
-    title = str(entry.get("name") or "")
+    title = plain_text(entry.get("name"))
     date, venue = when(entry, ctx.language), where(place)
     obj["name"] = " · ".join(b for b in (title, date, venue.split(", ")[0]) if b)
     return _content(obj, ctx, [
