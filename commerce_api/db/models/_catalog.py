@@ -18,12 +18,16 @@ class Item(Base):
     ``catalog_quantity`` is the stock (products) or capacity (tickets) the catalogue said at the
     last sync; ``available`` is what can still be reserved (``None`` = unlimited). A sync moves
     ``available`` by the change in ``catalog_quantity``, so re-syncing keeps sales counted.
+    When the catalogue drops below what is already held or sold, ``available`` stops at 0 and
+    ``shortfall`` keeps the rest: released units pay it back before they become available, so
+    ``available - shortfall == catalog_quantity - held - sold`` always.
     """
 
     __tablename__ = "items"
     __table_args__ = (
         CheckConstraint("available IS NULL OR available >= 0", name="available_not_negative"),
         CheckConstraint("price_minor >= 0", name="price_not_negative"),
+        CheckConstraint("shortfall >= 0", name="shortfall_not_negative"),
     )
 
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
@@ -40,6 +44,8 @@ class Item(Base):
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     catalog_quantity: Mapped[int | None] = mapped_column(Integer)
     available: Mapped[int | None] = mapped_column(Integer)
+    shortfall: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Units held or sold beyond the catalogue's number (see above); 0 almost always."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     content_hash: Mapped[str] = mapped_column(String(100))
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -50,14 +50,19 @@ def _descriptive_fields(entry: CatalogEntry) -> dict[str, object]:
     }
 
 
-def _available_after(item: Item, new_quantity: int | None) -> object:
-    """SQL for ``available`` once the catalogue's number changes from the last sync."""
+def _stock_after(item: Item, new_quantity: int | None) -> dict[str, object]:
+    """SQL for ``available`` and ``shortfall`` once the catalogue's number changes from the
+    last sync: the free stock (``available - shortfall``, negative when more is held or sold
+    than the catalogue now has) moves by the change; below zero, the rest is shortfall."""
     if new_quantity is None:
-        return None
+        return {"available": None, "shortfall": 0}
     if item.catalog_quantity is None or item.available is None:
-        return new_quantity
-    delta = new_quantity - item.catalog_quantity
-    return case((Item.available + delta < 0, 0), else_=Item.available + delta)
+        return {"available": new_quantity, "shortfall": 0}
+    free = Item.available - Item.shortfall + (new_quantity - item.catalog_quantity)
+    return {
+        "available": case((free < 0, 0), else_=free),
+        "shortfall": case((free < 0, -free), else_=0),
+    }
 
 
 async def sync_catalog(db: Database, catalog: Catalog) -> SyncReport:
@@ -97,7 +102,7 @@ async def sync_catalog(db: Database, catalog: Catalog) -> SyncReport:
             if item.catalog_quantity != entry.quantity or (
                 entry.quantity is None and item.available is not None
             ):
-                values["available"] = _available_after(item, entry.quantity)
+                values.update(_stock_after(item, entry.quantity))
                 values["catalog_quantity"] = entry.quantity
             await session.execute(update(Item).where(Item.id == entry.id).values(**values))
             report.updated.append(entry.id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commerce_api.db.models import Item
@@ -61,12 +61,19 @@ async def reserve(session: AsyncSession, wanted: Iterable[tuple[str, int]]) -> N
 
 
 async def release(session: AsyncSession, held: Iterable[tuple[str, int]]) -> None:
-    """Give reserved units back (an order expired, failed, was cancelled or refunded)."""
+    """Give reserved units back (an order expired, failed, was cancelled or refunded). They
+    pay back any ``shortfall`` first (the catalogue was lowered below what was held), so
+    ``available`` never exceeds stock - held - sold."""
     catalog_changed()
     for item_id, quantity in _merged(held):
+        # Both SET expressions read the row's old values (standard SQL, PostgreSQL and SQLite).
         await session.execute(
             update(Item)
             .where(Item.id == item_id, Item.available.is_not(None))
-            .values(available=Item.available + quantity)
+            .values(
+                available=Item.available
+                + case((Item.shortfall >= quantity, 0), else_=quantity - Item.shortfall),
+                shortfall=case((Item.shortfall >= quantity, Item.shortfall - quantity), else_=0),
+            )
             .execution_options(synchronize_session=False)
         )
