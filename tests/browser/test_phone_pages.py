@@ -168,6 +168,7 @@ def test_page_fits_the_screen_passes_axe_and_logs_no_errors(
     assert response is not None and response.status == 200
     page.wait_for_load_state("networkidle")
     if name == "product-cart":
+        screenshot(page, artefacts / f"product-{screen.name}.png")  # before the drawer opens
         _open_cart_with_honey(page)
         drawer = page.locator(".ra-cart__panel").bounding_box()
         assert drawer["x"] >= 0 and drawer["x"] + drawer["width"] <= screen.width + 0.5
@@ -204,6 +205,7 @@ def test_phone_page_weighs_under_100_kb_and_does_not_shift(
         for url, size in fetched
         if url.endswith(".js")
     )
+    print(f"{path or 'home'}: {total} bytes fetched ({scripts} of JavaScript), brotli")
     assert total < 100_000, f"{path}: {total} bytes: {sorted(fetched)}"
     assert scripts <= 8_000, f"{path}: {scripts} bytes of JavaScript"
     assert page.evaluate("window.__layoutShift") == 0
@@ -211,7 +213,7 @@ def test_phone_page_weighs_under_100_kb_and_does_not_shift(
 
 
 def test_account_js_loads_only_on_the_account_page(
-    open_page: Any, site_server: str, shop: Shop
+    open_page: Any, site_server: str, shop: Shop, built_site: Path
 ) -> None:
     for path, expected in (("", False), (HONEY, False), ("events/", False), ("account/", True)):
         page, _ = open_page(PHONE)
@@ -220,6 +222,8 @@ def test_account_js_loads_only_on_the_account_page(
         page.goto(f"{site_server}/{path}")
         page.wait_for_load_state("networkidle")
         assert any("/account." in url for url in scripts) is expected, (path, scripts)
+        weight = sum(fetched_bytes(built_site, site_server, url, 0) for url in scripts)
+        assert weight <= (16_000 if expected else 8_000), (path, weight)  # the JS budget
 
 
 def test_phone_header_is_compact_and_its_cart_works_without_javascript(

@@ -131,3 +131,18 @@ def test_derived_images_are_made_once_and_reused_by_content_hash(corpus: Path) -
     os.utime(corpus / "content" / "images" / "narrow.png")
     _build(corpus, "two", cache)
     assert len(list(cache.iterdir())) > len(made)
+
+
+def test_a_gallery_entry_without_alt_or_file_is_a_content_error(corpus: Path) -> None:
+    (corpus / "content" / "market").mkdir()
+    (corpus / "content" / "market" / "jam.md").write_text(
+        "Title: Jam\nPrice: 300\nCurrency: GBP\nStock: 2\nCategory: pantry\n"
+        "Gallery: images/narrow.png; images/gone.png = A jar\n\nJam.\n",
+        encoding="utf-8",
+    )
+    run = run_build("content", "build", cwd=corpus, env={"RA_IMAGE_CACHE": str(corpus / "c")})
+    assert run.returncode == 1
+    assert run.error_lines[:2] == [
+        "content/market/jam.md: gallery: images/gone.png does not exist",
+        "content/market/jam.md: gallery: images/narrow.png has no alt text",
+    ]

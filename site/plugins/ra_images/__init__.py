@@ -77,7 +77,7 @@ def _on_all_generators_finalized(generators: Any) -> None:
     for name, reason in sorted(images.broken.items()):
         print(f"warning: {name}: cannot be decoded ({reason}); linked as it is", file=sys.stderr)
     contents = _content(context)
-    check_galleries(context, contents)
+    check_galleries(context, images, contents)
     for line in too_narrow(context, images, contents):
         print(f"warning: {line}", file=sys.stderr)
 

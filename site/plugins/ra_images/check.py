@@ -63,10 +63,15 @@ def too_narrow(
     return sorted(lines)
 
 
-def check_galleries(context: MutableMapping[str, Any], contents: list[Any]) -> None:
+def check_galleries(
+    context: MutableMapping[str, Any], catalogue: Catalogue, contents: list[Any]
+) -> None:
+    """Each gallery entry names an existing picture and says what it shows."""
     for content in contents:
         meta = getattr(content, "metadata", {}) or {}
         for path, alt in gallery_entries(meta.get("gallery")):
+            label = source_label(context, content.source_path)
+            if not (catalogue.content_root / path).is_file():
+                report_error(context, ContentError(label, "gallery", f"{path} does not exist"))
             if not alt:
-                label = source_label(context, content.source_path)
                 report_error(context, ContentError(label, "gallery", f"{path} has no alt text"))
