@@ -153,3 +153,20 @@ def test_unusable_manifests_name_the_file_and_field(
     with pytest.raises(ManifestError) as caught:
         load_manifest(path)
     assert str(path) in caught.value.detail and field in caught.value.detail
+
+
+async def test_a_recurring_events_next_sitting_reaches_followers_as_an_update(
+    ctx: Context, tmp_path: Path
+) -> None:
+    # The build moved the club on to its next sitting (a new startTime, a new content_hash).
+    club = event("knit-club", startTime="2026-12-02T19:00:00+00:00",
+                 endTime="2026-12-02T21:00:00+00:00")  # fmt: skip
+    await _publish(ctx, tmp_path, [club])
+    later = edited(club, startTime="2026-12-09T19:00:00+00:00", endTime="2026-12-09T21:00:00+00:00")
+    report = await _publish(ctx, tmp_path, [later])
+    assert report.updated == ["event:knit-club"]
+    create, update = await _outbox(ctx)
+    assert update["type"] == "Update" and update["object"]["id"] == create["object"]["id"]
+    assert update["object"]["startTime"] == "2026-12-09T19:00:00+00:00"
+    assert "Wed 9 Dec 2026, 19:00–21:00" in update["object"]["name"]  # noqa: RUF001
+    assert update["object"]["updated"]
