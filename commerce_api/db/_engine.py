@@ -106,5 +106,15 @@ class Database:
         async with self._single.connect() as conn:
             return (await conn.execute(statement, dict(params or {}))).all()
 
+    async def write(self, statement: Executable, params: Mapping[str, Any] | None = None) -> None:
+        """One statement that is atomic by itself (an INSERT, possibly with a WITH clause):
+        autocommit on PostgreSQL (one round trip), a write transaction on SQLite."""
+        if self.is_sqlite:
+            async with self.transaction() as session:
+                await session.execute(statement, dict(params or {}))
+            return
+        async with self._single.connect() as conn:
+            await conn.execute(statement, dict(params or {}))
+
     async def dispose(self) -> None:
         await self.engine.dispose()

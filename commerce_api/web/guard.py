@@ -80,9 +80,13 @@ def _json_or_form(media_type: str) -> bool:
     return media_type in ("application/json", *FORM_TYPES) or media_type.endswith("+json")
 
 
-def same_site_cookies(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def same_site_cookies(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
     """App-wide guard: a state-changing request with a body sends JSON or a form (415
-    otherwise); one carrying our cart or session cookie also comes from one of our origins."""
+    otherwise); one carrying our cart or session cookie also comes from one of our origins.
+    Async although it awaits nothing: Litestar runs a sync guard in a worker thread, a thread
+    hop on every request."""
     if connection.scope["type"] != "http" or connection.scope["method"] in SAFE_METHODS:
         return
     headers = connection.headers

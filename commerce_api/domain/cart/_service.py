@@ -13,9 +13,9 @@ from sqlalchemy import bindparam, insert, literal, literal_column, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from commerce_api.db import Database
+from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Cart, CartLine, Item
-from commerce_api.domain.catalog import plausible_item_id
+from commerce_api.domain.catalog import catalog_of, plausible_item_id
 from commerce_api.errors import (
     BadRequest,
     CurrencyMismatch,
@@ -133,11 +133,28 @@ def _view(cart: Cart, items: dict[str, Item]) -> CartView:
 
 
 async def view_cart(db: Database, token: str | None) -> CartView:
+    """The cart's lines in one autocommit SELECT; the items come from the catalogue snapshot
+    (stock at most ``MAX_AGE_SECONDS`` old), withdrawn ones from the database."""
     if token is None:
         return EMPTY_CART
-    async with db.reading() as session:
-        cart = await load_cart(session, token)
-        return _view(cart, await _items(session, [line.item_id for line in cart.lines]))
+    rows = await db.read(_CART_LINES, {"token": check_token(token)})
+    if not rows:
+        raise NotFound("no cart has this token", field=CART_TOKEN_FIELD)
+    lines = [row for row in rows if row.item_id is not None]
+    items = await _catalogue_items(db, {row.item_id for row in lines})
+    return _view_of(token, [_Row(0, row.quantity, items[row.item_id]) for row in lines])
+
+
+async def _catalogue_items(db: Database, ids: set[str]) -> dict[str, Any]:
+    """Rows with ``Item``'s columns for ``ids``: the snapshot's, then the database's for
+    items no longer on sale (a cart still shows them, as unavailable)."""
+    on_sale = (await catalog_of(db).snapshot()).items
+    found = {item_id: on_sale[item_id] for item_id in ids if item_id in on_sale}
+    if len(found) < len(ids):
+        missing = sorted(ids - found.keys())
+        rows = await db.read(select(*_ITEM_COLUMNS).where(_ITEMS.c.id.in_(missing)))
+        found.update({row.id: row for row in rows})
+    return found
 
 
 def _check_fits(item: Any, quantity: int) -> None:
@@ -184,6 +201,45 @@ _SET_LINE = (
 _ADD_LINE = insert(_LINES).values(
     cart_id=bindparam("cart_id"), item_id=bindparam("item_id"), quantity=bindparam("qty")
 )
+
+
+# The cart (an outer join: a cart without lines is one row of NULLs) and its lines' items.
+_CARTS = Cart.__table__
+_CART_LINES = (
+    select(_LINES.c.item_id, _LINES.c.quantity)
+    .select_from(_CARTS.outerjoin(_LINES, _LINES.c.cart_id == _CARTS.c.id))
+    .where(_CARTS.c.token == bindparam("token"))
+    .order_by(_LINES.c.id)
+)
+_NEW_CART = (
+    insert(_CARTS)
+    .values(token=bindparam("token"), created_at=bindparam("now"), updated_at=bindparam("now"))
+    .returning(_CARTS.c.id)
+)
+# PostgreSQL makes the cart and its first line in one statement; SQLite has no INSERT
+# inside WITH, so there it is two statements in one transaction.
+_NEW_CART_WITH_LINE = insert(_LINES).from_select(
+    ["cart_id", "item_id", "quantity"],
+    select(
+        _NEW_CART.cte("new_cart").c.id,
+        bindparam("item_id", type_=_LINES.c.item_id.type),
+        bindparam("qty", type_=_LINES.c.quantity.type),
+    ),
+)
+
+
+async def _new_cart(db: Database, item_id: str, quantity: int) -> CartView:
+    item = (await catalog_of(db).snapshot()).items.get(item_id)
+    line = _checked_line([], item, item_id, quantity)
+    values = {"token": new_token(), "now": utcnow(), "item_id": item_id, "qty": line.quantity}
+    if db.is_sqlite:
+        async with db.transaction() as session:
+            conn = await session.connection()
+            cart_id = (await conn.execute(_NEW_CART, values)).scalar_one()
+            await conn.execute(_ADD_LINE, {**values, "cart_id": cart_id})
+    else:
+        await db.write(_NEW_CART_WITH_LINE, values)
+    return _view_of(values["token"], [line])
 
 
 @dataclass
@@ -263,22 +319,18 @@ def _checked_line(lines: list[_Row], item: Any, item_id: str, quantity: int) -> 
 async def add_item(db: Database, token: str | None, item_id: str, quantity: int) -> CartView:
     """Add ``quantity`` of ``item_id`` (creating the cart when ``token`` is ``None``).
 
-    For an existing cart, five round trips (begin, lock the cart row, read its lines with the
-    item, write the one line, commit); the answer is computed from the rows already read. The
-    lock and the read stay two statements: a read in the locking statement would use the
-    snapshot taken before waiting for the lock and miss what the previous holder wrote."""
+    A new cart is one statement (the item is checked against the catalogue snapshot; stock
+    is checked again, atomically, at checkout). For an existing cart, five round trips
+    (begin, lock the cart row, read its lines with the item, write the one line, commit); the
+    answer is computed from the rows already read. The lock and the read stay two statements:
+    a read in the locking statement would use the snapshot taken before waiting for the lock
+    and miss what the previous holder wrote."""
     _check_quantity(quantity)
     if not plausible_item_id(item_id):
         raise UnknownItem(f"{item_id!r} is not on sale", field="item_id")
+    if token is None:
+        return await _new_cart(db, item_id, quantity)
     async with db.transaction() as session:
-        if token is None:
-            item = await session.get(Item, item_id)
-            line = _checked_line([], item, item_id, quantity)
-            token = new_token()
-            session.add(
-                Cart(token=token, lines=[CartLine(item_id=item_id, quantity=line.quantity)])
-            )
-            return _view_of(token, [line])
         cart_id, lines, item = await _lines_and_item(session, token, item_id)
         line = _checked_line(lines, item, item_id, quantity)
         conn = await session.connection()
