@@ -11,7 +11,7 @@ HOST    ?= 127.0.0.1
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := build
-.PHONY: venv checkers build test lint format serve bench bench-build bench-commerce bench-federation clean
+.PHONY: venv checkers interop-deps build test lint format serve bench bench-build bench-commerce bench-federation clean
 
 # The virtualenv is rebuilt only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -30,10 +30,21 @@ node_modules/.installed: package-lock.json
 
 checkers: node_modules/.installed
 
+# The independent ActivityPub peer (tests/interop/fedify): Fedify and Node.js 22 itself, both
+# from the npm registry, pinned by package-lock.json. Without npm the interop tests skip on a
+# developer's machine and fail in CI (.ci/run installs npm).
+INTEROP := tests/interop/fedify
+$(INTEROP)/node_modules/.installed: $(INTEROP)/package.json $(INTEROP)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(INTEROP) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "npm not found: the Fedify interop tests will not run (apt-get install npm)"; fi
+
+interop-deps: $(INTEROP)/node_modules/.installed
+
 build: venv
 	$(PY) site/build_site.py --content $(CONTENT) --output $(OUTPUT)
 
-test: venv checkers
+test: venv checkers interop-deps
 	$(PY) -m pytest -q
 
 lint: venv
