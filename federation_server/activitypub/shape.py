@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -71,8 +71,8 @@ def _attachments(entry: dict[str, Any]) -> list[dict[str, Any]]:
             url = next((u for u in url if isinstance(u, str)), None)
         if isinstance(url, dict):
             url = url.get("href")
-        if not isinstance(url, str) or not url:
-            continue
+        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+            continue  # relative, data: or javascript: - nothing a remote server can fetch
         kind = item.get("type") if item.get("type") in ATTACHMENT_TYPES else "Document"
         out: dict[str, Any] = {"type": kind, "url": url, "name": str(item.get("name") or "")}
         if item.get("mediaType"):

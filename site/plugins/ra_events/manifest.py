@@ -89,7 +89,9 @@ def activity_object(
             {"type": "Hashtag", "name": f"#{tag.slug}", "href": tag_urls[str(tag)]}
             for tag in getattr(event, "tags", [])
         ],
-        "attachment": attachments(event, image_url, content_html),
+        "attachment": attachments(
+            event, image_url, content_html, absolute_url(settings, event.url)
+        ),
         "startTime": sitting.start.isoformat(),
         "endTime": sitting.end.isoformat(),
         "timezone": event.timezone.key,
@@ -105,7 +107,10 @@ def activity_object(
     return _with_hash(entry)
 
 
-def attachments(event: Event, image_url: str | None, content_html: str) -> list[dict[str, Any]]:
-    """The lead image, then every image in the text, each once, with its alt text."""
+def attachments(
+    event: Event, image_url: str | None, content_html: str, page_url: str
+) -> list[dict[str, Any]]:
+    """The lead image, then every image in the text (resolved against the event's page),
+    each once, with its alt text."""
     images = [(image_url, event.image_alt or "")] if image_url else []
-    return entries.attachments(images + body_images(content_html))
+    return entries.attachments(images + body_images(content_html), page_url)

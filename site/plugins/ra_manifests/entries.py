@@ -10,6 +10,7 @@ import mimetypes
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from ra_core import html_tags
 
@@ -33,11 +34,23 @@ def media_type(url: str) -> str:
     return mimetypes.guess_type(url)[0] or "application/octet-stream"
 
 
-def attachments(images: Iterable[tuple[str, str]]) -> list[Entry]:
-    """``Image`` attachments for (url, alt) pairs: each url once, in order; empty urls skipped."""
+def resolve(page_url: str, src: str) -> str | None:
+    """``src`` as written in a page, resolved against that page's URL as a browser does;
+    None unless the result is an http(s) URL (``data:``, ``javascript:``, empty)."""
+    if not src.strip():
+        return None
+    resolved = urljoin(page_url, src.strip())
+    parts = urlsplit(resolved)
+    return resolved if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def attachments(images: Iterable[tuple[str, str]], page_url: str) -> list[Entry]:
+    """``Image`` attachments for (src, alt) pairs found on ``page_url``: each resolved to an
+    absolute http(s) URL (others dropped), each once, in order."""
     seen: set[str] = set()
     found = []
-    for url, alt in images:
+    for src, alt in images:
+        url = resolve(page_url, src)
         if url and url not in seen:
             seen.add(url)
             found.append({"type": "Image", "mediaType": media_type(url), "url": url, "name": alt})
@@ -50,7 +63,7 @@ def image_attachments(content: Any, site_url: str) -> list[Entry]:
     if getattr(content, "image", None):
         images.append((absolute(site_url, content.image), str(content.image_alt or "")))
     images.extend((src, alt or "") for src, alt in html_tags(content.content or "").images)
-    return attachments(images)
+    return attachments(images, absolute(site_url, content.url))
 
 
 def hashtags(content: Any, site_url: str) -> list[Entry]:
