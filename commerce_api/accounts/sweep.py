@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_
+from sqlalchemy.sql import Executable
 
 from commerce_api.accounts.models import AuthFailure, EmailToken, WebSession
 from commerce_api.db import Database, utcnow
@@ -27,6 +28,7 @@ from commerce_api.mail.models import SENT, OutboxMessage
 from commerce_api.oauth.keys import prune_retired_keys
 from commerce_api.oauth.models import OAuthCode, OAuthToken
 from commerce_api.settings import Settings
+from server_kernel.db import rows_affected
 
 __all__ = ["SweepReport", "sweep_identity"]
 
@@ -59,8 +61,8 @@ async def sweep_identity(
     report = SweepReport()
     async with db.transaction() as session:
 
-        async def gone(statement: object) -> int:
-            return int((await session.execute(statement)).rowcount or 0)  # type: ignore[arg-type]
+        async def gone(statement: Executable) -> int:
+            return rows_affected(await session.execute(statement))
 
         report.sessions = await gone(delete(WebSession).where(WebSession.expires_at <= now))
         report.email_tokens = await gone(

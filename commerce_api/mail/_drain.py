@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from commerce_api.db import Database, utcnow
 from commerce_api.mail._smtp import Transport
 from commerce_api.mail.models import FAILED, QUEUED, SENT, OutboxMessage
+from server_kernel.db import rows_affected
 
 __all__ = ["DrainReport", "RetryPolicy", "send_queued"]
 
@@ -66,7 +67,7 @@ def _describe(error: Exception) -> str:
 
 async def _claim(db: Database, message_id: int, now: datetime) -> OutboxMessage | None:
     async with db.transaction() as session:
-        claimed = (
+        claimed = rows_affected(
             await session.execute(
                 update(OutboxMessage)
                 .where(
@@ -79,7 +80,7 @@ async def _claim(db: Database, message_id: int, now: datetime) -> OutboxMessage 
                     attempts=OutboxMessage.attempts + 1,
                 )
             )
-        ).rowcount
+        )
         if not claimed:
             return None
         return await session.get_one(OutboxMessage, message_id)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from commerce_api.db import Database, utcnow
 from commerce_api.oauth.models import SigningKey
+from server_kernel.db import rows_affected
 
 __all__ = [
     "CLOCK_SKEW",
@@ -127,4 +128,4 @@ async def prune_retired_keys(
     result = await session.execute(
         delete(SigningKey).where(SigningKey.created_at < settled.created_at)
     )
-    return int(result.rowcount or 0)
+    return rows_affected(result)

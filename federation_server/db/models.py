@@ -36,7 +36,9 @@ class Follower(Base):
     """A remote actor following one of ours; deliveries go to its (shared) inbox."""
 
     __tablename__ = "followers"
-    __table_args__ = (UniqueConstraint("actor_name", "follower_uri"),)
+    __table_args__ = (
+        UniqueConstraint("actor_name", "follower_uri", name="uq_followers_actor_name"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     actor_name: Mapped[str] = mapped_column(
@@ -53,7 +55,7 @@ class Following(Base):
     """A remote actor one of ours follows (``accepted`` once its Accept arrived)."""
 
     __tablename__ = "following"
-    __table_args__ = (UniqueConstraint("actor_name", "target_uri"),)
+    __table_args__ = (UniqueConstraint("actor_name", "target_uri", name="uq_following_actor_name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     actor_name: Mapped[str] = mapped_column(

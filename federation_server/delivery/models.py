@@ -55,7 +55,7 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        UniqueConstraint("activity_pk", "inbox"),
+        UniqueConstraint("activity_pk", "inbox", name="uq_deliveries_activity_pk"),
         Index("ix_deliveries_due", "status", "next_attempt_at"),
     )
 

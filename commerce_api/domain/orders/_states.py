@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commerce_api.db import utcnow
 from commerce_api.db.models import Order
+from server_kernel.db import rows_affected
 
 __all__ = [
     "CANCELLED",
@@ -55,4 +56,4 @@ async def transition(
         .values(state=to, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return rows_affected(result) == 1
