@@ -1,5 +1,6 @@
 # Rose Ash: content/ -> site/ -> build/ -> commerce_api/ + federation_server/
-# `make build` and `make test` are all a fresh clone needs.
+# `make build` and `make test` are all a fresh clone needs. Every target honours CONTENT= and
+# OUTPUT=; `make help` lists them.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -9,18 +10,26 @@ OUTPUT  ?= build
 HOST    ?= 127.0.0.1
 # `make bench-commerce BENCH_ARGS=--quick`: the short run (a few minutes).
 BENCH_ARGS ?=
+PORT    ?= 8000
+# preview and serve never build into build/ (drafts, localhost URLs) unless OUTPUT= is given
+ifeq ($(origin OUTPUT),file)
+PREVIEW_OUTPUT := var/preview
+SERVE_OUTPUT   := var/serve/site
+else
+PREVIEW_OUTPUT := $(OUTPUT)
+SERVE_OUTPUT   := $(OUTPUT)
+endif
+INSTALL := PYTHON=$(PYTHON) scripts/install.sh $(VENV)
+EDIT    := $(PY) -m editor_tools --content $(CONTENT)
 
 .DEFAULT_GOAL := build
-.PHONY: venv checkers interop-deps build test lint format serve bench bench-build bench-commerce bench-federation clean
+.PHONY: venv checkers interop-deps build test lint format serve bench bench-build \
+	bench-commerce bench-federation clean preview new-post new-event new-product import-ghost \
+	check help
 
-# The virtualenv is rebuilt only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	@touch $@
-
-venv: $(VENV)/.installed
+# Dependencies come in levels (scripts/install.sh): build < editor < server < dev.
+venv:
+	@$(INSTALL) dev
 
 # axe-core and the W3C Nu validator (vnu-jar) for the page tests, pinned by package-lock.json.
 # --ignore-scripts: vnu-jar's postinstall would try to download a Java; Debian's is used.
@@ -41,37 +50,67 @@ $(INTEROP)/node_modules/.installed: $(INTEROP)/package.json $(INTEROP)/package-l
 
 interop-deps: $(INTEROP)/node_modules/.installed
 
-build: venv
+build:
+	@$(INSTALL) build
 	$(PY) site/build_site.py --content $(CONTENT) --output $(OUTPUT)
+	@echo "Preview it while you edit: make preview (then open http://$(HOST):$(PORT)/)"
 
-test: venv checkers interop-deps
+test: checkers interop-deps
+	@$(INSTALL) dev
 	$(PY) -m pytest -q
 
-lint: venv
+lint:
+	@$(INSTALL) dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
-format: venv
+format:
+	@$(INSTALL) dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# The local build points at the local servers (target-specific: `make build` is unchanged).
-serve: export SITE_URL ?= http://$(HOST):8080
-serve: export COMMERCE_URL ?= http://$(HOST):8000
-serve: build
-	$(PY) scripts/serve_stack.py --host $(HOST) --build $(OUTPUT)
+# --- editors ------------------------------------------------------------------------------
+preview:
+	@$(INSTALL) editor
+	$(EDIT) preview --output $(PREVIEW_OUTPUT) --host $(HOST) --port $(PORT)
+
+new-post new-event new-product:
+	@$(INSTALL) build
+	@$(EDIT) new $(@:new-%=%) --title "$$TITLE"
+
+import-ghost:
+	@$(INSTALL) editor
+	$(EDIT) import-ghost "$$FILE" $(if $(IMAGES),--images "$$IMAGES") \
+		$(if $(GHOST_URL),--ghost-url "$$GHOST_URL")
+
+check:
+	@$(INSTALL) build
+	$(EDIT) check --output $(OUTPUT)
+
+# --- the whole stack ----------------------------------------------------------------------
+# Builds into its own folder with local URLs (never build/), then runs every server; Ctrl-C,
+# SIGTERM or SIGHUP stops them all.
+serve:
+	@$(INSTALL) server
+	$(PY) scripts/serve_stack.py --host $(HOST) --content $(CONTENT) --build $(SERVE_OUTPUT)
 
 bench: bench-build bench-commerce bench-federation
 
-bench-build: venv
+bench-build:
+	@$(INSTALL) dev
 	$(PY) bench/bench_build.py
 
-bench-commerce: venv
+bench-commerce:
+	@$(INSTALL) dev
 	$(PY) bench/bench_commerce.py $(BENCH_ARGS)
 
-bench-federation: venv
+bench-federation:
+	@$(INSTALL) dev
 	$(PY) bench/bench_federation.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(OUTPUT) var .pytest_cache .ruff_cache
+
+help:
+	@sed -n '/^## Everyday commands/,/^More to read/p' README.md | grep '^|'

@@ -19,6 +19,7 @@ from litestar.datastructures import State
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
+from commerce_api import dev_mail
 from commerce_api.accounts.web import identity_lifespan, session_member_id
 from commerce_api.db import Database
 from commerce_api.deps import MemberLookup, dependencies
@@ -107,7 +108,7 @@ def create_app(
             await db.dispose()
 
     return Litestar(
-        route_handlers=route_handlers(),
+        route_handlers=[*route_handlers(), *dev_mail.handlers(settings)],
         dependencies=dependencies,
         exception_handlers=exception_handlers,
         guards=[same_site_cookies],

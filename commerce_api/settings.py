@@ -87,6 +87,9 @@ class Settings:
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = True
+    dev_mailbox: bool = False
+    """``DEV_MAILBOX=1`` (``make serve`` only): the outbox as a page at ``/_dev/mail``. Never
+    mounted with a real ``SECRET_KEY``, whatever this says (see commerce_api.dev_mail)."""
     oauth_code_seconds: int = 60
     oauth_access_token_seconds: int = 600
     oauth_refresh_token_days: int = 30
@@ -200,6 +203,7 @@ class Settings:
             smtp_username=env.get("SMTP_USERNAME", "").strip(),
             smtp_password=env.get("SMTP_PASSWORD", ""),
             smtp_starttls=env.get("SMTP_STARTTLS", "1").strip().lower() not in ("0", "false", "no"),
+            dev_mailbox=env.get("DEV_MAILBOX", "").strip().lower() in ("1", "true", "yes"),
             oauth_code_seconds=number("OAUTH_CODE_SECONDS", cls.oauth_code_seconds, minimum=1),
             oauth_access_token_seconds=number(
                 "OAUTH_ACCESS_TOKEN_SECONDS", cls.oauth_access_token_seconds, minimum=1

@@ -1,31 +1,30 @@
-"""Run the whole stack locally on SQLite: what ``make serve`` runs (after ``make build``).
+"""Run the whole stack locally on SQLite: what ``make serve`` runs.
 
 Starts, each on 127.0.0.1 by default:
 
 - the fake SumUp (``commerce_api.fake_sumup``), so a newcomer can pay without SumUp;
 - the commerce API (SQLite under ``var/``, migrated, catalogue synced from
-  ``build/_data/catalog.json``);
+  the build's ``_data/catalog.json``);
 - the federation server, if ``python -m federation_server --help`` offers ``serve``;
-- a static file server for ``build/``.
+- a static file server for the site it built.
 
-It builds nothing: ``make serve`` builds first, with ``SITE_URL`` and ``COMMERCE_API_URL``
-pointing at these local servers. Ctrl-C stops every child cleanly. The helpers here are also
-used by the browser tests (``tests/browser``).
+It first builds the content into its own folder (``var/serve/site``, never ``build/``) with
+``SITE_URL`` and ``COMMERCE_URL`` pointing at these local servers. Ctrl-C, SIGTERM or SIGHUP
+(a closed terminal) stops every child; a second signal is ignored while they stop. The local
+mail (``MAIL_BACKEND=outbox``) is a page, ``/_dev/mail`` on the API. The helpers here are
+also used by the browser tests (``tests/browser``).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Mapping
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -35,48 +34,10 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from commerce_api.fake_sumup import FakeSumUpProcess  # noqa: E402
+from editor_tools.static_server import StaticServer  # noqa: E402
 
 DEV_SUMUP_KEY = "sk_test_local_fake"
 DEV_MERCHANT = "MLOCALDEV"
-
-
-class StaticServer:
-    """A quiet threaded static file server for a build folder (``/x/`` serves ``x/index.html``)."""
-
-    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0) -> None:
-        handler = functools.partial(_QuietHandler, directory=str(root))
-        self._server = ThreadingHTTPServer((host, port), handler)
-        self.url = f"http://{host}:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def start(self) -> StaticServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript"}
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Serve the site's own ``404.html`` for a missing page, as a static host would."""
-        page = Path(str(self.directory)) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep the terminal for the servers' own messages."""
 
 
 def start_server(
@@ -101,16 +62,20 @@ def start_server(
         )
     url = f"http://{host}:{port}{ready_path}"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            see = f"; see {log}" if log else ""
-            raise RuntimeError(f"{module} exited with status {proc.returncode} on start{see}")
-        try:
-            if httpx.get(url, timeout=1).status_code < 500:
-                return proc
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
+    try:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                see = f"; see {log}" if log else ""
+                raise RuntimeError(f"{module} exited with status {proc.returncode} on start{see}")
+            try:
+                if httpx.get(url, timeout=1).status_code < 500:
+                    return proc
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+    except BaseException:  # a signal while waiting: the caller does not have it to stop yet
+        stop_process(proc)
+        raise
     stop_process(proc)
     raise RuntimeError(f"{module} did not answer on {url}")
 
@@ -188,27 +153,40 @@ def publish_build(build: Path, env: Mapping[str, str]) -> str:
     return (done.stdout.strip().splitlines() or ["published"])[-1]
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 def _interrupt(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def build_site(content: Path, output: Path, env: Mapping[str, str]) -> None:
+    """``make build`` of ``content`` into ``output`` with this stack's URLs (never build/)."""
+    done = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "site" / "build_site.py"),
+         "--content", str(content), "--output", str(output)],
+        cwd=REPO_ROOT, env=dict(env), check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"the build of {content} failed (its errors are above)")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--build", default="build", help="the built site folder")
+    parser.add_argument("--content", default="content", help="the content to build")
+    parser.add_argument("--build", default="var/serve/site", help="where to build it")
     parser.add_argument("--static-port", type=int, default=8080)
     parser.add_argument("--api-port", type=int, default=8000)
     parser.add_argument("--federation-port", type=int, default=8001)
     parser.add_argument("--sumup-port", type=int, default=8090)
+    parser.add_argument("--var", default="var", help="the databases' folder")
     args = parser.parse_args(argv)
 
     build = (REPO_ROOT / args.build).resolve()
     catalog = build / "_data" / "catalog.json"
-    if not catalog.is_file():
-        print(f"{catalog} is missing: run `make build` first", file=sys.stderr)
-        return 2
-    var = REPO_ROOT / "var"
-    var.mkdir(exist_ok=True)
+    var = (REPO_ROOT / args.var).resolve()
+    var.mkdir(parents=True, exist_ok=True)
     site_url = f"http://{args.host}:{args.static_port}"
     api_url = f"http://{args.host}:{args.api_port}"
     fed_url = f"http://{args.host}:{args.federation_port}"
@@ -216,10 +194,15 @@ def main(argv: list[str] | None = None) -> int:
     fake = FakeSumUpProcess(host=args.host, port=args.sumup_port)
     children: list[subprocess.Popen[bytes]] = []
     static: StaticServer | None = None
-    # Explicit handlers: a shell may start us with SIGINT ignored (background jobs do).
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    # Explicit handlers: a shell may start us with SIGINT ignored (background jobs do); a
+    # closed terminal sends SIGHUP, which would otherwise end us without stopping anything.
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _interrupt)
     try:
+        print(f"[1/4] building {args.content} into {args.build} for {site_url}", flush=True)
+        site_env = {**os.environ, "SITE_URL": site_url, "COMMERCE_URL": api_url}
+        build_site((REPO_ROOT / args.content).resolve(), build, site_env)
+        print("[2/4] starting the fake SumUp and the commerce API", flush=True)
         fake.start()
         env = commerce_env(
             database_url=f"sqlite+aiosqlite:///{var / 'commerce.db'}",
@@ -227,12 +210,15 @@ def main(argv: list[str] | None = None) -> int:
             api_url=api_url,
             sumup_url=fake.url,
         )
+        env["DEV_MAILBOX"] = "1"  # the outbox as a page; never with a real SECRET_KEY
         children.append(start_commerce_api(env, catalog, args.host, args.api_port))
         lines = [
             f"  site          {site_url}/",
             f"  commerce API  {api_url}/  (OpenAPI: {api_url}/schema/openapi.json)",
+            f"  local mail    {api_url}/_dev/mail  (verification, reset and receipt mails)",
             f"  fake SumUp    {fake.url}/  (checkouts: {fake.url}/_fake/checkouts)",
         ]
+        print("[3/4] starting the federation server", flush=True)
         if federation_available():
             fed_env = {
                 **os.environ,
@@ -251,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(f"  federation    {fed_url}/  ({publish_build(build, fed_env)})")
         else:
             lines.append("  federation    (not started: `python -m federation_server` unavailable)")
+        print("[4/4] serving the site", flush=True)
         static = StaticServer(build, args.host, args.static_port).start()
         print("Rose Ash is running:\n" + "\n".join(lines) + "\nCtrl-C stops everything.")
         sys.stdout.flush()
@@ -262,17 +249,19 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.5)
     except KeyboardInterrupt:
         return 0
-    except RuntimeError as exc:
+    except (RuntimeError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip cleanup
-        print("stopping…", file=sys.stderr)
+        for signum in STOP_SIGNALS:  # a second signal must not cut the clean-up short
+            signal.signal(signum, signal.SIG_IGN)
+        print("stopping…", file=sys.stderr, flush=True)
         if static is not None:
             static.stop()
         for proc in reversed(children):
             stop_process(proc)
         fake.stop()
+        print("stopped", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,14 @@ sys.path.insert(0, str(HERE / "plugins"))
 import ra_incremental  # noqa: E402
 from pelican import Pelican, signals  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
-from ra_core import LABEL_SETTING, ContentError, content_errors, report_error, workers  # noqa: E402
+from ra_core import (  # noqa: E402
+    LABEL_SETTING,
+    ContentError,
+    content_errors,
+    plural,
+    report_error,
+    workers,
+)
 
 Context = MutableMapping[str, Any]
 
@@ -59,7 +66,7 @@ class BuildReport:
     def summary(self) -> str:
         return (
             f"Built {self.output}: {self.written} pages written, {self.unchanged} unchanged, "
-            f"{len(self.errors)} errors in {self.seconds:.2f} s"
+            f"{plural(len(self.errors), 'error')} in {self.seconds:.2f} s"
         )
 
 
@@ -67,7 +74,7 @@ class BuildFailed(Exception):
     """The content has errors; the previous output was left as it was."""
 
     def __init__(self, errors: Sequence[ContentError]) -> None:
-        super().__init__(f"{len(errors)} content errors")
+        super().__init__(plural(len(errors), "error"))
         self.errors = list(errors)
 
 
@@ -341,7 +348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for error in failed.errors:
             print(error, file=sys.stderr)
         print(
-            f"Build failed: {len(failed.errors)} errors; {output} was left unchanged",
+            f"Build failed: {plural(len(failed.errors), 'error')}; {output} was left unchanged",
             file=sys.stderr,
         )
         return 1

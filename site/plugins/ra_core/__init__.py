@@ -1,7 +1,7 @@
 """Shared pieces for Rose Ash's Pelican plugins (content errors, helpers)."""
 
 from manifest_contract import canonical_json, content_hash
-from ra_core.errors import ContentError, content_errors, report_error
+from ra_core.errors import ContentError, content_errors, plural, report_error
 from ra_core.files import write_new, write_or_link
 from ra_core.html import Tags, html_tags, script_safe
 from ra_core.sources import LABEL_SETTING, source_label
@@ -14,6 +14,7 @@ __all__ = [
     "content_errors",
     "content_hash",
     "html_tags",
+    "plural",
     "report_error",
     "script_safe",
     "source_label",

@@ -36,3 +36,8 @@ def report_error(context: MutableMapping[str, Any], error: ContentError) -> None
 def content_errors(context: MutableMapping[str, Any]) -> list[ContentError]:
     """All errors recorded so far, sorted by file then field."""
     return sorted(context.get(CONTEXT_KEY, []))
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 error``, ``2 errors``: a count with its noun in the right number."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

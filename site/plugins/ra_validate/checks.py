@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, MutableMapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -60,8 +61,20 @@ def check_duplicate_slugs(context: Context, contents: Iterable[Any]) -> None:
             duplicate.override_url = f"_duplicates/{slug}-{index}/"
 
 
+def image_file(context: Context, value: str) -> Path | None:
+    """The file in the content folder an ``image:`` value names (``images/x.png``,
+    ``{static}/images/x.png`` or ``/images/x.png``), or None for an external URL."""
+    value = value.strip()
+    if "://" in value or value.startswith("//"):
+        return None
+    if value.startswith("{") and "}" in value:
+        value = value.split("}", 1)[1]
+    return Path(str(context.get("PATH", "."))) / unquote(value.lstrip("/"))
+
+
 def check_images(context: Context, content: Any) -> None:
-    """Every image needs alt text: in the Markdown body and as ``image`` + ``image_alt``."""
+    """Every image needs alt text: in the Markdown body and as ``image`` + ``image_alt``;
+    the ``image`` file must exist."""
     label = _label(context, content)
     for src, alt in parse_html(getattr(content, "content", "") or "").images:
         if not (alt or "").strip():
@@ -69,6 +82,15 @@ def check_images(context: Context, content: Any) -> None:
     image = content.metadata.get("image")
     if image and not str(content.metadata.get("image_alt", "")).strip():
         report_error(context, ContentError(label, "image_alt", f"missing for image {image}"))
+    missing_image_file(context, content)
+
+
+def missing_image_file(context: Context, content: Any) -> None:
+    """``image:`` names a file that is not in the content folder."""
+    image = content.metadata.get("image")
+    file = image_file(context, str(image)) if image else None
+    if file is not None and not file.is_file():
+        report_error(context, ContentError(_label(context, content), "image", f"{image} not found"))
 
 
 def check_content(generators: Any) -> None:
@@ -81,6 +103,8 @@ def check_content(generators: Any) -> None:
     for content in contents:
         if _kind(content) in _IMAGE_KINDS:
             check_images(context, content)
+        elif content.metadata.get("image"):
+            missing_image_file(context, content)
 
 
 def url_to_file(url: str, page_url: str, site_url: str, output: Path) -> Path | None:
@@ -107,21 +131,43 @@ def link_exists(file: Path) -> bool:
     return file.is_file() or (file / "index.html").is_file()
 
 
+def _failed_urls(context: Context, site_url: str) -> set[str]:
+    """URLs of content that has errors of its own: a link to one is not reported again
+    against the linking file (the editor fixes the target, and the link works)."""
+    failed = {error.source for error in context.get("ra_content_errors", [])}
+    urls: set[str] = set()
+    for content in all_content(context):
+        if _label(context, content) in failed:
+            with suppress(Exception):  # an invalid file may not even have a URL
+                url = str(content.url)
+                urls.update({url, f"{site_url.rstrip('/')}/{url}"})
+    return urls
+
+
 def check_internal_links(context: Context, output: Path) -> None:
-    """After writing: a link in any content body to a page of this site that does not exist."""
+    """After writing: a link or image in any content body to a file of this site that does
+    not exist (``{static}``/``{filename}`` targets Pelican could not find included)."""
     site_url = str(context.get("SITEURL", ""))
+    failed = _failed_urls(context, site_url)
     for content in all_content(context):
         if getattr(content, "status", "published") != "published":
             continue
         label = _label(context, content)
-        for href in parse_html(getattr(content, "content", "") or "").links:
+        tags = parse_html(getattr(content, "content", "") or "")
+        targets = [("link", href) for href in tags.links]
+        targets += [("image", src) for src, _ in tags.images]
+        for field, href in targets:
             if "{" in href and "}" in href:  # a {filename}/{static} link Pelican could not resolve
                 target = href.split("}", 1)[1]
-                report_error(context, ContentError(label, "link", f"{target} does not exist"))
+                message = f"{target} not found" if field == "image" else f"{target} does not exist"
+                report_error(context, ContentError(label, field, message))
+                continue
+            if href in failed:
                 continue
             file = url_to_file(href, getattr(content, "url", ""), site_url, output)
             if file is not None and not link_exists(file):
-                report_error(context, ContentError(label, "link", f"{href} does not exist"))
+                message = f"{href} not found" if field == "image" else f"{href} does not exist"
+                report_error(context, ContentError(label, field, message))
 
 
 __all__ = [
@@ -129,6 +175,7 @@ __all__ = [
     "check_duplicate_slugs",
     "check_images",
     "check_internal_links",
+    "image_file",
     "link_exists",
     "url_to_file",
 ]

@@ -14,6 +14,12 @@ from typing import Any
 
 from ra_core import ContentError, report_error, source_label
 
+from ra_validate.fields import suggestion
+
+#: Pelican's statuses; any other is skipped with a log line an editor never sees.
+STATUSES = ("published", "draft", "hidden", "skip")
+_KINDS = {"Article": "post", "Page": "page", "Product": "product", "Event": "event"}
+
 _DATE_FIELDS = ("date", "modified")
 _META_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):\s*(.*)$")
 
@@ -49,6 +55,23 @@ def diagnose(path: str, exc: BaseException) -> tuple[str, str]:
     return "file", f"could not be read: {message}"
 
 
+def front_matter_errors(label: str, path: str, class_name: str, content: Any) -> list[ContentError]:
+    """A status Pelican would skip the file for, and keys one typo away from a known one
+    (``Sumary:``): Pelican would ignore both without a word."""
+    errors: list[ContentError] = []
+    status = str(getattr(content, "status", "published") or "published")
+    if status not in STATUSES:
+        choices = ", ".join(STATUSES)
+        errors.append(ContentError(label, "status", f"{status!r} is not one of {choices}"))
+    kind = _KINDS.get(class_name)
+    if kind is not None and path.endswith(".md"):
+        for key in front_matter(path):
+            near = suggestion(key, kind)
+            if near is not None and near != key:
+                errors.append(ContentError(label, key, f"unknown key; did you mean {near!r}?"))
+    return errors
+
+
 def guard_readers(generator: Any) -> None:
     """Wrap ``generator.readers.read_file`` to record failures and missing mandatory fields."""
     readers = getattr(generator, "readers", None)
@@ -72,6 +95,8 @@ def guard_readers(generator: Any) -> None:
         for prop in getattr(content, "mandatory_properties", ()):
             if not getattr(content, prop, None):
                 report_error(context, ContentError(label, prop, "missing"))
+        for error in front_matter_errors(label, full, type(content).__name__, content):
+            report_error(context, error)
         return content
 
     read_file._ra_guarded = True  # type: ignore[attr-defined]

@@ -1,0 +1,97 @@
+"""make preview: serves, rebuilds on a save, keeps the last good build on an error, shows
+drafts, stops cleanly on a signal."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import REPO_ROOT
+from tests.editor.preview_process import Preview
+
+
+@pytest.fixture
+def preview(content: Path, tmp_path: Path) -> Iterator[Preview]:
+    running = Preview(content, tmp_path / "preview")
+    try:
+        running.wait_for_line("Preview: http://127.0.0.1:")
+        running.wait_for_line("Built ")
+        yield running
+    finally:
+        running.stop()
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_an_edit_is_rebuilt_and_an_error_keeps_the_last_good_build(
+    preview: Preview, content: Path
+) -> None:
+    page = f"{preview.url}/blog/2026/bees-arrive/"
+    first = httpx.get(page, timeout=10)
+    assert first.status_code == 200
+    assert '<script src="/__preview/live.js" data-version="1"></script></body>' in first.text
+    assert first.headers["cache-control"] == "no-store"
+
+    post = content / "blog" / "bees-arrive.md"
+    post.write_text(post.read_text() + "\nThe queen was seen on Tuesday.\n")
+    preview.wait_for_line("Built ")
+    assert "The queen was seen on Tuesday." in httpx.get(page, timeout=10).text
+    assert preview.status()["version"] == 2
+
+    post.write_text(post.read_text().replace("Tags:", "Tgas:").replace("Tuesday", "Friday"))
+    error = f"{content}/blog/bees-arrive.md: tgas: unknown key; did you mean 'tags'?"
+    assert preview.wait_for_line(str(content)) == error
+    assert preview.wait_for_line("Build failed") == (
+        "Build failed: 1 error; still serving the last good build"
+    )
+    status = preview.status()
+    assert status["errors"] == [error] and status["version"] == 2
+    assert "The queen was seen on Tuesday." in httpx.get(page, timeout=10).text
+
+
+def test_drafts_are_served_and_listed(preview: Preview, content: Path) -> None:
+    done = subprocess.run(
+        ["make", "--no-print-directory", "new-post", f"CONTENT={content}", "TITLE=Secret plans"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    preview.wait_for_line("Built ")
+    drafts = preview.status()["drafts"]
+    assert {"title": "Secret plans", "path": "/drafts/secret-plans/"} in drafts
+    page = httpx.get(f"{preview.url}/drafts/secret-plans/", timeout=10)
+    assert page.status_code == 200 and "Secret plans" in page.text
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_stops_it_and_frees_the_port(
+    content: Path, tmp_path: Path, signum: signal.Signals
+) -> None:
+    running = Preview(content, tmp_path / "preview")
+    running.wait_for_line("Built ")
+    assert running.stop(signum) == 0
+    assert running.wait_for_line("preview stopped", timeout=5)
+    assert not any("Traceback" in line for line in running.seen)
+    assert _port_is_free(running.port)
+
+
+def test_a_taken_port_is_refused_with_the_reason(content: Path, tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        done = subprocess.run(
+            ["make", "--no-print-directory", "preview", f"CONTENT={content}", f"PORT={port}",
+             f"OUTPUT={tmp_path / 'p'}"],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+    assert done.returncode != 0
+    assert f"error: PORT: 127.0.0.1:{port} is not free" in done.stderr
