@@ -21,8 +21,8 @@ from commerce_api.domain.orders import (
     member_orders,
     release,
     transition,
+    void_tickets,
 )
-from commerce_api.domain.orders._tickets import void_tickets
 from commerce_api.errors import Conflict, NotFound
 
 __all__ = ["MemberTicket", "cancel_booking", "member_bookings", "member_tickets"]

@@ -16,8 +16,7 @@ import httpx
 from litestar import Litestar, Request, Response, Router, delete, get, post
 from litestar.response import Redirect
 
-from commerce_api.sumup import currency_exponent
-from commerce_api.sumup._money import dumps
+from commerce_api.sumup import currency_exponent, dumps
 
 from ._page import payment_page, result_page
 from ._state import FAULT_MODES, FakeCheckout, FaultPlan, Store, now_iso

@@ -10,7 +10,7 @@ Use it with an ``httpx.AsyncClient`` whose ``base_url`` is SumUp's API (or the f
 
 from ._client import MAX_REFERENCE_LENGTH, SumUpClient
 from ._models import Checkout, CheckoutStatus
-from ._money import currency_exponent, major_to_minor, minor_to_major
+from ._money import currency_exponent, dumps, major_to_minor, minor_to_major
 from .errors import DuplicateCheckout, SumUpError, SumUpRejected, SumUpUnavailable
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "SumUpRejected",
     "SumUpUnavailable",
     "currency_exponent",
+    "dumps",
     "major_to_minor",
     "minor_to_major",
 ]

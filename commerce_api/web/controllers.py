@@ -27,7 +27,7 @@ from commerce_api.db import Database
 from commerce_api.deps import DbDep, MemberIdDep, PaymentsDep, SettingsDep
 from commerce_api.domain.cart import add_item, remove_item, set_quantity, view_cart
 from commerce_api.domain.cart.cookie import CART_COOKIE, cart_cookie
-from commerce_api.domain.checkout._service import (
+from commerce_api.domain.checkout import (
     check_email,
     check_idempotency_key,
     place_order,

@@ -1,5 +1,10 @@
 """Checkout: cart → order (with reserved stock) → SumUp hosted checkout."""
 
-from commerce_api.domain.checkout._service import place_order, start_payment
+from commerce_api.domain.checkout._service import (
+    check_email,
+    check_idempotency_key,
+    place_order,
+    start_payment,
+)
 
-__all__ = ["place_order", "start_payment"]
+__all__ = ["check_email", "check_idempotency_key", "place_order", "start_payment"]

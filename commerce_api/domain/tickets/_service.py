@@ -14,8 +14,7 @@ from sqlalchemy.orm import selectinload
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Item, Order, OrderLine, Ticket
 from commerce_api.domain.catalog import plausible_item_id
-from commerce_api.domain.orders import PAID, issue_tickets, reserve
-from commerce_api.domain.orders._states import PAID_STATES
+from commerce_api.domain.orders import PAID, PAID_STATES, issue_tickets, reserve
 from commerce_api.errors import (
     BadRequest,
     Conflict,

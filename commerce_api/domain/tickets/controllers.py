@@ -9,7 +9,7 @@ from litestar import Response, get, post
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from commerce_api.deps import DbDep, MemberIdDep
-from commerce_api.domain.checkout._service import check_email, check_idempotency_key
+from commerce_api.domain.checkout import check_email, check_idempotency_key
 from commerce_api.domain.orders import OrderView, view_of
 from commerce_api.domain.tickets._service import TicketCheck, book_free, check_ticket
 from commerce_api.errors import (
