@@ -122,6 +122,12 @@ def parse_local_datetime(
     return parsed.astimezone(zone)
 
 
+#: Recurrences an event may have (sub-daily rules are refused, see parse_rrule).
+EVENT_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+#: How far after the start an exdate may be.
+EXDATE_HORIZON = timedelta(days=36525)
+
+
 def parse_rrule(value: Any, start: datetime | None, zone: tzinfo, problems: Problems) -> str:
     """Validate an RRULE and return it normalised (UNTIL in UTC), or "" if absent or bad."""
     raw = text(value)
@@ -133,6 +139,10 @@ def parse_rrule(value: Any, start: datetime | None, zone: tzinfo, problems: Prob
         recur = vRecur.from_ical(raw)
         if "FREQ" not in recur:
             raise ValueError("FREQ is required")
+        if str(recur["FREQ"][0]).upper() not in EVENT_FREQUENCIES:
+            # dateutil walks a sub-daily rule second by second: one that never matches
+            # (BYMONTHDAY=30;BYMONTH=2) kept the build busy for minutes.
+            raise ValueError("an event repeats at most daily: DAILY, WEEKLY, MONTHLY or YEARLY")
         if "UNTIL" in recur and "COUNT" in recur:
             raise ValueError("UNTIL and COUNT cannot both be given")
         if "UNTIL" in recur:
@@ -177,6 +187,10 @@ def parse_exdates(
             parsed = datetime.combine(parsed.date(), start.timetz().replace(tzinfo=None))
         moment = parsed.replace(tzinfo=start.tzinfo) if parsed.tzinfo is None else parsed
         moment = moment.astimezone(start.tzinfo)
+        if moment > start + EXDATE_HORIZON:
+            # Checking it would walk the rule sitting by sitting up to that date.
+            problems.add("exdate", f"{item} is more than 100 years after the start")
+            continue
         if sittings.after(moment - timedelta(seconds=1), inc=False) != moment:
             problems.add("exdate", f"{item} is not a date the rrule produces")
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from ra_market.money import is_known_currency
 
 UNLIMITED = {"", "unlimited", "none", "null"}
+_INTEGER = re.compile(r"-?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -20,10 +22,10 @@ class ProductFields:
 
 
 def _whole_number(value: Any) -> int | None:
+    """``-12`` -> -12; None for anything else (``str.isdigit`` also takes ``²``, which
+    ``int`` then refuses with an exception, and ``--5``)."""
     text = str(value).strip()
-    if text.lstrip("-").isdigit():
-        return int(text)
-    return None
+    return int(text) if _INTEGER.fullmatch(text) else None
 
 
 def check_product(meta: Mapping[str, Any]) -> tuple[ProductFields | None, list[tuple[str, str]]]:
