@@ -5,8 +5,9 @@ peer (tests/interop/fedify/peer.mjs) talk over loopback HTTP. Three peer actors 
 of our actors: one signs draft-cavage, one RFC 9421 (both with Fedify's ``signRequest``),
 one through Fedify's own sender (double knock). Fedify verifies each Accept we deliver
 (signature, and that the key belongs to the activity's actor), then a post, an event and a
-product are published, edited and removed with ``python -m federation_server publish``; the
-peer must verify and parse every Create, Update and Delete with Fedify's vocabulary (the
+product are published, edited and removed with ``python -m federation_server publish`` (and
+each profile changed); the peer must verify and parse every Create, Update (of the objects
+and of the actors) and Delete with Fedify's vocabulary (the
 edit and the removal are published in this process with the function the command runs:
 starting Python again costs seconds). Any request the peer refused, anything Fedify logged
 as an error, and any part of our JSON its vocabulary had to drop, fails the test.
@@ -21,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.federation.fixtures import edited, event, manifest, post, product, write_build
+from tests.federation.fixtures import SITE, edited, event, manifest, post, product, write_build
 from tests.federation.processes import Instance, collection_items, eventually
 from tests.interop.fedify_peer import FOLLOWERS, FedifyPeer
 
@@ -99,12 +100,19 @@ async def test_fedify_follows_verifies_and_parses_everything_we_send(
             followers = await collection_items(client, f"{server.base}/actors/{name}/followers")
             assert sorted(followers) == sorted(fedify_peer.actor_id(i) for i in FOLLOWERS)
 
-        # 3. A new post, an event and a product: Create, then Update, then Delete.
+        # 3. A new post, an event and a product: Create, then Update, then Delete; with the
+        # first publish each profile changes too (an Update of the actor).
         objects = [post("fedify-hello"), event("fedify-fair"), product("fedify-honey")]
         ids = {entry["id"]: f"{server.base}/objects/{entry['id']}" for entry in objects}
         build = tmp_path / "build"
+        profiles = [
+            {"name": name, "display_name": f"Rose Ash {name}", "summary": f"<p>Our {name}.</p>",
+             "icon": f"{SITE}/images/{name}.png", "image": f"{SITE}/images/{name}-header.jpg",
+             "url": f"{SITE}/{name}/"}
+            for name in ACTORS
+        ]  # fmt: skip
 
-        async def arrived(kind: str) -> dict[str, dict[str, Any]]:
+        async def arrived(kind: str, ids: dict[str, str] = ids) -> dict[str, dict[str, Any]]:
             async def check() -> dict[str, dict[str, Any]] | None:
                 events = await fedify_peer.events(client)
                 assert not problems(events), problems(events)
@@ -115,8 +123,14 @@ async def test_fedify_follows_verifies_and_parses_everything_we_send(
 
             return await eventually(check, f"a verified {kind} of {sorted(ids)}")
 
-        server.publish_command(write_build(build, manifest(objects)))
+        server.publish_command(write_build(build, manifest(objects, profiles)))
         created = await arrived("Create")
+        actor_ids = {p["name"]: f"{server.base}/actors/{p['name']}" for p in profiles}
+        profile_updates = await arrived("Update", actor_ids)
+        for profile in profiles:
+            seen = profile_updates[profile["name"]]
+            assert seen["type"] in ACTOR_TYPES and seen["name"] == profile["display_name"], seen
+            assert (seen["icon"], seen["image"]) == (profile["icon"], profile["image"]), seen
         for entry in objects:
             seen = created[entry["id"]]
             assert seen["id"] == ids[entry["id"]]
@@ -141,14 +155,14 @@ async def test_fedify_follows_verifies_and_parses_everything_we_send(
         assert fair["location"] == "Village hall", fair
 
         renamed = [edited(entry, name=entry["name"] + " (changed)") for entry in objects]
-        await server.publish(write_build(build, manifest(renamed)))
+        await server.publish(write_build(build, manifest(renamed, profiles)))
         updated = await arrived("Update")
         for entry in renamed:
             seen = updated[entry["id"]]
             assert entry["name"] in (seen["name"] or "") + (seen["content"] or ""), seen
             assert seen["updated"] and seen["updated"] > seen["published"], seen
 
-        await server.publish(write_build(build, manifest([])))
+        await server.publish(write_build(build, manifest([], profiles)))
         deleted = await arrived("Delete")
         for key, seen in deleted.items():
             assert seen["type"] == "Tombstone" and seen["id"] == ids[key], seen

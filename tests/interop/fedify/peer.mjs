@@ -130,6 +130,8 @@ async function describe(object) {
     published: text(object.published),
     updated: text(object.updated),
     attributedTo: object.attributionId?.href ?? null,
+    icon: text((await object.getIcon?.())?.url?.href),
+    image: text((await object.getImage?.())?.url?.href),
     attachments,
   };
   if ("startTime" in object) {
