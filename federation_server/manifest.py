@@ -55,6 +55,8 @@ def load_manifest(path: Path) -> Manifest:
         raise _fail(path, "file not found (run `make build` first)") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _fail(path, f"not readable JSON ({exc})") from None
+    except RecursionError:
+        raise _fail(path, "nested too deeply to be a manifest") from None
     if not isinstance(data, dict):
         raise _fail(path, "top level is not a JSON object")
     version = data.get("schema_version")

@@ -121,6 +121,8 @@ def load_catalog_file(path: str | Path) -> Catalog:
             f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
             field="$",
         ) from exc
+    except RecursionError:
+        raise CatalogError(f"{path} is nested too deeply to be a catalogue", field="$") from None
     try:
         return parse_catalog(data)
     except CatalogError as exc:  # name the file, as every CLI error does
