@@ -134,12 +134,17 @@ def post_text(rng: random.Random, index: int) -> str:
     ]
     lines += [f"- {_sentence(rng, rng.randint(3, 8))}" for _ in range(rng.randint(2, 5))]
     lines += ["", _paragraph(rng), ""]
+    return "\n".join(lines + _post_end(rng, index, image))
+
+
+def _post_end(rng: random.Random, index: int, image: int) -> list[str]:
+    """A link to an earlier post (all but the first) and a picture with alt text."""
+    lines = []
     if index > 0:
         earlier = rng.randrange(index)
         lines += [f"See also [an earlier post]({{filename}}/blog/post-{earlier:05d}.md).", ""]
     alt = f"The {rng.choice(WORDS)} in the {rng.choice(WORDS)}"
-    lines += [f"![{alt}]({{static}}/images/picture-{image:02d}.png)", ""]
-    return "\n".join(lines)
+    return [*lines, f"![{alt}]({{static}}/images/picture-{image:02d}.png)", ""]
 
 
 def long_post_text(rng: random.Random, index: int) -> str:
@@ -174,12 +179,7 @@ def long_post_text(rng: random.Random, index: int) -> str:
             ]  # fmt: skip
         if section % 4 == 0:
             lines += [f"- {_sentence(rng, rng.randint(4, 9))}" for _ in range(3)] + [""]
-    if index > 0:
-        earlier = rng.randrange(index)
-        lines += [f"See also [an earlier post]({{filename}}/blog/post-{earlier:05d}.md).", ""]
-    alt = f"The {rng.choice(WORDS)} in the {rng.choice(WORDS)}"
-    lines += [f"![{alt}]({{static}}/images/picture-{index % N_IMAGES:02d}.png)", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + _post_end(rng, index, index % N_IMAGES))
 
 
 def event_text(rng: random.Random, index: int) -> str:
