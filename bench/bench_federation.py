@@ -387,7 +387,10 @@ async def closed_loop(
     return Sample(label, len(requests), errors, time.perf_counter() - start)
 
 
-def _follow(server: str, base: str, actors: int, n: int, tag: str) -> tuple[str, bytes, str]:
+def _signed_follow(
+    server: str, base: str, key: Any, actors: int, n: int, tag: str
+) -> tuple[str, dict[str, str], bytes]:
+    """Follow number ``n`` from one of ``actors`` remote actors, signed: (inbox, headers, body)."""
     actor = f"{base}/users/{n % actors}"
     body = json.dumps(
         {
@@ -398,7 +401,16 @@ def _follow(server: str, base: str, actors: int, n: int, tag: str) -> tuple[str,
             "object": f"{server}/actors/blog",
         }
     ).encode()
-    return actor, body, f"{server}/actors/blog/inbox"
+    inbox = f"{server}/actors/blog/inbox"
+    headers = sign_request(
+        "POST",
+        inbox,
+        {"Content-Type": "application/activity+json"},
+        body,
+        key_id=f"{actor}#main-key",
+        private_key=key,
+    )
+    return inbox, headers, body
 
 
 def follow_requests(
@@ -407,37 +419,24 @@ def follow_requests(
     """Signed Follow requests for httpx (the warm-up: one per remote actor)."""
     requests = []
     for n in range(offset, offset + count):
-        actor, body, inbox = _follow(server, base, actors, n, uuid.uuid4().hex[:8])
-        headers = sign_request(
-            "POST",
-            inbox,
-            {"Content-Type": "application/activity+json"},
-            body,
-            key_id=f"{actor}#main-key",
-            private_key=key,
-        )
+        inbox, headers, body = _signed_follow(server, base, key, actors, n, uuid.uuid4().hex[:8])
         requests.append({"method": "POST", "url": inbox, "content": body, "headers": headers})
     return requests
+
+
+def _raw(url: str, headers: dict[str, str], body: bytes) -> bytes:
+    """A signed POST for wrk (``raw_request`` writes the same Host the signature covers)."""
+    return raw_request("POST", url, {k: v for k, v in headers.items() if k != "Host"}, body)
 
 
 def _signed_raw(job: tuple[str, str, str, int, int, int, str]) -> list[bytes]:
     """Raw signed Follows ``first..first+count`` (run in a worker process)."""
     pem, server, base, actors, first, count, tag = job
     key = load_private_key(pem)
-    out = []
-    for n in range(first, first + count):
-        actor, body, inbox = _follow(server, base, actors, n, tag)
-        headers = sign_request(
-            "POST",
-            inbox,
-            {"Content-Type": "application/activity+json"},
-            body,
-            key_id=f"{actor}#main-key",
-            private_key=key,
-        )
-        headers.pop("Host", None)  # raw_request writes the same Host
-        out.append(raw_request("POST", inbox, headers, body))
-    return out
+    return [
+        _raw(*_signed_follow(server, base, key, actors, n, tag))
+        for n in range(first, first + count)
+    ]
 
 
 def presign(server: str, base: str, key: Any, actors: int, count: int, tag: str) -> list[bytes]:
@@ -508,15 +507,7 @@ def inbox_throughput(
         raise RuntimeError(f"the inbox refused {warm.errors} of {warm.count} warm-up Follows")
     # The same Follows again for a second (stored already: the same path, nothing new), so
     # the server's connection pool is open before the clock starts, as pgbench's is.
-    again = [
-        raw_request(
-            "POST",
-            r["url"],
-            {k: v for k, v in r["headers"].items() if k.lower() != "host"},
-            r["content"],
-        )
-        for r in requests
-    ]
+    again = [_raw(r["url"], r["headers"], r["content"]) for r in requests]
     run_wrk("warm-up", server, write_requests(out / "warm.requests", again), args.connections, 1)
     conns, secs = args.connections, args.seconds
     per_round = int(args.follow_rate * secs)

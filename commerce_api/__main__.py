@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--migrate", action="store_true", help="apply migrations first")
     serve.add_argument("--catalog", help="sync this catalog.json before serving")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes sharing the port (uvicorn workers); each has its own pool and snapshot",
+    )
 
     sub.add_parser("migrate", help="create or upgrade the database schema")
 
@@ -77,9 +83,9 @@ async def _with_db(settings: Settings, action):  # type: ignore[no-untyped-def]
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
+    import os
 
-    from commerce_api.app import create_app
+    import uvicorn
 
     if args.migrate:
         from commerce_api.db import upgrade
@@ -88,9 +94,12 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     catalog = args.catalog or settings.catalog_path
     if catalog:
         _sync(catalog, settings)
-        settings = settings.with_(catalog_path=catalog)  # the newsletters are listed from it
+        os.environ["CATALOG_PATH"] = catalog  # the newsletters are listed from it (workers too)
+        get_settings.cache_clear()  # serve_app reads the settings again, CATALOG_PATH included
     uvicorn.run(
-        create_app(settings, sweep=True),
+        "commerce_api.app:serve_app",
+        factory=True,
+        workers=args.workers,
         host=args.host,
         port=args.port,
         log_level="info",

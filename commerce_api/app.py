@@ -29,7 +29,7 @@ from commerce_api.settings import Settings, get_settings
 from commerce_api.web.guard import same_site_cookies
 from server_kernel import run_periodically
 
-__all__ = ["create_app", "route_handlers"]
+__all__ = ["create_app", "route_handlers", "serve_app"]
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +146,13 @@ def create_app(
         request_max_body_size=settings.max_body_bytes,
         debug=False,
     )
+
+
+def serve_app() -> Litestar:
+    """The app ``serve`` runs in each worker process: settings from the environment, with the
+    expiry sweep and the identity background work on (the processes share that work through
+    the database)."""
+    return create_app(get_settings(), sweep=True)
 
 
 async def _sweep_forever(db: Database, payments: Payments, settings: Settings) -> None:

@@ -16,18 +16,18 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Run the HTTP server (uvicorn), with the delivery worker in-process unless --no-worker."""
-    import dataclasses
+    """Run the HTTP server (uvicorn, ``--workers`` processes), with the delivery worker
+    in-process unless --no-worker."""
+    import os
 
     import uvicorn
 
-    from federation_server.app import create_app
-
-    settings = get_settings()
     if args.no_worker:
-        settings = dataclasses.replace(settings, run_worker=False)
+        os.environ["FEDERATION_RUN_WORKER"] = "0"  # read by every worker process's settings
     uvicorn.run(
-        create_app(settings),
+        "federation_server.app:create_app",
+        factory=True,
+        workers=args.workers,
         host=args.host,
         port=args.port,
         log_level=args.log_level,
@@ -87,6 +87,9 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--no-worker", action="store_true", help="do not run delivery in-process")
     parser.add_argument("--log-level", default="info")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes sharing the port (uvicorn workers)"
+    )
     parser.set_defaults(func=cmd_serve)
 
 

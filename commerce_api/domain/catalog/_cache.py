@@ -43,26 +43,7 @@ CACHE_CONTROL = "public, max-age=1"
 """Browsers and proxies may reuse an answer for a second, then revalidate with the ETag."""
 
 _ITEMS = Item.__table__
-_ACTIVE = (
-    select(
-        _ITEMS.c.id,
-        _ITEMS.c.kind,
-        _ITEMS.c.title,
-        _ITEMS.c.url,
-        _ITEMS.c.price_minor,
-        _ITEMS.c.currency,
-        _ITEMS.c.available,
-        _ITEMS.c.active,
-        _ITEMS.c.category,
-        _ITEMS.c.image,
-        _ITEMS.c.event_id,
-        _ITEMS.c.event_title,
-        _ITEMS.c.starts_at,
-        _ITEMS.c.ends_at,
-    )
-    .where(_ITEMS.c.active.is_(True))
-    .order_by(_ITEMS.c.kind, _ITEMS.c.id)
-)
+_ACTIVE = select(_ITEMS).where(_ITEMS.c.active.is_(True)).order_by(_ITEMS.c.kind, _ITEMS.c.id)
 _generation = 0
 
 
