@@ -56,6 +56,9 @@ class Settings:
     """Larger request bodies are refused with 413."""
     order_return_path: str = "/order/"
     """Page on the static site that shows an order; the shopper lands there after paying."""
+    booking_max_places: int = 4
+    """Free events: at most this many places per booking, and per email address (or member)
+    and event, so nobody can hoard the free places."""
     catalog_path: str | None = None
     """If set, ``serve`` syncs the catalogue from this ``catalog.json`` at start-up."""
     # --- accounts and OAuth (commerce_api.accounts, commerce_api.oauth) ---
@@ -176,6 +179,7 @@ class Settings:
             refund_retry_seconds=number("REFUND_RETRY_SECONDS", 60, minimum=1),
             max_body_bytes=number("MAX_BODY_BYTES", 64 * 1024, minimum=1024),
             order_return_path=text("ORDER_RETURN_PATH", cls.order_return_path),
+            booking_max_places=number("BOOKING_MAX_PLACES", cls.booking_max_places, minimum=1),
             catalog_path=env.get("CATALOG_PATH", "").strip() or None,
             session_cookie_name=text("SESSION_COOKIE_NAME", cls.session_cookie_name),
             session_days=number("SESSION_DAYS", cls.session_days, minimum=1),

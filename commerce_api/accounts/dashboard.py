@@ -15,15 +15,12 @@ from sqlalchemy.orm import selectinload
 from commerce_api.db import Database
 from commerce_api.db.models import Item, Order, Ticket
 from commerce_api.domain.orders import (
-    CANCELLED,
-    PAID,
     OrderView,
     member_orders,
-    release,
-    transition,
-    void_tickets,
 )
-from commerce_api.errors import Conflict, NotFound
+from commerce_api.domain.tickets import cancel_booking as cancel_free_booking
+from commerce_api.domain.tickets import is_free_booking
+from commerce_api.errors import NotFound
 
 __all__ = ["MemberTicket", "cancel_booking", "member_bookings", "member_tickets"]
 
@@ -37,10 +34,6 @@ class MemberTicket:
     order_reference: str
     event_title: str | None = None
     starts_at: str | None = None
-
-
-def _is_booking(order: Order) -> bool:
-    return order.total_minor == 0 and all(line.kind == "ticket" for line in order.lines)
 
 
 async def member_tickets(db: Database, member_id: str) -> list[MemberTicket]:
@@ -86,9 +79,6 @@ async def cancel_booking(db: Database, member_id: str, reference: str) -> None:
                 .options(selectinload(Order.lines))
             )
         ).scalar_one_or_none()
-        if order is None or not _is_booking(order):
+        if order is None or not is_free_booking(order):
             raise NotFound("you have no booking with this reference", field="reference")
-        if not await transition(session, order.id, (PAID,), CANCELLED):
-            raise Conflict(f"booking {reference} is {order.state}; it cannot be cancelled")
-        await void_tickets(session, order.id)
-        await release(session, [(line.item_id, line.quantity) for line in order.lines])
+        await cancel_free_booking(session, order)

@@ -31,9 +31,11 @@ from commerce_api.domain.checkout import (
     check_email,
     check_idempotency_key,
     place_order,
+    retry_cart,
     start_payment,
 )
-from commerce_api.domain.orders import PENDING, order_view
+from commerce_api.domain.orders import PENDING, order_by_token, order_view
+from commerce_api.domain.tickets import cancel_booking
 from commerce_api.errors import BadRequest, CommerceError, InvalidInput
 from commerce_api.settings import Settings
 from commerce_api.tokens import looks_like_token, new_token
@@ -237,6 +239,58 @@ class ShopPagesController(Controller):
             words=ORDER_WORDS.get(order.state, f"Order status: {order.state}"),
             shop_url=_shop_url(settings),
         )
+
+    @post(
+        "/orders/{order_token:str}/retry",
+        status_code=303,
+        summary="Try again (form): check an unpaid order's lines out anew, 303 to SumUp",
+    )
+    async def retry(
+        self,
+        request: AnyRequest,
+        db: DbDep,
+        payments: PaymentsDep,
+        settings: SettingsDep,
+        member_id: MemberIdDep,
+        order_token: FromPath[str],
+    ) -> Response[Any]:
+        """A declined, expired or cancelled order gave its lines back to its cart: check that
+        cart out again (a new order), with the same email address."""
+        check_origin(request, settings)
+        cart_token, old = await retry_cart(db, order_token)
+        order, _ = await place_order(
+            db,
+            settings,
+            cart_token,
+            new_token(),
+            email=old.email,
+            member_id=member_id or old.member_id,
+            can_charge=payments.configured,
+        )
+        order = await start_payment(db, payments, settings, order)
+        target = (
+            order.hosted_checkout_url
+            if order.state == PENDING and order.hosted_checkout_url
+            else settings.order_page_url(order.token)
+        )
+        redirect = Redirect(target, status_code=303)
+        redirect.cookies.extend(
+            [_last_order_cookie(order.token, settings), cart_cookie(cart_token, settings)]
+        )
+        return redirect
+
+    @post(
+        "/orders/{order_token:str}/cancel-booking",
+        status_code=303,
+        summary="Cancel a free booking (form, the link in the booking email)",
+    )
+    async def cancel_booking(
+        self, request: AnyRequest, db: DbDep, settings: SettingsDep, order_token: FromPath[str]
+    ) -> Redirect:
+        check_origin(request, settings)
+        async with db.transaction() as session:
+            await cancel_booking(session, await order_by_token(session, order_token))
+        return Redirect(f"/orders/{order_token}/receipt", status_code=303)
 
     @get(
         "/receipts/latest",

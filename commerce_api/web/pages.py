@@ -83,6 +83,13 @@ _PAGES = {
 {% if order.hosted_checkout_url %}<p><a href="{{ order.hosted_checkout_url }}">Pay now</a>
 </p>{% endif %}
 <p><a href="/orders/{{ order.token }}/receipt">Check again</a></p>{% endif %}
+{% if order.state in ("failed", "expired", "cancelled") %}
+<p>Your cart still holds these items.</p>
+<form method="post" action="/orders/{{ order.token }}/retry" data-retry>
+<button type="submit">Try again</button></form>{% endif %}
+{% if order.state == "paid" and order.total_minor == 0 and order.tickets %}
+<form method="post" action="/orders/{{ order.token }}/cancel-booking">
+<button type="submit" class="secondary">Cancel this booking</button></form>{% endif %}
 <p class="muted">Keep this page's address: it is the only way to see this order without an
 account.</p>
 <p><a href="{{ shop_url }}">Back to the shop</a></p>

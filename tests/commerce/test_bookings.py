@@ -11,6 +11,8 @@ from commerce_api.db import Database
 from commerce_api.domain.tickets import book_free
 from tests.commerce.shop import FREE_TALK, Shopper
 
+EMAIL = "rsvp@example.org"
+
 
 async def test_racing_retries_of_one_booking_take_one_place(
     db: Database, database_url: str
@@ -19,7 +21,13 @@ async def test_racing_retries_of_one_booking_take_one_place(
     try:
         results = await asyncio.gather(
             *(
-                book_free(other if i % 2 else db, FREE_TALK, 1, idempotency_key="rsvp-1")
+                book_free(
+                    other if i % 2 else db,
+                    FREE_TALK,
+                    1,
+                    email="rsvp@example.org",
+                    idempotency_key="rsvp-1",
+                )
                 for i in range(8)
             )
         )
@@ -35,18 +43,22 @@ async def test_racing_retries_of_one_booking_take_one_place(
 async def test_booking_over_http_with_an_idempotency_key(client: AsyncTestClient) -> None:
     shopper = Shopper(client)
     key = {"Idempotency-Key": "c6d1c9c4-booking"}
-    first = await client.post("/bookings", json={"item_id": FREE_TALK}, headers=key)
+    first = await client.post("/bookings", json={"item_id": FREE_TALK, "email": EMAIL}, headers=key)
     assert first.status_code == 201, first.text
-    again = await client.post("/bookings", json={"item_id": FREE_TALK}, headers=key)
+    again = await client.post("/bookings", json={"item_id": FREE_TALK, "email": EMAIL}, headers=key)
     assert again.status_code == 200
     assert again.json()["reference"] == first.json()["reference"]
     assert again.json()["tickets"] == first.json()["tickets"]
     assert await shopper.available(FREE_TALK) == 1  # one place taken, not two
 
-    other = await client.post("/bookings", json={"item_id": FREE_TALK, "quantity": 2}, headers=key)
+    other = await client.post(
+        "/bookings", json={"item_id": FREE_TALK, "quantity": 2, "email": EMAIL}, headers=key
+    )
     assert (other.status_code, other.json()["field"]) == (409, "Idempotency-Key")
     bad = await client.post(
-        "/bookings", json={"item_id": FREE_TALK}, headers={"Idempotency-Key": "k" * 201}
+        "/bookings",
+        json={"item_id": FREE_TALK, "email": EMAIL},
+        headers={"Idempotency-Key": "k" * 201},
     )
     assert (bad.status_code, bad.json()["field"]) == (400, "Idempotency-Key")
     assert await shopper.available(FREE_TALK) == 1

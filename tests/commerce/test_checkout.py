@@ -205,7 +205,9 @@ async def test_stock_free_tickets_and_order_tokens(
     assert at_fake(fake_sumup, order["reference"]) == []
     door = (await shopper.client.get(f"/tickets/{order['tickets'][0]['code']}")).json()
     assert (door["valid"], door["event_id"]) == (True, "event:orchard-talk")
-    full = await shopper.client.post("/bookings", json={"item_id": FREE_TALK})
+    full = await shopper.client.post(
+        "/bookings", json={"item_id": FREE_TALK, "email": "al@example.org"}
+    )
     assert (full.status_code, full.json()["field"]) == (409, "quantity")
 
     malformed = await shopper.client.get("/orders/<x>")

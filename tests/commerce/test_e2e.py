@@ -197,6 +197,7 @@ def paid_after_cancelling(
 ) -> tuple[dict[str, Any], str]:
     """A shopper cancels an order for every jar while SumUp is down (so its payment page stays
     open), someone else reserves the jars, then the first shopper pays on the open page."""
+    browser.cookies.clear()  # a new cart (an unpaid order gives its lines back to its cart)
     add(browser, JAM, 3)
     late = browser.post("/checkout", headers={"Idempotency-Key": "late"}).json()
     fake_sumup.set_fault("error500", count=2)

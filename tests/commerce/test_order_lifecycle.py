@@ -180,9 +180,9 @@ async def test_tickets_fulfilment_refunds_and_bookings(
     assert len(view.tickets) == 2
     assert (await check_ticket(db, view.tickets[1].code)).valid
     with pytest.raises(OutOfStock):
-        await book_free(db, FREE_TALK, 1)  # capacity 2
+        await book_free(db, FREE_TALK, 1, email="al@example.org")  # capacity 2
     with pytest.raises(InvalidInput) as not_free:
-        await book_free(db, ADULT, 1)
+        await book_free(db, ADULT, 1, email="al@example.org")
     assert not_free.value.field == "item_id"
     with pytest.raises(InvalidInput) as zero:
         await book_free(db, FREE_TALK, 0)

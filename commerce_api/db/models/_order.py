@@ -40,6 +40,8 @@ class Order(Base):
     member_id: Mapped[str | None] = mapped_column(String(64), index=True)
     """The signed-in member who placed it (accounts attach orders here); ``None`` = anonymous."""
     email: Mapped[str | None] = mapped_column(String(320))
+    page_url: Mapped[str | None] = mapped_column(String(2000))
+    """The order page on the site, as promised at checkout; the emails about the order link it."""
     sumup_checkout_id: Mapped[str | None] = mapped_column(String(100), unique=True)
     hosted_checkout_url: Mapped[str | None] = mapped_column(String(2000))
     sumup_transaction_id: Mapped[str | None] = mapped_column(String(100))

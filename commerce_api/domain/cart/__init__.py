@@ -1,5 +1,6 @@
 """Anonymous carts keyed by an unguessable token."""
 
+from commerce_api.domain.cart._restore import restore_lines
 from commerce_api.domain.cart._service import (
     MAX_QUANTITY,
     CartLineView,
@@ -18,6 +19,7 @@ __all__ = [
     "add_item",
     "load_cart",
     "remove_item",
+    "restore_lines",
     "set_quantity",
     "view_cart",
 ]

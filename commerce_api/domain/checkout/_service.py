@@ -16,11 +16,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from commerce_api.db import Database, utcnow
-from commerce_api.db.models import Item, Order, OrderLine
+from commerce_api.db.models import Cart, Item, Order, OrderLine
 from commerce_api.domain.cart import load_cart
-from commerce_api.domain.orders import PAID, PENDING, issue_tickets, reserve, settle
+from commerce_api.domain.orders import (
+    CLOSED_UNPAID,
+    PAID,
+    PENDING,
+    issue_tickets,
+    order_by_token,
+    reserve,
+    settle,
+)
 from commerce_api.errors import (
     BadRequest,
+    Conflict,
     CurrencyMismatch,
     EmptyCart,
     InvalidInput,
@@ -31,7 +40,13 @@ from commerce_api.payments import Payments, translate_sumup_errors
 from commerce_api.settings import Settings
 from commerce_api.tokens import new_order_reference, new_token
 
-__all__ = ["check_email", "check_idempotency_key", "place_order", "start_payment"]
+__all__ = [
+    "check_email",
+    "check_idempotency_key",
+    "place_order",
+    "retry_cart",
+    "start_payment",
+]
 
 IDEMPOTENCY_FIELD = "Idempotency-Key"
 MAX_TOTAL_MINOR = 2**31 - 1
@@ -65,6 +80,22 @@ def check_email(email: str | None) -> str | None:
     ):
         raise InvalidInput("email is not a valid address", field="email")
     return email
+
+
+async def retry_cart(db: Database, order_token: str) -> tuple[str, Order]:
+    """The cart token an unpaid order came from (its lines are back in that cart) and the
+    order, for "Try again"; 409 while the order is pending or once it is paid."""
+    async with db.reading() as session:
+        order = await order_by_token(session, order_token, field="order_token")
+        if order.state not in CLOSED_UNPAID:
+            raise Conflict(
+                "this order is not waiting to be tried again; open it to see where it stands",
+                field="order_token",
+            )
+        cart_token = await session.scalar(select(Cart.token).where(Cart.id == order.cart_id))
+    if cart_token is None:
+        raise Conflict("the cart of this order is gone; add the items again", field="cart")
+    return cart_token, order
 
 
 async def _existing(db: Database, cart_id: int, key: str) -> Order | None:
@@ -125,8 +156,9 @@ async def place_order(
             await reserve(session, [(line.item_id, line.quantity) for line in cart.lines])
             now = utcnow()
             free = total == 0
+            token = new_token()
             order = Order(
-                token=new_token(),
+                token=token,
                 reference=new_order_reference(),
                 state=PAID if free else PENDING,
                 currency=currencies.pop(),
@@ -135,6 +167,7 @@ async def place_order(
                 idempotency_key=idempotency_key,
                 member_id=member_id,
                 email=email,
+                page_url=settings.order_page_url(token),
                 expires_at=None if free else now + timedelta(minutes=settings.reservation_minutes),
                 paid_at=now if free else None,
                 lines=[

@@ -2,6 +2,7 @@
 
 from commerce_api.domain.orders._admin import cancel_order, fulfil_order, refund_order
 from commerce_api.domain.orders._lookup import order_by_id, order_by_token, order_for_admin
+from commerce_api.domain.orders._mail import queue_notice, queue_receipt
 from commerce_api.domain.orders._read import member_orders, order_view, view_of
 from commerce_api.domain.orders._refunds import (
     RefundPass,
@@ -12,6 +13,7 @@ from commerce_api.domain.orders._refunds import (
 from commerce_api.domain.orders._settle import confirm_checkout, refresh_order, settle
 from commerce_api.domain.orders._states import (
     CANCELLED,
+    CLOSED_UNPAID,
     EXPIRED,
     FAILED,
     FULFILLED,
@@ -28,6 +30,7 @@ from commerce_api.domain.orders.schemas import OrderView
 
 __all__ = [
     "CANCELLED",
+    "CLOSED_UNPAID",
     "EXPIRED",
     "FAILED",
     "FULFILLED",
@@ -50,6 +53,8 @@ __all__ = [
     "order_by_token",
     "order_for_admin",
     "order_view",
+    "queue_notice",
+    "queue_receipt",
     "refresh_order",
     "refund_order",
     "release",

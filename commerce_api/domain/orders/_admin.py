@@ -8,6 +8,7 @@ import logging
 from commerce_api.db import Database
 from commerce_api.db.models import Order
 from commerce_api.domain.orders._lookup import order_by_id, order_by_token, order_for_admin
+from commerce_api.domain.orders._mail import queue_notice
 from commerce_api.domain.orders._refunds import (
     ADMIN,
     DEFAULT_RETRY_SECONDS,
@@ -103,6 +104,7 @@ async def cancel_order(db: Database, payments: Payments, token: str) -> Order:
     async with db.transaction() as session:
         if not await close_unpaid(session, order, CANCELLED):
             raise Conflict(f"order {order.reference} changed meanwhile; read it again")
+        queue_notice(session, order, "cancelled")
     async with db.reading() as session:
         return await order_by_id(session, order.id)
 

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Order, Refund
 from commerce_api.domain.orders._lookup import order_by_id
+from commerce_api.domain.orders._mail import queue_notice
 from commerce_api.domain.orders._states import CLOSED_UNPAID, PAID_STATES, REFUNDED, transition
 from commerce_api.domain.orders._stock import release
 from commerce_api.domain.orders._tickets import void_tickets
@@ -173,8 +174,9 @@ async def finish_refunded_order(session: AsyncSession, order_id: int) -> None:
             session,
             [(line.item_id, line.quantity) for line in order.lines if line.kind == "ticket"],
         )
-    else:
-        await transition(session, order_id, CLOSED_UNPAID, REFUNDED)
+        queue_notice(session, order, "refunded")
+    elif await transition(session, order_id, CLOSED_UNPAID, REFUNDED):
+        queue_notice(session, order, "refunded")
 
 
 async def attempt_refund(

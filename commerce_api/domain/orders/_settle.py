@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Order
+from commerce_api.domain.cart import restore_lines
 from commerce_api.domain.orders._lookup import order_by_checkout, order_by_id
 from commerce_api.domain.orders._refunds import LATE_PAYMENT, WRONG_AMOUNT, owe_refund
 from commerce_api.domain.orders._states import (
@@ -38,11 +39,12 @@ def held(order: Order) -> list[tuple[str, int]]:
 
 
 async def close_unpaid(session: AsyncSession, order: Order, to: str) -> bool:
-    """Move a pending order to ``to`` (failed, expired, cancelled) and give its stock back;
-    False if it was no longer pending."""
+    """Move a pending order to ``to`` (failed, expired, cancelled), give its stock back and
+    its lines back to the shopper's cart; False if it was no longer pending."""
     if not await transition(session, order.id, (PENDING,), to, expires_at=None):
         return False
     await release(session, held(order))
+    await restore_lines(session, order.cart_id, held(order))
     return True
 
 

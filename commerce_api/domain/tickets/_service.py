@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -14,7 +14,17 @@ from sqlalchemy.orm import selectinload
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Item, Order, OrderLine, Ticket
 from commerce_api.domain.catalog import plausible_item_id
-from commerce_api.domain.orders import PAID, PAID_STATES, issue_tickets, reserve
+from commerce_api.domain.orders import (
+    CANCELLED,
+    PAID,
+    PAID_STATES,
+    issue_tickets,
+    queue_notice,
+    release,
+    reserve,
+    transition,
+    void_tickets,
+)
 from commerce_api.errors import (
     BadRequest,
     Conflict,
@@ -23,11 +33,17 @@ from commerce_api.errors import (
     OutOfStock,
     UnknownItem,
 )
+from commerce_api.settings import Settings
 from commerce_api.tokens import looks_like_token, new_order_reference, new_token
 
-__all__ = ["MAX_BOOKING", "TicketCheck", "book_free", "booking_key", "check_ticket"]
-
-MAX_BOOKING = 10
+__all__ = [
+    "TicketCheck",
+    "book_free",
+    "booking_key",
+    "cancel_booking",
+    "check_ticket",
+    "is_free_booking",
+]
 
 
 @dataclass
@@ -109,6 +125,7 @@ async def book_free(
     email: str | None = None,
     member_id: str | None = None,
     idempotency_key: str | None = None,
+    settings: Settings | None = None,
 ) -> tuple[Order, bool]:
     """Book places on a free ticket type: reserves capacity and issues tickets at once.
 
@@ -116,13 +133,19 @@ async def book_free(
     first request made (``created`` False) and never takes a second place."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         raise InvalidInput("quantity must be a whole number of at least 1", field="quantity")
-    if quantity > MAX_BOOKING:
-        raise InvalidInput(f"book at most {MAX_BOOKING} places at once", field="quantity")
+    settings = settings or Settings()
+    limit = settings.booking_max_places
+    if quantity > limit:
+        raise InvalidInput(f"book at most {limit} places at once", field="quantity")
     if not plausible_item_id(item_id):
         raise UnknownItem(f"{item_id!r} is not a ticket on sale", field="item_id")
+    if email is None and member_id is None:
+        raise InvalidInput(
+            "give your email address: the booking and its codes are sent there", field="email"
+        )
     key = None if idempotency_key is None else booking_key(idempotency_key, member_id)
     try:
-        return await _book(db, item_id, quantity, email, member_id, key)
+        return await _book(db, settings, item_id, quantity, email, member_id, key)
     except (IntegrityError, OutOfStock):
         if key is None:
             raise
@@ -135,8 +158,44 @@ async def book_free(
         return _same_booking(found, item_id, quantity), False
 
 
+def is_free_booking(order: Order) -> bool:
+    return order.total_minor == 0 and all(line.kind == "ticket" for line in order.lines)
+
+
+async def cancel_booking(session: AsyncSession, order: Order) -> None:
+    """Give up a free booking (its lines loaded): tickets void, places released, a notice
+    mailed. The member's dashboard and the link in the booking email both use it."""
+    if not is_free_booking(order):
+        raise Conflict(f"order {order.reference} is not a free booking", field="order")
+    if not await transition(session, order.id, (PAID,), CANCELLED):
+        raise Conflict(f"booking {order.reference} is {order.state}; it cannot be cancelled")
+    await void_tickets(session, order.id)
+    await release(session, [(line.item_id, line.quantity) for line in order.lines])
+    queue_notice(session, order, "cancelled")
+
+
+async def _already_booked(
+    session: AsyncSession, event_id: str | None, email: str | None, member_id: str | None
+) -> int:
+    """Places this email address (or member) holds on the event's free tickets."""
+    who = Order.member_id == member_id if member_id is not None else Order.email == email
+    held = await session.scalar(
+        select(func.coalesce(func.sum(OrderLine.quantity), 0))
+        .join(Order, Order.id == OrderLine.order_id)
+        .join(Item, Item.id == OrderLine.item_id)
+        .where(
+            who,
+            Order.state.in_(PAID_STATES),
+            Order.total_minor == 0,
+            Item.event_id == event_id,
+        )
+    )
+    return int(held or 0)
+
+
 async def _book(
     db: Database,
+    settings: Settings,
     item_id: str,
     quantity: int,
     email: str | None,
@@ -153,10 +212,19 @@ async def _book(
             raise InvalidInput(
                 f"{item_id!r} is not free; add it to the cart and check out", field="item_id"
             )
+        held = await _already_booked(session, item.event_id, email, member_id)
+        if held + quantity > settings.booking_max_places:
+            raise InvalidInput(
+                f"you have {held} of the {settings.booking_max_places} places one person may "
+                "book for this event",
+                field="quantity",
+            )
         await reserve(session, [(item.id, quantity)])
         now = utcnow()
+        token = new_token()
         order = Order(
-            token=new_token(),
+            token=token,
+            page_url=settings.order_page_url(token),
             reference=new_order_reference(),
             state=PAID,
             currency=item.currency,
@@ -178,5 +246,5 @@ async def _book(
         )
         session.add(order)
         await session.flush()
-        issue_tickets(session, order)
+        issue_tickets(session, order, cancel_url=f"{settings.public_url}/orders/{token}/receipt")
         return order, True

@@ -8,7 +8,7 @@ from typing import Annotated
 from litestar import Response, get, post
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
-from commerce_api.deps import DbDep, MemberIdDep
+from commerce_api.deps import DbDep, MemberIdDep, SettingsDep
 from commerce_api.domain.checkout import check_email, check_idempotency_key
 from commerce_api.domain.orders import OrderView, view_of
 from commerce_api.domain.tickets._service import TicketCheck, book_free, check_ticket
@@ -31,6 +31,7 @@ class BookingRequest:
     """A ticket type with price 0."""
     quantity: int = 1
     email: str | None = None
+    """Required unless signed in: the booking and its ticket codes are emailed there."""
 
 
 @get(
@@ -56,6 +57,7 @@ async def ticket_check(db: DbDep, code: FromPath[str]) -> TicketCheck:
 )
 async def book(
     db: DbDep,
+    settings: SettingsDep,
     member_id: MemberIdDep,
     data: JSONBody[BookingRequest],
     idempotency_key: Annotated[
@@ -71,5 +73,6 @@ async def book(
         email=check_email(data.email),
         member_id=member_id,
         idempotency_key=key,
+        settings=settings,
     )
     return Response(await view_of(db, order), status_code=201 if created else 200)
