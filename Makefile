@@ -25,7 +25,7 @@ EDIT    := $(PY) -m editor_tools --content $(CONTENT)
 .DEFAULT_GOAL := build
 .PHONY: venv checkers interop-deps build test lint format serve bench bench-build \
 	bench-commerce bench-federation clean preview new-post new-event new-product import-ghost \
-	check help
+	check publish help
 
 # Dependencies come in levels (scripts/install.sh): build < editor < server < dev.
 venv:
@@ -87,6 +87,10 @@ import-ghost:
 check:
 	@$(INSTALL) build
 	$(EDIT) check --output $(OUTPUT)
+
+publish:
+	@$(INSTALL) server
+	$(EDIT) publish --output $(OUTPUT) $(if $(FROM),--from $(FROM))
 
 # --- the whole stack ----------------------------------------------------------------------
 # Builds into its own folder with local URLs (never build/), then runs every server; Ctrl-C,

@@ -2,7 +2,8 @@
 
 Pelican ignores a key it does not know, so ``Sumary:`` silently loses the summary. The build
 reports a key that is one typo away from a known one as an error; ``make check`` also lists
-the other unknown keys for review. One table for both (``editor_tools.check`` imports it).
+the other unknown keys for review. One table for both (``editor_tools.check`` imports it): a
+plugin or template that reads a new front-matter key adds it here.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ COMMON_KEYS = PELICAN_KEYS | {"image", "image_alt"}
 KNOWN_KEYS: dict[str, frozenset[str]] = {
     "post": COMMON_KEYS,
     "page": COMMON_KEYS,
-    "product": COMMON_KEYS | {"price", "currency", "stock"},
+    "product": COMMON_KEYS | {"price", "currency", "stock", "gallery", "delivery"},
     "event": COMMON_KEYS
     | {"start", "end", "timezone", "rrule", "exdate", "venue", "tickets", "event_status"},
 }
