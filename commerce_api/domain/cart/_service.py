@@ -25,6 +25,10 @@ from commerce_api.errors import (
     UnknownItem,
 )
 from commerce_api.tokens import looks_like_token, new_token
+from commerce_api.words import currency_name
+
+NOT_ON_SALE = "this item is not on sale"
+NOT_IN_CART = "that item is not in your cart"
 
 __all__ = [
     "MAX_QUANTITY",
@@ -160,7 +164,7 @@ async def _catalogue_items(db: Database, ids: set[str]) -> dict[str, Any]:
 def _check_fits(item: Any, quantity: int) -> None:
     if item.available is not None and quantity > item.available:
         raise OutOfStock(
-            f"only {item.available} of {item.title!r} left",
+            f"only {item.available} of {item.title} left",
             field="quantity",
             item_id=item.id,
             available=item.available,
@@ -298,11 +302,12 @@ def _view_of(token: str, lines: list[_Row]) -> CartView:
 def _checked_line(lines: list[_Row], item: Any, item_id: str, quantity: int) -> _Row:
     """The cart's line for ``item``, updated or added, once every rule allows it."""
     if item is None or not item.active:
-        raise UnknownItem(f"{item_id!r} is not on sale", field="item_id")
+        raise UnknownItem(NOT_ON_SALE, field="item_id")
     currencies = {row.item.currency for row in lines}
     if currencies and item.currency not in currencies:
         raise CurrencyMismatch(
-            f"this cart is in {currencies.pop()}; {item_id} is priced in {item.currency}",
+            f"{item.title} is priced in {currency_name(item.currency)} and this cart is in "
+            f"{currency_name(currencies.pop())}: check them out separately",
             field="item_id",
         )
     line = next((row for row in lines if row.item.id == item_id), None)
@@ -327,7 +332,7 @@ async def add_item(db: Database, token: str | None, item_id: str, quantity: int)
     and miss what the previous holder wrote."""
     _check_quantity(quantity)
     if not plausible_item_id(item_id):
-        raise UnknownItem(f"{item_id!r} is not on sale", field="item_id")
+        raise UnknownItem(NOT_ON_SALE, field="item_id")
     if token is None:
         return await _new_cart(db, item_id, quantity)
     async with db.transaction() as session:
@@ -350,11 +355,11 @@ async def set_quantity(db: Database, token: str, item_id: str, quantity: int) ->
         cart = await load_cart(session, token, for_update=True)
         line = next((line for line in cart.lines if line.item_id == item_id), None)
         if line is None:
-            raise NotFound(f"{item_id!r} is not in this cart", field="item_id")
+            raise NotFound(NOT_IN_CART, field="item_id")
         items = await _items(session, [line.item_id for line in cart.lines])
         item = items[item_id]
         if not item.active:
-            raise UnknownItem(f"{item_id!r} is no longer on sale", field="item_id")
+            raise UnknownItem(f"{item.title} is no longer on sale", field="item_id")
         _check_fits(item, quantity)
         line.quantity = quantity
         return _view(cart, items)
@@ -365,6 +370,6 @@ async def remove_item(db: Database, token: str, item_id: str) -> CartView:
         cart = await load_cart(session, token, for_update=True)
         line = next((line for line in cart.lines if line.item_id == item_id), None)
         if line is None:
-            raise NotFound(f"{item_id!r} is not in this cart", field="item_id")
+            raise NotFound(NOT_IN_CART, field="item_id")
         cart.lines.remove(line)
         return _view(cart, await _items(session, [line.item_id for line in cart.lines]))

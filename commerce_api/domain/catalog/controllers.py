@@ -53,5 +53,5 @@ class CatalogController(Controller):
     ) -> Response[ItemView]:
         view = (await catalog_of(db).snapshot()).views.get(item_id)
         if view is None or not plausible_item_id(item_id):
-            raise NotFound(f"no product or ticket {item_id!r} is on sale", field="item_id")
+            raise NotFound("this product or ticket is not on sale", field="item_id")
         return _answer(view, if_none_match)  # type: ignore[return-value]

@@ -39,6 +39,7 @@ from commerce_api.errors import (
 from commerce_api.payments import Payments, translate_sumup_errors
 from commerce_api.settings import Settings
 from commerce_api.tokens import new_order_reference, new_token
+from commerce_api.words import currency_names
 
 __all__ = [
     "check_email",
@@ -137,14 +138,16 @@ async def place_order(
             for line in cart.lines:
                 if not items[line.item_id].active:
                     raise UnknownItem(
-                        f"{line.item_id!r} is no longer on sale; remove it from the cart",
+                        f"{items[line.item_id].title} is no longer on sale: remove it from "
+                        "your cart",
                         field="item_id",
                         item_id=line.item_id,
                     )
             currencies = {items[i].currency for i in ids}
             if len(currencies) > 1:
                 raise CurrencyMismatch(
-                    f"the cart mixes {', '.join(sorted(currencies))}", field="item_id"
+                    f"your cart mixes {currency_names(currencies)}: check them out separately",
+                    field="item_id",
                 )
             total = sum(items[line.item_id].price_minor * line.quantity for line in cart.lines)
             if total > MAX_TOTAL_MINOR:

@@ -51,9 +51,9 @@ async def reserve(session: AsyncSession, wanted: Iterable[tuple[str, int]]) -> N
                 )
             ).one_or_none()
             left = 0 if row is None or not row.active else row.available
-            title = row.title if row is not None else item_id
+            title = row.title if row is not None else "this item"
             raise OutOfStock(
-                f"only {left} of {title!r} left, {quantity} wanted",
+                f"only {left} of {title} left, {quantity} wanted",
                 field="quantity",
                 item_id=item_id,
                 available=left,

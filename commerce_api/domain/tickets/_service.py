@@ -138,7 +138,7 @@ async def book_free(
     if quantity > limit:
         raise InvalidInput(f"book at most {limit} places at once", field="quantity")
     if not plausible_item_id(item_id):
-        raise UnknownItem(f"{item_id!r} is not a ticket on sale", field="item_id")
+        raise UnknownItem("this is not a ticket on sale", field="item_id")
     if email is None and member_id is None:
         raise InvalidInput(
             "give your email address: the booking and its codes are sent there", field="email"
@@ -207,10 +207,11 @@ async def _book(
             return _same_booking(existing, item_id, quantity), False
         item = await session.get(Item, item_id)
         if item is None or not item.active or item.kind != "ticket":
-            raise UnknownItem(f"{item_id!r} is not a ticket on sale", field="item_id")
+            raise UnknownItem("this is not a ticket on sale", field="item_id")
         if item.price_minor != 0:
             raise InvalidInput(
-                f"{item_id!r} is not free; add it to the cart and check out", field="item_id"
+                f"{item.title} is not free: add it to your cart and check out",
+                field="item_id",
             )
         held = await _already_booked(session, item.event_id, email, member_id)
         if held + quantity > settings.booking_max_places:

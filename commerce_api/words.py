@@ -1,0 +1,30 @@
+"""Plain words for messages a shopper reads: currencies by name, never internal ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = ["currency_name", "currency_names"]
+
+_NAMES = {
+    "GBP": "pounds",
+    "EUR": "euros",
+    "USD": "dollars",
+    "JPY": "yen",
+    "CHF": "Swiss francs",
+    "SEK": "Swedish kronor",
+    "DKK": "Danish kroner",
+    "NOK": "Norwegian kroner",
+    "PLN": "złoty",
+}
+
+
+def currency_name(code: str) -> str:
+    """``GBP`` -> ``pounds``; an unlisted code stays as it is."""
+    return _NAMES.get(code.upper(), code.upper())
+
+
+def currency_names(codes: Iterable[str]) -> str:
+    """``["GBP", "JPY"]`` -> ``pounds and yen``."""
+    names = [currency_name(code) for code in sorted(codes)]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
