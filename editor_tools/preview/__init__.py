@@ -31,9 +31,10 @@ def _announce(result: BuildResult, url: str) -> None:
     else:
         for line in result.errors:
             print(line, file=sys.stderr)
-        count = len(result.errors)
+        from ra_core import plural  # importable once the builder loaded the site's code
+
         print(
-            f"Build failed: {count} error{'' if count == 1 else 's'}; "
+            f"Build failed: {plural(len(result.errors), 'error')}; "
             "still serving the last good build",
             file=sys.stderr,
             flush=True,

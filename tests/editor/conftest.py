@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -42,3 +43,25 @@ def content(tmp_path: Path) -> Path:
     copy = tmp_path / "content"
     shutil.copytree(SAMPLE_CONTENT, copy)
     return copy
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a content file (which must be there) by ``new``."""
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def port_is_free(port: int) -> bool:
+    """Nothing listens on ``port`` and a new server can bind it (as servers do, with
+    SO_REUSEADDR: the closed connections' TIME_WAIT does not count)."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            return False
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True

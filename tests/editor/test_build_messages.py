@@ -5,26 +5,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.editor.conftest import edit
 from tests.static.conftest import run_build
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
 
 
 def test_each_mistake_is_one_line_with_file_and_field(content: Path, tmp_path: Path) -> None:
     blog = content / "blog"
-    _edit(blog / "bees-arrive.md", "Summary:", "Status: drafft\nSumary:")
-    _edit(blog / "cider-pressing.md", "Tags:", "Tgas:")
-    _edit(blog / "spring-open-day.md", "Image: images/", "Image: images/missing-")
+    edit(blog / "bees-arrive.md", "Summary:", "Status: drafft\nSumary:")
+    edit(blog / "cider-pressing.md", "Tags:", "Tgas:")
+    edit(blog / "spring-open-day.md", "Image: images/", "Image: images/missing-")
     (blog / "summer-pruning.md").write_text(
         (blog / "summer-pruning.md").read_text()
         + "\nBuy [the spoon]({filename}/market/cherry-spoon.md).\n"
         "![Gone]({static}/images/nothere.png) ![Absent](/images/absent.png)\n"
     )
-    _edit(content / "market" / "cherry-spoon.md", "Price: 2400", "Price: -420")
+    edit(content / "market" / "cherry-spoon.md", "Price: 2400", "Price: -420")
     out = tmp_path / "out"
     run = run_build(content, out)
     assert run.returncode == 1
@@ -44,7 +39,7 @@ def test_each_mistake_is_one_line_with_file_and_field(content: Path, tmp_path: P
 
 
 def test_one_error_is_one_error(content: Path, tmp_path: Path) -> None:
-    _edit(content / "blog" / "cider-pressing.md", "Tags:", "Tgas:")
+    edit(content / "blog" / "cider-pressing.md", "Tags:", "Tgas:")
     run = run_build(content, tmp_path / "out")
     assert run.returncode == 1
     assert run.error_lines[-1] == f"Build failed: 1 error; {tmp_path / 'out'} was left unchanged"

@@ -6,13 +6,7 @@ import subprocess
 from pathlib import Path
 
 from tests.conftest import REPO_ROOT
-from tests.editor.conftest import editor
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
+from tests.editor.conftest import edit, editor
 
 
 def test_sample_content_passes_with_progress_lines(tmp_path: Path) -> None:
@@ -29,15 +23,15 @@ def test_sample_content_passes_with_progress_lines(tmp_path: Path) -> None:
 
 def test_every_problem_is_named_with_file_and_field(content: Path, tmp_path: Path) -> None:
     blog = content / "blog"
-    _edit(blog / "bees-arrive.md", "Summary:", "Sumary:")
-    _edit(blog / "cider-pressing.md", "Tags:", "Tgas:")
-    _edit(blog / "spring-open-day.md", "Image: images/", "Image: images/missing-")
-    _edit(blog / "summer-pruning.md", "\n\n", "\nMood: sunny\n\n")
+    edit(blog / "bees-arrive.md", "Summary:", "Sumary:")
+    edit(blog / "cider-pressing.md", "Tags:", "Tgas:")
+    edit(blog / "spring-open-day.md", "Image: images/", "Image: images/missing-")
+    edit(blog / "summer-pruning.md", "\n\n", "\nMood: sunny\n\n")
     (blog / "summer-pruning.md").write_text(
         (blog / "summer-pruning.md").read_text() + "\n![A lost picture](/images/absent.png)\n"
     )
     (content / "images" / "huge.png").write_bytes(b"\x89PNG" + b"\0" * (450 * 1024))
-    _edit(content / "market" / "cherry-spoon.md", "Stock: 5\n", "")
+    edit(content / "market" / "cherry-spoon.md", "Stock: 5\n", "")
     done = editor("check", "--output", tmp_path / "out", content=content)
     assert done.returncode == 1
     c = str(content)

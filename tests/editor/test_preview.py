@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.editor.conftest import port_is_free
 from tests.editor.preview_process import Preview
 
 
@@ -25,11 +26,6 @@ def preview(content: Path, tmp_path: Path) -> Iterator[Preview]:
         yield running
     finally:
         running.stop()
-
-
-def _port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
 def test_an_edit_is_rebuilt_and_an_error_keeps_the_last_good_build(
@@ -80,7 +76,7 @@ def test_a_signal_stops_it_and_frees_the_port(
     assert running.stop(signum) == 0
     assert running.wait_for_line("preview stopped", timeout=5)
     assert not any("Traceback" in line for line in running.seen)
-    assert _port_is_free(running.port)
+    assert port_is_free(running.port)
 
 
 def test_a_taken_port_is_refused_with_the_reason(content: Path, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import httpx
 import pytest
 
 from tests.conftest import REPO_ROOT, free_port
+from tests.editor.conftest import port_is_free
 
 SAMPLE = REPO_ROOT / "content"
 
@@ -39,21 +39,6 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
-
-
-def _port_free(port: int) -> bool:
-    """Nothing listens on ``port`` and a new server can bind it (as servers do, with
-    SO_REUSEADDR: the closed connections' TIME_WAIT does not count)."""
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", port)) == 0:
-            return False
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +101,7 @@ def test_each_signal_stops_everything_and_frees_every_port(
     while time.monotonic() < deadline and any(_alive(pid) for pid in children):
         time.sleep(0.1)
     assert not [pid for pid in children if _alive(pid)]
-    assert all(_port_free(port) for port in ports.values()), ports
+    assert all(port_is_free(port) for port in ports.values()), ports
 
 
 def test_it_builds_into_its_own_folder_and_prints_the_mailbox(workspace: Path) -> None:
