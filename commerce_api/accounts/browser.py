@@ -47,25 +47,19 @@ def safe_next(value: str | None, site_url: str = "") -> str:
     return "/auth/signed-in"
 
 
-def _signin_page(
+def _form_page(
     identity: Identity,
-    next_url: str,
+    template: str,
+    title: str,
     *,
-    error: str | None = None,
-    email: str = "",
     status: int = 200,
     headers: dict[str, str] | None = None,
+    **context: Any,
 ) -> Response[str]:
+    """A page whose form carries a fresh double-submit token (login/sign-up CSRF)."""
     token = new_token(24)
     response = render(
-        "signin.html",
-        title="Sign in",
-        csrf_token=token,
-        next=next_url,
-        email=email,
-        error=error,
-        status=status,
-        headers=headers,
+        template, title=title, csrf_token=token, status=status, headers=headers, **context
     )
     response.cookies.append(
         Cookie(
@@ -79,6 +73,32 @@ def _signin_page(
         )
     )
     return response
+
+
+def _signin_page(
+    identity: Identity,
+    next_url: str,
+    *,
+    error: str | None = None,
+    email: str = "",
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response[str]:
+    return _form_page(
+        identity,
+        "signin.html",
+        "Sign in",
+        next=next_url,
+        email=email,
+        error=error,
+        status=status,
+        headers=headers,
+    )
+
+
+def _form_token_ok(request: Request[Any, Any, Any], data: dict[str, str]) -> bool:
+    expected = request.cookies.get(FORM_CSRF_COOKIE, "")
+    return bool(expected) and hmac.compare_digest(expected, data.get("csrf_token", ""))
 
 
 class BrowserAuthController(Controller):
@@ -106,9 +126,7 @@ class BrowserAuthController(Controller):
         self, identity: IdentityDep, request: Request[Any, Any, Any], data: Form
     ) -> Response[Any]:
         target = safe_next(data.get("next"), identity.settings.site_url)
-        expected = request.cookies.get(FORM_CSRF_COOKIE, "")
-        sent = data.get("csrf_token", "")
-        if not expected or not hmac.compare_digest(expected, sent):
+        if not _form_token_ok(request, data):
             return _signin_page(
                 identity,
                 target,
@@ -135,6 +153,54 @@ class BrowserAuthController(Controller):
             )
         return await sign_in_response(
             identity, request, user, lambda info: Redirect(target, status_code=303)
+        )
+
+    @get("/register")
+    async def register_page(self, identity: IdentityDep) -> Response[str]:
+        """Sign-up without JavaScript (the JSON API is ``POST /account/register``)."""
+        return _form_page(
+            identity, "register.html", "Create an account", email="", display_name="", error=None
+        )
+
+    @post("/register")
+    async def register(
+        self, identity: IdentityDep, request: Request[Any, Any, Any], data: Form
+    ) -> Response[str]:
+        email, name = data.get("email", ""), data.get("display_name", "")
+
+        def again(status: int, error: str, **extra: Any) -> Response[str]:
+            return _form_page(
+                identity,
+                "register.html",
+                "Create an account",
+                status=status,
+                email=email,
+                display_name=name,
+                error=error,
+                **extra,
+            )
+
+        if not _form_token_ok(request, data):
+            return again(403, "The form expired; please try again.")
+        try:
+            await identity.accounts.register(
+                email,
+                data.get("password", ""),
+                name.strip() or None,
+                address=client_address(request),
+            )
+        except TooManyAttempts as exc:
+            return again(
+                429,
+                "Too many emails were requested; try again later.",
+                headers={"Retry-After": str(exc.retry_after)},
+            )
+        except CommerceError as exc:
+            return again(exc.status_code, f"{exc.detail[:1].upper()}{exc.detail[1:]}.")
+        return render(
+            "message.html",
+            title="Check your inbox",
+            message=f"We emailed a link to {email.strip()}: follow it to confirm your account.",
         )
 
     @get("/signed-in")

@@ -52,6 +52,22 @@ _PAGES = {
 <button type="submit">Sign in</button>
 </form>
 <p class="muted"><a href="/auth/forgot-password">Forgot your password?</a></p>
+<p><a href="/auth/register">Create an account</a></p>
+{% endblock %}""",
+    "register.html": """{% extends "base.html" %}{% block body %}
+{% if error %}<p class="error" role="alert">{{ error }}</p>{% endif %}
+<form method="post" action="/auth/register">
+<input type="hidden" name="csrf_token" value="{{ csrf_token }}">
+<label>Email <input type="email" name="email" autocomplete="email" required
+ value="{{ email }}"></label>
+<label>Name (optional) <input type="text" name="display_name" autocomplete="name"
+ maxlength="100" value="{{ display_name }}"></label>
+<label>Password (at least 10 characters) <input type="password" name="password"
+ autocomplete="new-password" minlength="10" required></label>
+<button type="submit">Create account</button>
+</form>
+<p class="muted">We email you a link to confirm the address first.
+Already have an account? <a href="/auth/signin">Sign in</a></p>
 {% endblock %}""",
     "consent.html": """{% extends "base.html" %}{% block body %}
 <p><strong>{{ client_name }}</strong> asks to use your Rose Ash account
