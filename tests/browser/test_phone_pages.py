@@ -34,6 +34,7 @@ PHONE = Screen("phone", 390, 844, True)
 DESKTOP = Screen("desktop", 1280, 800, False)
 HONEY = "market/wildflower-honey/"
 SIGNED_OUT = "/account/session"
+EVENT = "events/winter-fair-2026/"
 
 
 def busiest_month(site: Path) -> str:
@@ -51,6 +52,7 @@ def pages_to_check(site: Path) -> dict[str, str]:
         "home": "",
         "post": "blog/2026/apple-harvest-2026/",
         "events": "events/",
+        "event": EVENT,
         "month": busiest_month(site),
         "product-cart": HONEY,
         "market": "market/",
@@ -58,7 +60,7 @@ def pages_to_check(site: Path) -> dict[str, str]:
     }
 
 
-PAGE_NAMES = ["home", "post", "events", "month", "product-cart", "market", "account"]
+PAGE_NAMES = ["home", "post", "events", "event", "month", "product-cart", "market", "account"]
 
 OVERFLOW_JS = """() => {
   const width = document.documentElement.clientWidth;
@@ -189,7 +191,7 @@ def test_phone_page_weighs_under_100_kb_and_does_not_shift(
     path = {
         "home": "",
         "post": "blog/2026/apple-harvest-2026/",
-        "event": "events/winter-fair-2026/",
+        "event": EVENT,
         "product": HONEY,
     }[name]
     page, errors = open_page(PHONE)
