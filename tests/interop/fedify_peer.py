@@ -71,6 +71,16 @@ class FedifyPeer:
         response = await client.post(f"{self.base}/_control/follow", json=payload, timeout=60)
         return response.json()
 
+    async def unfollow(
+        self, client: httpx.AsyncClient, identifier: str, target: str, follow_id: str
+    ) -> Any:
+        """Undo the Follow ``follow_id``, signed the way ``identifier`` signs."""
+        payload = {"identifier": identifier, "target": target, "via": FOLLOWERS[identifier],
+                   "followId": follow_id}  # fmt: skip
+        return (
+            await client.post(f"{self.base}/_control/unfollow", json=payload, timeout=60)
+        ).json()
+
     async def lookup(
         self, client: httpx.AsyncClient, url: str, signed_by: str | None = None
     ) -> Any:

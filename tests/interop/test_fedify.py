@@ -1,16 +1,20 @@
 """Our server against an ActivityPub implementation someone else wrote: Fedify.
 
 A real ``python -m federation_server serve`` process (blog, events, market) and the Fedify
-peer (tests/interop/fedify/peer.mjs) talk over loopback HTTP. Three peer actors follow each
-of our actors: one signs draft-cavage, one RFC 9421 (both with Fedify's ``signRequest``),
-one through Fedify's own sender (double knock). Fedify verifies each Accept we deliver
-(signature, and that the key belongs to the activity's actor), then a post, an event and a
-product are published, edited and removed with ``python -m federation_server publish`` (and
-each profile changed); the peer must verify and parse every Create, Update (of the objects
-and of the actors) and Delete with Fedify's vocabulary (the
-edit and the removal are published in this process with the function the command runs:
-starting Python again costs seconds). Any request the peer refused, anything Fedify logged
-as an error, and any part of our JSON its vocabulary had to drop, fails the test.
+peer (tests/interop/fedify/peer.mjs) talk over loopback HTTP:
+
+1. Three peer actors follow each of our actors: one signs draft-cavage, one RFC 9421 (both
+   with Fedify's ``signRequest``), one through Fedify's own sender (double knock).
+2. Fedify verifies each Accept we deliver (the signature, and that the key belongs to the
+   activity's actor).
+3. A post, an event and a product are published with ``python -m federation_server publish``
+   (each profile changes too), then edited, then removed (those two publishes run in this
+   process, through the function the command runs: starting Python again costs seconds).
+   Fedify must verify and parse every Create, Update (of objects and actors) and Delete.
+4. Each peer actor undoes its Follow of blog.
+
+Any request the peer refused, anything Fedify logged as an error, and any part of our JSON
+its vocabulary had to drop, fails the test.
 """
 
 from __future__ import annotations
@@ -166,6 +170,22 @@ async def test_fedify_follows_verifies_and_parses_everything_we_send(
         deleted = await arrived("Delete")
         for key, seen in deleted.items():
             assert seen["type"] == "Tombstone" and seen["id"] == ids[key], seen
+
+        # 4. Each peer actor unfollows blog (an Undo embedding its Follow): blog has no
+        # followers left, the others keep theirs.
+        blog = f"{server.base}/actors/blog"
+        for identifier in FOLLOWERS:
+            undone = await fedify_peer.unfollow(
+                client, identifier, blog, follows[identifier, "blog"]
+            )
+            assert undone["ok"], (identifier, undone)
+
+        async def unfollowed() -> bool:
+            return not await collection_items(client, f"{blog}/followers")
+
+        await eventually(unfollowed, "blog's followers to be gone after the Undo")
+        events_followers = await collection_items(client, f"{server.base}/actors/events/followers")
+        assert len(events_followers) == len(FOLLOWERS)
 
         events = await fedify_peer.events(client)
         assert not problems(events), problems(events)

@@ -12,6 +12,7 @@
 //                                   "draft-cavage-http-signatures-12", "rfc9421" (Fedify's
 //                                   signRequest, one spec, no fallback) or "fedify"
 //                                   (ctx.sendActivity: Fedify's sender with double knock)
+//   POST /_control/unfollow         {identifier, target, via, followId}: Undo that Follow
 //   POST /_control/lookup           {url, identifier?}: fetch and parse `url` with Fedify
 //                                   (a signed GET as `identifier` when given)
 //   GET  /_control/events           every inbox POST (status, signature spec), every
@@ -39,6 +40,7 @@ import {
   isActor,
   Person,
   Reject,
+  Undo,
   Update,
 } from "@fedify/vocab";
 
@@ -187,37 +189,24 @@ federation
 
 const context = () => federation.createContext(new URL(ORIGIN), undefined);
 
-/** Follow `target` as `identifier`; `via` picks how the request is signed. */
-async function follow({ identifier, target, via }) {
-  if (!keyPairs.has(identifier)) throw new Error(`no local actor ${identifier}`);
-  const ctx = context();
+/** Our actor `target` as Fedify parses it, or an error. */
+async function lookupActor(ctx, target) {
   const actor = await ctx.lookupObject(target);
   if (!isActor(actor)) {
-    return { ok: false, error: `${target} is not an actor to Fedify: ${actor?.constructor.name}` };
+    throw new Error(`${target} is not an actor to Fedify: ${actor?.constructor.name}`);
   }
-  const key = actor.publicKeyId ? await actor.getPublicKey() : null;
-  const parsedActor = {
-    type: actor.constructor.name,
-    id: actor.id?.href,
-    preferredUsername: actor.preferredUsername?.toString() ?? null,
-    inbox: actor.inboxId?.href ?? null,
-    sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
-    publicKeyId: key?.id?.href ?? null,
-    publicKeyOwner: key?.ownerId?.href ?? null,
-  };
-  const activity = new Follow({
-    id: new URL(`${ctx.getActorUri(identifier).href}/follows/${randomUUID()}`),
-    actor: ctx.getActorUri(identifier),
-    object: actor.id,
-    to: actor.id,
-  });
-  const result = { followId: activity.id.href, actor: parsedActor, via };
+  return actor;
+}
+
+/** POST `activity` from `identifier` to `actor`'s inbox; `via` picks how it is signed:
+ * one spec through Fedify's signRequest, or Fedify's own sender ("fedify"). */
+async function send(ctx, identifier, actor, activity, via) {
   if (via === "fedify") {
     try {
       await ctx.sendActivity({ identifier }, actor, activity, { immediate: true });
-      return { ok: true, ...result };
+      return { ok: true, via };
     } catch (error) {
-      return { ok: false, error: String(error), ...result };
+      return { ok: false, via, error: String(error) };
     }
   }
   const [rsa] = await ctx.getActorKeyPairs(identifier);
@@ -232,11 +221,47 @@ async function follow({ identifier, target, via }) {
   const answer = await response.text();
   return {
     ok: response.ok,
+    via,
     status: response.status,
     answer: answer.slice(0, 500),
     signature: signed.headers.get("signature-input") ? "rfc9421" : "draft-cavage",
-    ...result,
   };
+}
+
+const followOf = (ctx, identifier, target, id) =>
+  new Follow({ id: new URL(id), actor: ctx.getActorUri(identifier), object: target, to: target });
+
+/** Follow `target` as `identifier`. */
+async function follow({ identifier, target, via }) {
+  if (!keyPairs.has(identifier)) throw new Error(`no local actor ${identifier}`);
+  const ctx = context();
+  const actor = await lookupActor(ctx, target);
+  const key = actor.publicKeyId ? await actor.getPublicKey() : null;
+  const parsedActor = {
+    type: actor.constructor.name,
+    id: actor.id?.href,
+    preferredUsername: actor.preferredUsername?.toString() ?? null,
+    inbox: actor.inboxId?.href ?? null,
+    sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
+    publicKeyId: key?.id?.href ?? null,
+    publicKeyOwner: key?.ownerId?.href ?? null,
+  };
+  const followId = `${ctx.getActorUri(identifier).href}/follows/${randomUUID()}`;
+  const activity = followOf(ctx, identifier, actor.id, followId);
+  return { followId, actor: parsedActor, ...(await send(ctx, identifier, actor, activity, via)) };
+}
+
+/** Undo the Follow `followId` of `target` (the Follow embedded, as Fedify apps send it). */
+async function unfollow({ identifier, target, via, followId }) {
+  const ctx = context();
+  const actor = await lookupActor(ctx, target);
+  const activity = new Undo({
+    id: new URL(`${followId}/undo`),
+    actor: ctx.getActorUri(identifier),
+    object: followOf(ctx, identifier, actor.id, followId),
+    to: actor.id,
+  });
+  return send(ctx, identifier, actor, activity, via);
 }
 
 /** Fetch `url` as Fedify does and parse it; signed by `identifier` when given (Fedify's
@@ -260,7 +285,11 @@ async function control(url, request) {
     events = [];
     return Response.json({ ok: true });
   }
-  const actions = { "/_control/follow": follow, "/_control/lookup": lookup };
+  const actions = {
+    "/_control/follow": follow,
+    "/_control/unfollow": unfollow,
+    "/_control/lookup": lookup,
+  };
   if (url.pathname in actions && request.method === "POST") {
     try {
       return Response.json(await actions[url.pathname](await request.json()));
