@@ -58,8 +58,11 @@ _PAGES = {
 <form method="post" action="/cart/view/checkout">
 <input type="hidden" name="cart_csrf" value="{{ csrf }}">
 <input type="hidden" name="idempotency_key" value="{{ idempotency_key }}">
-<label>Email for your receipt (optional) <input type="email" name="email"
- autocomplete="email"></label>
+{% if cart.lines | selectattr("kind", "equalto", "ticket") | list %}
+<label>Email for your tickets and receipt <input type="email" name="email"
+ autocomplete="email" required></label>
+{% else %}<label>Email for your receipt (optional) <input type="email" name="email"
+ autocomplete="email"></label>{% endif %}
 <button type="submit">Checkout</button>
 <p class="muted">You pay on SumUp's secure page, then come back here.</p>
 </form>

@@ -105,6 +105,12 @@ def test_free_event_booking_is_confirmed_without_payment(
     page.locator(f'form[data-ticket-id="{rsvp["id"]}"] button[type="submit"]').click()
     expect(page.locator("[data-cart-count]")).to_have_text("1")
     page.get_by_role("button", name="Cart (1)").click()
+    # Tickets are emailed: the island asks for the address before it checks out.
+    page.get_by_role("button", name="Checkout").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "Please give your email address: your tickets are sent there."
+    )
+    page.get_by_label("Email for your tickets and receipt").fill("rsvp@example.org")
     page.get_by_role("button", name="Checkout").click()
     expect(page.get_by_text("Booked: your reference is ")).to_be_visible()
     shown = page.get_by_text("Booked: your reference is ").inner_text()
@@ -115,6 +121,8 @@ def test_free_event_booking_is_confirmed_without_payment(
     assert shown == f"Booked: your reference is {order['reference']}."
     assert order["hosted_checkout_url"] is None
     expect(page.locator("[data-cart-count]")).to_have_text("0")
+    (mail,) = shop.mail("rsvp@example.org")
+    assert order["reference"] in mail and order["tickets"][0]["code"] in mail
 
 
 def test_sumup_outage_is_explained_and_the_retry_keeps_one_order(

@@ -15,7 +15,8 @@
   const CHECKOUT_KEY = "ra_checkout_attempt";
   const FORM_SELECTOR = "form.add-to-cart, form[data-cart-form]";
 
-  const state = { api: "", cart: null, busy: false, ui: null };
+  const state = { api: "", cart: null, busy: false, ui: null, email: "" };
+  const RETRY_STATES = ["failed", "expired", "cancelled"];
 
   // --- small helpers ------------------------------------------------------------------------
 
@@ -218,6 +219,24 @@
     }
     const amount = money(cart.total_minor, cart.currency);
     const total = el("p", {}, "Total ", el("strong", { "data-cart-total": "", text: amount }));
+    // The same question the no-JavaScript cart page asks: tickets are sent by email.
+    const needsEmail = lines.some((line) => line.kind === "ticket");
+    const email = el("input", {
+      type: "email",
+      id: "ra-cart-email",
+      name: "email",
+      autocomplete: "email",
+      "data-checkout-email": "",
+      oninput: () => {
+        state.email = email.value;
+      },
+    });
+    email.value = state.email;
+    email.required = needsEmail;
+    const emailText = needsEmail
+      ? "Email for your tickets and receipt"
+      : "Email for your receipt (optional)";
+    const emailField = el("p", {}, el("label", { for: "ra-cart-email", text: emailText }), email);
     const checkout = el("button", {
       type: "button",
       class: "ra-cart__checkout",
@@ -225,7 +244,7 @@
       text: "Checkout",
       onclick: () => startCheckout(checkout),
     });
-    ui.body.append(list, total, checkout, ui.message);
+    ui.body.append(list, total, emailField, checkout, ui.message);
   }
 
   function say(target, text, isError = false) {
@@ -302,12 +321,20 @@
 
   async function startCheckout(button) {
     if (state.busy) return;
+    const email = state.email.trim();
+    const lines = (state.cart && state.cart.lines) || [];
+    if (!email && lines.some((line) => line.kind === "ticket")) {
+      say(state.ui.message, "Please give your email address: your tickets are sent there.", true);
+      const field = state.ui.body.querySelector("[data-checkout-email]");
+      if (field) field.focus();
+      return;
+    }
     state.busy = true;
     button.disabled = true;
     say(state.ui.message, "Starting a secure payment…");
     try {
       const order = await call("POST", "/checkout", {
-        body: {},
+        body: email ? { email } : {},
         headers: { "Idempotency-Key": attemptKey() },
       });
       if (session && order.token) session.setItem("ra_last_order", order.token);
@@ -397,6 +424,7 @@
         state.cart = null;
         render();
       }
+      if (RETRY_STATES.includes(status)) target.after(retryForm(token));
       if (status !== "pending") return;
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
@@ -417,6 +445,19 @@
     for (const button of document.querySelectorAll("button[data-step]")) {
       button.addEventListener("click", () => step(button));
     }
+  }
+
+  // A declined, expired or cancelled payment gave the lines back to the cart: "Try again"
+  // posts to the API, which checks them out anew and sends the browser on to SumUp.
+  function retryForm(token) {
+    const old = document.querySelector("[data-retry]");
+    if (old) old.remove();
+    const action = `${state.api}/orders/${encodeURIComponent(token)}/retry`;
+    return el(
+      "form",
+      { method: "post", action, "data-retry": "" },
+      el("button", { type: "submit", text: "Try again" }),
+    );
   }
 
   function enhanceForms() {
