@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commerce_api.accounts.errors import TooManyAttempts
 from commerce_api.accounts.models import AuthFailure
 from commerce_api.accounts.tokens import hash_token
-from commerce_api.db import utcnow
+from commerce_api.db import lock_keys, utcnow
 
 __all__ = ["Throttle", "account_key", "address_key"]
 
@@ -69,11 +69,7 @@ class Throttle:
     async def reserve(self, session: AsyncSession, account: str, address: str) -> list[int]:
         """Check the limits and count this attempt as a failure, atomically; returns the
         ids of the rows to :meth:`release` if the attempt succeeds."""
-        if session.get_bind().dialect.name == "postgresql":
-            for key in sorted((account, address)):  # one order: no deadlock
-                await session.execute(
-                    text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key}
-                )
+        await lock_keys(session, account, address)
         await self.check(session, account, address)
         rows = await self.record_failure(session, account, address)
         await session.flush()

@@ -4,6 +4,7 @@ the models (``commerce_api.db.models``). The schema changes only through Alembic
 
 from commerce_api.db._base import Base, UTCDateTime, utcnow
 from commerce_api.db._engine import Database
+from commerce_api.db._locks import lock_keys
 from commerce_api.db.migrate import migrate, upgrade
 
-__all__ = ["Base", "Database", "UTCDateTime", "migrate", "upgrade", "utcnow"]
+__all__ = ["Base", "Database", "UTCDateTime", "lock_keys", "migrate", "upgrade", "utcnow"]

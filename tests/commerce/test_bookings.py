@@ -62,3 +62,37 @@ async def test_booking_over_http_with_an_idempotency_key(client: AsyncTestClient
     )
     assert (bad.status_code, bad.json()["field"]) == (400, "Idempotency-Key")
     assert await shopper.available(FREE_TALK) == 1
+
+
+async def test_concurrent_bookings_by_one_address_stay_within_the_limit(
+    db: Database, database_url: str
+) -> None:
+    """Issue 11 item 4: the per-address limit holds for a burst from two server processes."""
+    from commerce_api.domain.catalog import parse_catalog, sync_catalog
+    from commerce_api.errors import InvalidInput
+    from commerce_api.settings import Settings
+    from tests.commerce import catalogs
+
+    cafe = catalogs.ticket("repair-cafe", "slot", price=0, capacity=20)
+    await sync_catalog(db, parse_catalog(catalogs.catalog(*catalogs.sample()["items"], cafe)))
+    settings = Settings(booking_max_places=3)
+    other = Database(database_url)
+
+    async def one(i: int) -> bool:
+        try:
+            await book_free(
+                other if i % 2 else db,
+                cafe["id"],
+                1,
+                email="hoarder@example.org",
+                settings=settings,
+            )
+        except InvalidInput:
+            return False
+        return True
+
+    try:
+        booked = await asyncio.gather(*(one(i) for i in range(8)))
+    finally:
+        await other.dispose()
+    assert sum(booked) == 3

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from commerce_api.db import Database, utcnow
+from commerce_api.db import Database, lock_keys, utcnow
 from commerce_api.db.models import Item, Order, OrderLine, Ticket
 from commerce_api.domain.catalog import plausible_item_id
 from commerce_api.domain.orders import (
@@ -213,6 +213,8 @@ async def _book(
                 f"{item.title} is not free: add it to your cart and check out",
                 field="item_id",
             )
+        # Two bookings by one person for one event must not both pass the limit.
+        await lock_keys(session, f"booking:{item.event_id}:{member_id or email}")
         held = await _already_booked(session, item.event_id, email, member_id)
         if held + quantity > settings.booking_max_places:
             raise InvalidInput(
