@@ -10,10 +10,13 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -84,3 +87,22 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_until_up(
+    url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60.0
+) -> None:
+    """Wait until a server process a test started answers 200 at ``url``; fail with the end
+    of its ``log`` if it exits first or does not answer within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log.read_text()[-3000:]
+            raise AssertionError(f"{proc.args} exited ({proc.returncode}):\n{tail}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"{url} did not answer within {timeout}s:\n{log.read_text()[-3000:]}")

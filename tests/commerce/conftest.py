@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.engine import make_url
@@ -25,22 +23,6 @@ from tests.commerce import catalogs
 
 API_KEY = "sk_test_rose_ash"
 MERCHANT = "MTEST1234"
-
-
-def wait_until_up(
-    url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60.0
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(url, timeout=0.5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"{url} did not answer within {timeout}s")
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:

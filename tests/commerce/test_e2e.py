@@ -24,9 +24,9 @@ from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Order
 from commerce_api.fake_sumup import FakeSumUpProcess
 from tests.commerce import catalogs
-from tests.commerce.conftest import API_KEY, MERCHANT, stop, wait_until_up
+from tests.commerce.conftest import API_KEY, MERCHANT, stop
 from tests.commerce.shop import ADULT, HONEY, JAM
-from tests.conftest import REPO_ROOT, free_port
+from tests.conftest import REPO_ROOT, free_port, wait_until_up
 
 SITE = "https://rose-ash.example.coop"
 

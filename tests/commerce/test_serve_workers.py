@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 
 from tests.commerce import catalogs
-from tests.commerce.conftest import stop, wait_until_up
-from tests.conftest import REPO_ROOT, free_port
+from tests.commerce.conftest import stop
+from tests.conftest import REPO_ROOT, free_port, wait_until_up
 
 
 def _children(pid: int) -> list[int]:

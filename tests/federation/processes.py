@@ -16,7 +16,7 @@ import httpx
 
 from federation_server.services.publish import publish_build_dir
 from federation_server.settings import Settings
-from tests.conftest import REPO_ROOT, free_port
+from tests.conftest import REPO_ROOT, free_port, wait_until_up
 
 AP = "application/activity+json"
 WAIT_SECONDS = 60.0
@@ -78,7 +78,7 @@ class Instance:
 
     def wait_ready(self) -> None:
         assert self.process is not None
-        wait_healthy(self.process, f"{self.base}/health", self.log, self.actor)
+        wait_until_up(f"{self.base}/health", self.process, self.log, WAIT_SECONDS)
 
     def stop(self) -> None:
         if self.process is not None:
@@ -98,21 +98,6 @@ class Instance:
         """The same publish, in this process (quicker than starting Python again)."""
         settings = Settings.from_env(self.env)
         return (await publish_build_dir(settings, build_dir)).summary()
-
-
-def wait_healthy(process: subprocess.Popen[bytes], url: str, log: Path, name: str) -> None:
-    """Wait until ``url`` answers 200; fail with the end of ``log`` if ``process`` exits or
-    does not answer within WAIT_SECONDS."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"{name} exited:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise AssertionError(f"{name} did not start:\n{log.read_text()[-3000:]}")
 
 
 async def eventually(check: Callable[[], Any], what: str) -> Any:

