@@ -55,6 +55,57 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deliver(args: argparse.Namespace) -> int:
+    """The background work as its own process: the delivery worker (the outgoing queue) and
+    the inbox processor (activities the inbox verified and stored), the two loops ``serve``
+    runs in-process; ``--deliveries-only`` runs the delivery worker alone."""
+    import contextlib
+    import signal
+
+    from federation_server.db.engine import create_database
+    from federation_server.delivery import build_worker
+    from federation_server.services.actors import local_key_resolver
+    from federation_server.services.inbox_processor import (
+        inbox_context,
+        process_pending,
+        run_inbox_processor,
+    )
+
+    async def main() -> None:
+        settings = get_settings()
+        database = create_database(settings.database_url)
+        worker = build_worker(settings, database, local_key_resolver(settings, database))
+        ctx = await inbox_context(settings, database)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(signum, stop.set)
+        inbox: asyncio.Task[None] | None = None
+        try:
+            if args.once:
+                if not args.deliveries_only:
+                    print(f"inbox activities handled: {await process_pending(ctx)}")
+                print(await worker.run_once())
+                return
+            if not args.deliveries_only:
+                poll = settings.delivery_poll_seconds
+                inbox = asyncio.create_task(run_inbox_processor(ctx, poll))
+            await worker.run_forever(stop)
+        finally:
+            if inbox is not None:
+                inbox.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await inbox
+            await worker.sender.aclose()
+            if ctx.http is not None:
+                await ctx.http.aclose()
+            await database.dispose()
+
+    asyncio.run(main())
+    return 0
+
+
 def cmd_status(_args: argparse.Namespace) -> int:
     """Print followers, the queue and each host's deliveries (see delivery/status.py)."""
     from federation_server.db.engine import create_database
@@ -104,12 +155,16 @@ def _add_publish(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def _add_deliver(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The delivery worker's command lives with the delivery package."""
-    try:
-        from federation_server.delivery.cli import add_deliver_command  # type: ignore
-    except ImportError:
-        return
-    add_deliver_command(sub)
+    parser = sub.add_parser(
+        "deliver", help="run the background worker (deliveries and stored inbox activities)"
+    )
+    parser.add_argument(
+        "--once", action="store_true", help="handle what is due now (one batch each), then exit"
+    )
+    parser.add_argument(
+        "--deliveries-only", action="store_true", help="do not process stored inbox activities"
+    )
+    parser.set_defaults(func=cmd_deliver)
 
 
 def _add_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -18,7 +18,11 @@ from federation_server.delivery import run_worker
 from federation_server.errors import EXCEPTION_HANDLERS
 from federation_server.head import head_as_get
 from federation_server.routes import ROUTE_HANDLERS
-from federation_server.services.actors import ensure_local_actors, fetch_signer
+from federation_server.services.actors import (
+    ensure_local_actors,
+    fetch_signer,
+    local_key_resolver,
+)
 from federation_server.services.fetch import build_fetch_client
 from federation_server.services.inbox_processor import run_inbox_processor
 from federation_server.settings import Settings, get_settings
@@ -48,7 +52,8 @@ async def _start(app: Litestar, settings: Settings) -> Context:
 
 def _start_worker(ctx: Context) -> asyncio.Task[None]:
     """Run the delivery worker in-process (``serve --no-worker`` leaves it to ``deliver``)."""
-    return asyncio.create_task(run_worker(ctx.settings, ctx.database))
+    resolver = local_key_resolver(ctx.settings, ctx.database)
+    return asyncio.create_task(run_worker(ctx.settings, ctx.database, resolver))
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -2,7 +2,7 @@
 
 from ._policy import HostHealth, Outcome, backoff_seconds, classify, parse_retry_after, retry_at
 from ._queue import enqueue, host_of, mark_host_available, unhealthy_hosts
-from ._runner import build_worker, local_key_resolver, run_worker
+from ._runner import KeyResolver, build_worker, run_worker
 from ._senders import AiohttpSender, HttpxSender, Sender, SendError, SendResult
 from ._worker import RunReport, Worker
 
@@ -10,6 +10,7 @@ __all__ = [
     "AiohttpSender",
     "HostHealth",
     "HttpxSender",
+    "KeyResolver",
     "Outcome",
     "RunReport",
     "SendError",
@@ -21,7 +22,6 @@ __all__ = [
     "classify",
     "enqueue",
     "host_of",
-    "local_key_resolver",
     "mark_host_available",
     "parse_retry_after",
     "retry_at",

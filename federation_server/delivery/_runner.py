@@ -1,11 +1,10 @@
-"""Wiring the worker to an instance: its settings, its database and its actors' keys."""
+"""Wiring the worker to an instance: its settings, its database and a resolver of its keys."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
-
-from sqlalchemy import select
 
 from federation_server.db.engine import Database
 from federation_server.net import guarded_session
@@ -14,34 +13,19 @@ from federation_server.settings import Settings
 from ._senders import AiohttpSender
 from ._worker import Worker
 
-__all__ = ["build_worker", "local_key_resolver", "run_worker"]
+__all__ = ["KeyResolver", "build_worker", "run_worker"]
+
+#: ``key_id -> private key`` for our own actors; the caller supplies it, so delivery knows
+#: nothing of where keys are stored.
+KeyResolver = Callable[[str], Awaitable[Any]]
 
 #: Seconds a remote inbox gets to answer one delivery.
 DELIVERY_TIMEOUT = 30.0
 
 
-def local_key_resolver(settings: Settings, database: Database) -> Any:
-    """``key_id -> private key`` for our own actors (``<actor>#main-key``)."""
-    from federation_server.activitypub.ids import Urls
-    from federation_server.db.models import LocalActor
-    from federation_server.services.actors import private_key_of
-
-    urls = Urls(settings.public_url)
-
-    async def resolve(key_id: str) -> Any:
-        name = urls.local_actor_name(key_id.split("#", 1)[0])
-        if name is None:
-            raise LookupError(f"{key_id} is not one of our keys")
-        async with database.session() as session:
-            actor = await session.scalar(select(LocalActor).where(LocalActor.name == name))
-        if actor is None:
-            raise LookupError(f"no local actor {name!r}")
-        return private_key_of(actor, settings)
-
-    return resolve
-
-
-def build_worker(settings: Settings, database: Database, **overrides: Any) -> Worker:
+def build_worker(
+    settings: Settings, database: Database, key_resolver: KeyResolver, **overrides: Any
+) -> Worker:
     """A worker configured from ``settings`` with an SSRF-guarded client of its own.
 
     Call it inside a running event loop (the aiohttp session belongs to that loop).
@@ -51,7 +35,7 @@ def build_worker(settings: Settings, database: Database, **overrides: Any) -> Wo
     )
     options: dict[str, Any] = {
         "sender": AiohttpSender(session),
-        "key_resolver": local_key_resolver(settings, database),
+        "key_resolver": key_resolver,
         "max_attempts": settings.delivery_max_attempts,
         "retry_base": settings.delivery_retry_base_seconds,
         "poll_seconds": settings.delivery_poll_seconds,
@@ -62,10 +46,13 @@ def build_worker(settings: Settings, database: Database, **overrides: Any) -> Wo
 
 
 async def run_worker(
-    settings: Settings, database: Database, stop: asyncio.Event | None = None
+    settings: Settings,
+    database: Database,
+    key_resolver: KeyResolver,
+    stop: asyncio.Event | None = None,
 ) -> None:
     """Run a worker until cancelled or ``stop`` is set (``serve`` runs one in-process)."""
-    worker = build_worker(settings, database)
+    worker = build_worker(settings, database, key_resolver)
     try:
         await worker.run_forever(stop)
     finally:

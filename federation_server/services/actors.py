@@ -13,7 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from federation_server import keys
+from federation_server.activitypub.ids import Urls
 from federation_server.context import Context
+from federation_server.db.engine import Database
 from federation_server.db.models import LocalActor
 from federation_server.errors import NotFound
 from federation_server.settings import Settings
@@ -135,3 +137,21 @@ def image(url: str) -> dict[str, str]:
     if media_type and media_type.startswith("image/"):
         shaped["mediaType"] = media_type
     return shaped
+
+
+def local_key_resolver(settings: Settings, database: Database) -> Any:
+    """``key_id -> private key`` for our own actors (``<actor>#main-key``): what the delivery
+    worker signs with."""
+    urls = Urls(settings.public_url)
+
+    async def resolve(key_id: str) -> Any:
+        name = urls.local_actor_name(key_id.split("#", 1)[0])
+        if name is None:
+            raise LookupError(f"{key_id} is not one of our keys")
+        async with database.session() as session:
+            actor = await session.scalar(select(LocalActor).where(LocalActor.name == name))
+        if actor is None:
+            raise LookupError(f"no local actor {name!r}")
+        return private_key_of(actor, settings)
+
+    return resolve
