@@ -20,6 +20,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
+from litestar.openapi import ResponseSpec
 
 log = logging.getLogger(__name__)
 
@@ -130,3 +131,18 @@ __all__ = [
     "handle_error",
     "problem",
 ]
+
+
+def responses(*errors: type[FederationError]) -> dict[int, ResponseSpec]:
+    """OpenAPI ``responses=`` for a handler: what each error it can raise is answered with
+    (problem+json; a Tombstone for Gone), so the schema says what the server does."""
+    from federation_server.activitypub.jsonld import AP_CONTENT_TYPE
+
+    return {
+        error.status_code: ResponseSpec(
+            data_container=dict[str, Any],
+            description=error.title,
+            media_type=AP_CONTENT_TYPE if error is Gone else PROBLEM_JSON,
+        )
+        for error in errors
+    }

@@ -11,13 +11,14 @@ from litestar.params import FromPath, QueryParameter
 from federation_server.activitypub.responses import activity_json, negotiate
 from federation_server.context import Context
 from federation_server.db.models import Follower, Following
+from federation_server.errors import BadRequest, NotFound, responses
 from federation_server.services.actors import get_actor, render_actor
 from federation_server.services.collections import featured, paged, public_outbox
 
 Page = Annotated[int | None, QueryParameter(ge=1, le=100_000)]
 
 
-@get("/actors/{name:str}")
+@get("/actors/{name:str}", responses=responses(NotFound))
 async def actor_document(
     request: Request[Any, Any, Any], ctx: NamedDependency[Context], name: FromPath[str]
 ) -> Response[Any]:
@@ -45,7 +46,7 @@ async def _collection(
     return activity_json(document)
 
 
-@get("/actors/{name:str}/outbox")
+@get("/actors/{name:str}/outbox", responses=responses(BadRequest, NotFound))
 async def outbox(
     ctx: NamedDependency[Context], name: FromPath[str], page: Page = None
 ) -> Response[Any]:
@@ -57,7 +58,7 @@ async def outbox(
     return activity_json(document)
 
 
-@get("/actors/{name:str}/followers")
+@get("/actors/{name:str}/followers", responses=responses(BadRequest, NotFound))
 async def followers(
     ctx: NamedDependency[Context], name: FromPath[str], page: Page = None
 ) -> Response[Any]:
@@ -67,7 +68,7 @@ async def followers(
     )  # fmt: skip
 
 
-@get("/actors/{name:str}/following")
+@get("/actors/{name:str}/following", responses=responses(BadRequest, NotFound))
 async def following(
     ctx: NamedDependency[Context], name: FromPath[str], page: Page = None
 ) -> Response[Any]:
@@ -78,7 +79,7 @@ async def following(
     )  # fmt: skip
 
 
-@get("/actors/{name:str}/featured")
+@get("/actors/{name:str}/featured", responses=responses(NotFound))
 async def featured_collection(ctx: NamedDependency[Context], name: FromPath[str]) -> Response[Any]:
     async with ctx.database.session() as session:
         await get_actor(session, ctx.settings, name)

@@ -9,7 +9,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from federation_server.context import Context
-from federation_server.errors import PayloadTooLarge
+from federation_server.errors import (
+    BadRequest,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    responses,
+)
 from federation_server.services.inbox import receive
 
 
@@ -42,14 +49,24 @@ async def _handle(
     return Response(b"", status_code=202)
 
 
-@post("/actors/{name:str}/inbox", status_code=202, request_max_body_size=None)
+@post(
+    "/actors/{name:str}/inbox",
+    status_code=202,
+    request_max_body_size=None,
+    responses=responses(BadRequest, Unauthorized, Forbidden, NotFound, PayloadTooLarge),
+)
 async def actor_inbox(
     request: Request[Any, Any, Any], ctx: NamedDependency[Context], name: FromPath[str]
 ) -> Response[Any]:
     return await _handle(request, ctx, name)
 
 
-@post("/inbox", status_code=202, request_max_body_size=None)
+@post(
+    "/inbox",
+    status_code=202,
+    request_max_body_size=None,
+    responses=responses(BadRequest, Unauthorized, Forbidden, PayloadTooLarge),
+)
 async def shared_inbox(
     request: Request[Any, Any, Any], ctx: NamedDependency[Context]
 ) -> Response[Any]:

@@ -13,7 +13,7 @@ from federation_server.activitypub.responses import activity_json, negotiate
 from federation_server.activitypub.shape import tombstone
 from federation_server.context import Context
 from federation_server.db.models import Interaction, OutboxActivity, PublishedObject
-from federation_server.errors import Gone, NotFound
+from federation_server.errors import Gone, NotFound, responses
 
 
 async def _counts(session: Any, ap_id: str) -> dict[str, int]:
@@ -25,7 +25,7 @@ async def _counts(session: Any, ap_id: str) -> dict[str, int]:
     return {kind: int(count) for kind, count in rows.all()}
 
 
-@get("/objects/{stable_id:path}")
+@get("/objects/{stable_id:path}", responses=responses(NotFound, Gone))
 async def object_document(
     request: Request[Any, Any, Any], ctx: NamedDependency[Context], stable_id: FromPath[str]
 ) -> Response[Any]:
@@ -45,7 +45,7 @@ async def object_document(
     return negotiate(request, document, document.get("url"))
 
 
-@get("/activities/{token:str}")
+@get("/activities/{token:str}", responses=responses(NotFound))
 async def activity_document(ctx: NamedDependency[Context], token: FromPath[str]) -> Response[Any]:
     ap_id = ctx.urls.activity(token)
     async with ctx.database.session() as session:

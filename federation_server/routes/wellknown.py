@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from federation_server.activitypub.jsonld import AP_CONTENT_TYPE
 from federation_server.context import Context
 from federation_server.db.models import LocalActor, PublishedObject
-from federation_server.errors import BadRequest, NotFound
+from federation_server.errors import BadRequest, NotFound, responses
 
 NODEINFO_SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/2.1"
 NODEINFO_TYPE = f'application/json; profile="{NODEINFO_SCHEMA}#"'
@@ -39,7 +39,11 @@ def _resolve_resource(ctx: Context, resource: str) -> str:
     return name
 
 
-@get("/.well-known/webfinger")
+@get(
+    "/.well-known/webfinger",
+    media_type="application/jrd+json",
+    responses=responses(BadRequest, NotFound),
+)
 async def webfinger(
     ctx: NamedDependency[Context], resource: FromQuery[str | None] = None
 ) -> Response[Any]:
@@ -68,7 +72,7 @@ async def webfinger(
     )
 
 
-@get("/.well-known/host-meta")
+@get("/.well-known/host-meta", media_type="application/xrd+xml")
 async def host_meta(ctx: NamedDependency[Context]) -> Response[str]:
     template = f"{ctx.settings.public_url}/.well-known/webfinger?resource={{uri}}"
     xml = (
