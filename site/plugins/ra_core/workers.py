@@ -3,9 +3,10 @@
 Rendering needs the whole Pelican context in the workers, so the pool is forked when the
 posts' pages start rendering (``ra_incremental.split``); post-processing (asset rewrite,
 ``.gz``/``.br``) reuses the same workers, or forks the pool then if no step did before.
-Forked workers share the parent's memory pages; ``gc.freeze()`` keeps the collector from
-touching (and so copying) them. No other thread may run while the pool forks: callers join
-theirs first. ``shutdown()`` ends it (the driver calls it once per build, also on failure).
+Forked workers share the parent's memory pages; ``gc.freeze()`` around the fork keeps the
+workers' collector from touching (and so copying) them, and is undone here at once. No other
+thread may run while the pool forks: callers join theirs first. ``shutdown()`` ends it (the
+driver calls it once per build, also on failure).
 """
 
 from __future__ import annotations
@@ -28,8 +29,14 @@ def get() -> ProcessPoolExecutor | None:
     """The build's pool, forked now if there is none yet; None on a single core."""
     global _pool
     if _pool is None and worker_count() > 1:
-        gc.freeze()
-        _pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("fork"))
+        gc.freeze()  # the workers share the parent's pages instead of copying them for the GC
+        try:
+            _pool = ProcessPoolExecutor(
+                worker_count(), mp_context=multiprocessing.get_context("fork")
+            )
+            _pool.submit(int).result()  # a forking pool starts all its workers at the first task
+        finally:
+            gc.unfreeze()  # this process collects its own garbage again (peak memory)
     return _pool
 
 
@@ -43,4 +50,3 @@ def shutdown() -> None:
     pool, _pool = _pool, None
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
