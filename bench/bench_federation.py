@@ -455,10 +455,10 @@ def presign(server: str, base: str, key: Any, actors: int, count: int, tag: str)
         return [request for part in pool.map(_signed_raw, jobs) for request in part]
 
 
-# The inbox's write transaction (``services.inbox._store`` for a sender whose key is cached),
-# as pgbench runs it: one Follow of the same shape and size, a distinct id each time.
+# The inbox's write (``services.inbox._store`` for a sender whose key is cached: one INSERT
+# in autocommit, no BEGIN/COMMIT), as pgbench runs it: one Follow of the same shape and
+# size, a distinct id each time.
 INBOX_SQL = """\\set n random(1, 2000000000)
-BEGIN;
 INSERT INTO inbox_activities (activity_id, activity_type, actor_uri, object_id, inbox_owner,
     activity_json, received_at, attempts)
   VALUES ('https://remote.example/users/' || :client_id::text || '/follows/' || :n::text
@@ -469,7 +469,6 @@ INSERT INTO inbox_activities (activity_id, activity_type, actor_uri, object_id, 
       "https://remote.example/users/7", "object": "https://rose-ash.example/actors/blog"}',
     now(), 0)
   ON CONFLICT (activity_id) DO NOTHING;
-END;
 """
 
 
