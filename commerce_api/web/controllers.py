@@ -218,14 +218,7 @@ class ShopPagesController(Controller):
             page = error_page(settings, exc.status_code, exc.title, exc.detail, retry=retry)
             page.cookies.append(_last_order_cookie(order.token, settings))
             return page
-        target = (
-            order.hosted_checkout_url
-            if order.state == PENDING and order.hosted_checkout_url
-            else settings.order_page_url(order.token)
-        )
-        redirect = Redirect(target, status_code=303)
-        redirect.cookies.append(_last_order_cookie(order.token, settings))
-        return redirect
+        return _to_payment(order, settings)
 
     @get("/orders/{order_token:str}/receipt", summary="An order's receipt as an HTML page")
     async def receipt(
@@ -268,15 +261,8 @@ class ShopPagesController(Controller):
             can_charge=payments.configured,
         )
         order = await start_payment(db, payments, settings, order)
-        target = (
-            order.hosted_checkout_url
-            if order.state == PENDING and order.hosted_checkout_url
-            else settings.order_page_url(order.token)
-        )
-        redirect = Redirect(target, status_code=303)
-        redirect.cookies.extend(
-            [_last_order_cookie(order.token, settings), cart_cookie(cart_token, settings)]
-        )
+        redirect = _to_payment(order, settings)
+        redirect.cookies.append(cart_cookie(cart_token, settings))
         return redirect
 
     @post(
@@ -311,6 +297,19 @@ class ShopPagesController(Controller):
                 "we sent, or ask us with your order reference.",
             )
         return Redirect(f"/orders/{last}/receipt", status_code=303)
+
+
+def _to_payment(order: Any, settings: Settings) -> Redirect:
+    """303 to SumUp's page for a pending order (else to the order page), remembering the order
+    for ``/receipts/latest``."""
+    target = (
+        order.hosted_checkout_url
+        if order.state == PENDING and order.hosted_checkout_url
+        else settings.order_page_url(order.token)
+    )
+    redirect = Redirect(target, status_code=303)
+    redirect.cookies.append(_last_order_cookie(order.token, settings))
+    return redirect
 
 
 def _last_order_cookie(order_token: str, settings: Settings) -> Cookie:

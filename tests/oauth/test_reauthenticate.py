@@ -70,15 +70,19 @@ async def _sign_in_again(client: Any, location: str, password: str = PASSWORD) -
     return await client.post("/auth/signin", data={**fields, "email": EMAIL, "password": password})
 
 
+async def _signed_in(client: Any, database_url: str, hours_ago: int) -> str:
+    """A member signed in ``hours_ago`` through a first-party client's authorize; its id."""
+    await register_and_verify(client, database_url, EMAIL)
+    client_id, _ = await add_client(database_url)
+    _, challenge = pkce_pair()
+    assert (await authorize(client, code_params(client_id, challenge), EMAIL)).status_code == 302
+    await _age_the_session(database_url, hours=hours_ago)
+    return client_id
+
+
 async def test_prompt_login_makes_a_signed_in_member_sign_in_again(database_url: str) -> None:
     async with api(make_settings(database_url)) as client:
-        await register_and_verify(client, database_url, EMAIL)
-        client_id, _ = await add_client(database_url)
-        verifier, challenge = pkce_pair()
-        assert (
-            await authorize(client, code_params(client_id, challenge), EMAIL)
-        ).status_code == 302
-        await _age_the_session(database_url, hours=2)
+        client_id = await _signed_in(client, database_url, hours_ago=2)
         verifier, challenge = pkce_pair()
         plain = await client.get("/oauth/authorize?" + urlencode(code_params(client_id, challenge)))
         assert plain.status_code == 302  # no prompt: the two-hour-old sign-in is enough
@@ -101,13 +105,8 @@ async def test_prompt_login_makes_a_signed_in_member_sign_in_again(database_url:
 
 async def test_max_age_older_than_the_sign_in_asks_again(database_url: str) -> None:
     async with api(make_settings(database_url)) as client:
-        await register_and_verify(client, database_url, EMAIL)
-        client_id, _ = await add_client(database_url)
+        client_id = await _signed_in(client, database_url, hours_ago=1)
         _, challenge = pkce_pair()
-        assert (
-            await authorize(client, code_params(client_id, challenge), EMAIL)
-        ).status_code == 302
-        await _age_the_session(database_url, hours=1)
 
         recent_enough = code_params(client_id, challenge, max_age="7200")
         answer = await client.get("/oauth/authorize?" + urlencode(recent_enough))
