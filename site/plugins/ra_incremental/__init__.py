@@ -96,9 +96,14 @@ def _on_generator_init(generator: Any) -> None:
         return
     env = getattr(generator, "env", None)
     if env is not None and env.bytecode_cache is None:
-        folder = session.cache / "jinja"
-        folder.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = FileSystemBytecodeCache(str(folder))  # keyed by source checksum
+        # Jinja keys compiled templates by their source alone, but settings (autoescape,
+        # extensions) and code change what a template compiles to: one folder per code and
+        # settings digest, and the folders of other digests are dropped.
+        folder = session.cache / "jinja" / session.code[:20]
+        if not folder.is_dir():
+            shutil.rmtree(folder.parent, ignore_errors=True)
+            folder.mkdir(parents=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def _freeze_urls(generators: Any) -> None:
