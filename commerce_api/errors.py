@@ -16,12 +16,15 @@
     ├── PayloadTooLarge         413    body over MAX_BODY_BYTES (raised by Litestar)
     ├── UnsupportedMediaType    415    a cookie-carrying body that is neither JSON nor a form
     ├── PaymentProviderError    502    SumUp refused or answered nonsense
-    └── PaymentUnavailable      503    SumUp unreachable or timed out: retry, nothing is lost
+    ├── PaymentUnavailable      503    SumUp unreachable or timed out: retry, nothing is lost
+    └── DatabaseUnavailable     503    the database is restarting or unreachable: retry
 
 Litestar's own errors (validation, 404 routes, 405, 413 bodies) go through the same
 :func:`problem_response`, and anything unexpected becomes a bare 500 problem with no
-traceback. A body nested too deeply for the JSON decoder (``RecursionError``) is a 400, not
-a 500, and logs nothing.
+traceback, except a lost database connection (a PostgreSQL restart, a busy SQLite file),
+which is the 503 of ``DatabaseUnavailable``: the transaction rolled back, so a retry with
+the same Idempotency-Key is safe. A body nested too deeply for the JSON decoder
+(``RecursionError``) is a 400, not a 500, and logs nothing.
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import asyncpg
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
+from sqlalchemy import exc as sa_exc
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
@@ -43,6 +48,7 @@ __all__ = [
     "CommerceError",
     "Conflict",
     "CurrencyMismatch",
+    "DatabaseUnavailable",
     "EmptyCart",
     "FieldError",
     "Forbidden",
@@ -162,6 +168,32 @@ class PaymentUnavailable(CommerceError):
     title = "The payment provider is unavailable"
 
 
+class DatabaseUnavailable(CommerceError):
+    status_code = 503
+    slug = "database-unavailable"
+    title = "The shop is briefly unavailable"
+
+
+#: Errors that mean "no usable database connection", not a bug in our query: the server is
+#: restarting or refusing connections (raised by asyncpg at connect, outside SQLAlchemy's
+#: wrapping), a connection cut mid-statement, or SQLite's busy file.
+_DATABASE_DOWN: tuple[type[BaseException], ...] = (
+    ConnectionError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.InterfaceError,
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.InternalError,
+)
+
+
+def _database_down(exc: BaseException) -> bool:
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, _DATABASE_DOWN)
+
+
 @dataclass
 class FieldError:
     """One problem with one input: ``field`` is a body key, a query or header name."""
@@ -219,7 +251,9 @@ def problem_response(
 
 def _commerce_error(request: Request[Any, Any, Any], exc: CommerceError) -> Response[bytes]:
     errors = [FieldError(exc.field, exc.detail)] if exc.field else None
-    headers = {"Retry-After": "5"} if isinstance(exc, PaymentUnavailable) else None
+    headers = (
+        {"Retry-After": "5"} if isinstance(exc, PaymentUnavailable | DatabaseUnavailable) else None
+    )
     return problem_response(
         exc.status_code,
         exc.slug,
@@ -289,6 +323,11 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    if _database_down(exc):
+        log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+        return _commerce_error(
+            request, DatabaseUnavailable("The database did not answer; please try again.")
+        )
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(
         500,

@@ -5,9 +5,6 @@ calls our webhook, and the browser comes back through our return endpoint."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,57 +20,8 @@ from sqlalchemy import update
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Order
 from commerce_api.fake_sumup import FakeSumUpProcess
-from tests.commerce import catalogs
-from tests.commerce.conftest import API_KEY, MERCHANT, stop
+from tests.commerce.api_process import SITE, ApiProcess, add
 from tests.commerce.shop import ADULT, HONEY, JAM
-from tests.conftest import REPO_ROOT, free_port, wait_until_up
-
-SITE = "https://rose-ash.example.coop"
-
-
-class ApiProcess:
-    """``python -m commerce_api serve --migrate --catalog ...`` that can be restarted."""
-
-    def __init__(self, database_url: str, sumup_url: str, workdir: Path, **extra_env: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.catalog = catalogs.write(workdir / "catalog.json", catalogs.sample())
-        self.log = workdir / "api.log"
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("SUMUP_", "DATABASE_"))},
-            "DATABASE_URL": database_url,
-            "SITE_URL": SITE,
-            "PUBLIC_URL": self.url,
-            "SUMUP_API_URL": sumup_url,
-            "SUMUP_API_KEY": API_KEY,
-            "SUMUP_MERCHANT_CODE": MERCHANT,
-            "SUMUP_TIMEOUT_SECONDS": "3",
-            **extra_env,
-        }
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        cmd = [sys.executable, "-m", "commerce_api", "serve", "--host", "127.0.0.1"]
-        cmd += ["--port", str(self.port), "--migrate", "--catalog", str(self.catalog)]
-        self.proc = subprocess.Popen(
-            cmd, cwd=REPO_ROOT, env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT
-        )
-        wait_until_up(f"{self.url}/health", self.proc, self.log)
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            stop(self.proc)
-            self.proc = None
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "commerce_api", *args],
-            cwd=REPO_ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
 
 
 @pytest.fixture
@@ -84,12 +32,6 @@ def api(database_url: str, fake_sumup: FakeSumUpProcess, tmp_path: Path) -> Iter
         yield server
     finally:
         server.stop()
-
-
-def add(client: httpx.Client, item_id: str, quantity: int) -> dict[str, Any]:
-    response = client.post("/cart/items", json={"item_id": item_id, "quantity": quantity})
-    assert response.status_code in (200, 201), response.text
-    return response.json()
 
 
 def test_shopper_buys_and_pays_on_the_hosted_page(

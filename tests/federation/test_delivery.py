@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -31,6 +32,9 @@ from federation_server.net import guarded_client, guarded_session
 from federation_server.signatures import PublicKeyInfo, verify_request
 from tests.conftest import REPO_ROOT
 from tests.federation.test_net import serve_in_thread
+from tests.private_postgres import PrivatePostgres, private_postgres
+
+__all__ = ["private_postgres"]  # the fixture
 
 ACTOR = "https://rose-ash.example.coop/actors/blog"
 KEY_ID = ACTOR + "#main-key"
@@ -166,11 +170,20 @@ async def make_worker(database: Database, clock: Clock):
         assert key_id == KEY_ID
         return PRIVATE_KEY
 
-    def make(*, allow_private: bool = True, client: str = "aiohttp", **options: Any) -> Worker:
+    def make(
+        *,
+        allow_private: bool = True,
+        client: str = "aiohttp",
+        timeout: float | None = None,
+        **options: Any,
+    ) -> Worker:
+        net: dict[str, Any] = {"allow_private_addresses": allow_private}
+        if timeout is not None:
+            net["timeout"] = timeout
         if client == "httpx":
-            sender: Any = HttpxSender(guarded_client(allow_private_addresses=allow_private))
+            sender: Any = HttpxSender(guarded_client(**net))
         else:
-            sender = AiohttpSender(guarded_session(allow_private_addresses=allow_private))
+            sender = AiohttpSender(guarded_session(**net))
         senders.append(sender)
         return Worker(
             database,
@@ -407,6 +420,101 @@ async def test_a_worker_process_killed_mid_fan_out_loses_nothing(
             break
     assert set(receiver.paths()) == {f"/slow/{n}" for n in range(40)}
     assert all(job.status == "delivered" for job in await jobs(database))
+    assert all(r.ok for r in receiver.received)
+
+
+async def test_a_hanging_inbox_times_out_without_holding_up_the_fan_out(
+    database, make_worker, receiver, base_url, clock
+):
+    """One inbox of a fan-out answers only after the worker's timeout: the others are
+    delivered at once, the hanging one is retried after its backoff and then delivered. (The
+    first POST may have reached it: at-least-once, receivers drop a repeated activity id.)"""
+    receiver.slow_seconds = 3.0
+    await queue(
+        database, clock, [f"{base_url}/slow/hangs", *(f"{base_url}/ok/{n}" for n in range(4))]
+    )
+    worker = make_worker(timeout=0.5)
+    first = await worker.run_once()
+    assert (first.delivered, first.retrying) == (4, 1)
+    [hung] = [job for job in await jobs(database) if job.status != "delivered"]
+    assert (hung.status, hung.last_status) == ("pending", None)
+    receiver.slow_seconds = 0.0
+    clock.advance(16 + 0.5 * 60 + 1)
+    assert (await worker.run_once()).delivered == 1
+    assert all(job.status == "delivered" for job in await jobs(database))
+    assert {p for p in receiver.paths()} == {"/slow/hangs", *(f"/ok/{n}" for n in range(4))}
+
+
+@pytest.mark.parametrize("client", ["aiohttp", "httpx"])
+async def test_a_redirect_to_a_private_address_is_not_followed(
+    database, make_worker, receiver, base_url, clock, client
+):
+    """An inbox answering 307 to a private address: the worker never follows (a delivery is
+    one POST to the inbox on record) and treats it as a failure to retry, as Mastodon does."""
+    receiver.script["/moved"] = [307]
+    receiver.response_headers["/moved"] = [(b"location", f"{base_url}/private/inbox".encode())]
+    await queue(database, clock, [f"{base_url}/moved"])
+    report = await make_worker(client=client).run_once()
+    assert (report.delivered, report.retrying) == (0, 1)
+    assert receiver.paths() == ["/moved"], "the redirect was followed"
+    [job] = await jobs(database)
+    assert (job.status, job.last_status) == ("pending", 307)
+
+
+async def test_the_worker_process_carries_on_after_postgresql_restarts(
+    private_postgres: PrivatePostgres, receiver, base_url
+):
+    """``python -m federation_server deliver`` on a private cluster that restarts (every
+    connection cut) between two fan-outs: the same process delivers the second one by
+    itself, each Create once."""
+    database = create_database(private_postgres.url)
+    await upgrade_engine(database.engine)
+    async with database.session() as session, session.begin():
+        session.add(
+            LocalActor(
+                name="blog",
+                private_key_pem=private_key_to_pem(PRIVATE_KEY),
+                public_key_pem=public_key_pem(PRIVATE_KEY),
+            )
+        )
+    clock = Clock()
+    await queue(database, clock, [f"{base_url}/before/{n}" for n in range(8)], activity(1))
+    env = os.environ | {
+        "DATABASE_URL": private_postgres.url,
+        "PUBLIC_URL": "https://rose-ash.example.coop",
+        "FEDERATION_ALLOW_PRIVATE_ADDRESSES": "1",
+        "FEDERATION_DELIVERY_POLL_SECONDS": "0.2",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "federation_server", "deliver"],
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    async def settled(count: int) -> list[Delivery]:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            found = await jobs(database)
+            if len(found) == count and all(job.status == "delivered" for job in found):
+                return found
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"the worker did not deliver {count} jobs: {await jobs(database)}")
+
+    try:
+        await settled(8)
+        await database.dispose()
+        await asyncio.to_thread(private_postgres.restart)
+        await queue(database, clock, [f"{base_url}/after/{n}" for n in range(8)], activity(2))
+        await settled(16)
+        assert proc.poll() is None, "the worker exited"
+    finally:
+        proc.kill()
+        proc.wait()
+        await database.dispose()
+    sent = Counter((r.path, r.activity_id) for r in receiver.received)
+    assert set(sent.values()) == {1} and len(sent) == 16
     assert all(r.ok for r in receiver.received)
 
 
