@@ -23,7 +23,7 @@ INSTALL := PYTHON=$(PYTHON) scripts/install.sh $(VENV)
 EDIT    := $(PY) -m editor_tools --content $(CONTENT)
 
 .DEFAULT_GOAL := build
-.PHONY: venv checkers interop-deps build test lint format serve bench bench-build \
+.PHONY: venv checkers interop-deps build test lint format serve bench bench-build bench-soak \
 	bench-commerce bench-federation clean preview new-post new-event new-product import-ghost \
 	check publish help
 
@@ -112,6 +112,13 @@ bench-commerce:
 bench-federation:
 	@$(INSTALL) dev
 	$(PY) bench/bench_federation.py $(BENCH_ARGS)
+
+# The soak mode: the deploy stack behind Caddy under mixed load for SOAK_MINUTES (default 10);
+# errors, p99 and every process's memory at start and end (bench/soak.py). Not in make test.
+SOAK_MINUTES ?= 10
+bench-soak:
+	@$(INSTALL) dev
+	SOAK_MINUTES=$(SOAK_MINUTES) $(PY) bench/soak.py
 
 clean:
 	rm -rf $(OUTPUT) var .pytest_cache .ruff_cache

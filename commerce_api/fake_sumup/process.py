@@ -66,6 +66,11 @@ class FakeSumUpProcess:
                 raise RuntimeError(f"fake SumUp did not answer on {self.url}")
             time.sleep(0.05)
 
+    @property
+    def pid(self) -> int | None:
+        """The process id while it runs (the soak bench reads its memory)."""
+        return self._proc.pid if self._proc is not None else None
+
     def stop(self) -> None:
         """Terminate the process (kill it if it does not stop within 5 s)."""
         proc, self._proc = self._proc, None
