@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +68,12 @@ def add(client: httpx.Client, item_id: str, quantity: int) -> dict[str, Any]:
     response = client.post("/cart/items", json={"item_id": item_id, "quantity": quantity})
     assert response.status_code in (200, 201), response.text
     return response.json()
+
+
+def wait_for(check: Any, what: str, attempts: int = 400) -> Any:
+    """Poll ``check()`` until it returns something truthy (background work on a server)."""
+    for _ in range(attempts):
+        if found := check():
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"never saw {what}")

@@ -5,7 +5,6 @@ calls our webhook, and the browser comes back through our return endpoint."""
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -20,7 +19,7 @@ from sqlalchemy import update
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Order
 from commerce_api.fake_sumup import FakeSumUpProcess
-from tests.commerce.api_process import SITE, ApiProcess, add
+from tests.commerce.api_process import SITE, ApiProcess, add, wait_for
 from tests.commerce.shop import ADULT, HONEY, JAM
 
 
@@ -123,15 +122,6 @@ def test_restart_mid_checkout_loses_nothing(api: ApiProcess, fake_sumup: FakeSum
 
     expire = api.cli("expire")
     assert expire.returncode == 0 and "expired 0 order(s)" in expire.stdout
-
-
-def wait_for(check: Any, what: str, attempts: int = 400) -> Any:
-    """Poll ``check()`` until it returns something truthy (background work on a server)."""
-    for _ in range(attempts):
-        if found := check():
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"never saw {what}")
 
 
 def paid_after_cancelling(

@@ -17,22 +17,13 @@ from pathlib import Path
 import httpx
 
 from commerce_api.fake_sumup import FakeSumUpProcess
-from tests.commerce.api_process import ApiProcess, add
+from tests.commerce.api_process import ApiProcess, add, wait_for
 from tests.commerce.shop import HONEY, JAM
 from tests.private_postgres import PrivatePostgres, private_postgres
 
 __all__ = ["private_postgres"]  # the fixture
 
 HELD = "POST /v0.1/checkouts"
-
-
-def wait_until(check, what: str, seconds: float = 20.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        time.sleep(0.02)
-    raise AssertionError(f"never saw {what}")
 
 
 def test_api_killed_between_reserving_stock_and_creating_the_checkout(
@@ -57,7 +48,7 @@ def test_api_killed_between_reserving_stock_and_creating_the_checkout(
 
         shopper = threading.Thread(target=checkout)
         shopper.start()
-        wait_until(lambda: HELD in fake_sumup.api_calls(), "the create call reach SumUp")
+        wait_for(lambda: HELD in fake_sumup.api_calls(), "the create call reach SumUp")
         held_since = time.monotonic()
         assert api.proc is not None
         api.proc.kill()  # SIGKILL: no shutdown handler runs
@@ -79,7 +70,7 @@ def test_api_killed_between_reserving_stock_and_creating_the_checkout(
         mine = [c for c in fake_sumup.checkouts() if c["checkout_reference"] == order["reference"]]
         assert len(mine) == 1, mine
         fake_sumup.pay(mine[0]["id"])
-        paid = wait_until(
+        paid = wait_for(
             lambda: (o := browser.get(f"/orders/{order['token']}").json())["state"] == "paid" and o,
             "the order paid",
         )

@@ -221,6 +221,35 @@ async def jobs(database: Database) -> list[Delivery]:
         return list((await session.scalars(select(Delivery).order_by(Delivery.id))).all())
 
 
+async def add_blog_actor(database: Database) -> None:
+    """Our blog actor with the key the receiver trusts (a worker process signs with it)."""
+    async with database.session() as session, session.begin():
+        session.add(
+            LocalActor(
+                name="blog",
+                private_key_pem=private_key_to_pem(PRIVATE_KEY),
+                public_key_pem=public_key_pem(PRIVATE_KEY),
+            )
+        )
+
+
+def start_deliver(database_url: str, **env: str) -> subprocess.Popen[bytes]:
+    """``python -m federation_server deliver`` as its own process on ``database_url``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "federation_server", "deliver"],
+        env=os.environ
+        | {
+            "DATABASE_URL": database_url,
+            "PUBLIC_URL": "https://rose-ash.example.coop",
+            "FEDERATION_ALLOW_PRIVATE_ADDRESSES": "1",
+            **env,
+        },
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 @pytest.mark.parametrize("client", ["aiohttp", "httpx"])
 async def test_fan_out_groups_followers_by_shared_inbox_and_signs_every_post(
     database, make_worker, receiver, base_url, clock, client
@@ -380,29 +409,11 @@ async def test_a_worker_process_killed_mid_fan_out_loses_nothing(
     database, database_url, make_worker, receiver, base_url, clock
 ):
     """``python -m federation_server deliver`` is SIGKILLed mid-fan-out; nothing is lost."""
-    async with database.session() as session, session.begin():
-        session.add(
-            LocalActor(
-                name="blog",
-                private_key_pem=private_key_to_pem(PRIVATE_KEY),
-                public_key_pem=public_key_pem(PRIVATE_KEY),
-            )
-        )
+    await add_blog_actor(database)
     inboxes = [f"{base_url}/slow/{n}" for n in range(40)]
     await queue(database, clock, inboxes)
     receiver.slow_seconds = 0.2
-    env = os.environ | {
-        "DATABASE_URL": database_url,
-        "PUBLIC_URL": "https://rose-ash.example.coop",
-        "FEDERATION_ALLOW_PRIVATE_ADDRESSES": "1",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "federation_server", "deliver"],
-        env=env,
-        cwd=REPO_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_deliver(database_url)
     try:
         deadline = time.monotonic() + 60
         while len(receiver.received) < 8 and time.monotonic() < deadline and proc.poll() is None:
@@ -469,29 +480,10 @@ async def test_the_worker_process_carries_on_after_postgresql_restarts(
     itself, each Create once."""
     database = create_database(private_postgres.url)
     await upgrade_engine(database.engine)
-    async with database.session() as session, session.begin():
-        session.add(
-            LocalActor(
-                name="blog",
-                private_key_pem=private_key_to_pem(PRIVATE_KEY),
-                public_key_pem=public_key_pem(PRIVATE_KEY),
-            )
-        )
+    await add_blog_actor(database)
     clock = Clock()
     await queue(database, clock, [f"{base_url}/before/{n}" for n in range(8)], activity(1))
-    env = os.environ | {
-        "DATABASE_URL": private_postgres.url,
-        "PUBLIC_URL": "https://rose-ash.example.coop",
-        "FEDERATION_ALLOW_PRIVATE_ADDRESSES": "1",
-        "FEDERATION_DELIVERY_POLL_SECONDS": "0.2",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "federation_server", "deliver"],
-        env=env,
-        cwd=REPO_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_deliver(private_postgres.url, FEDERATION_DELIVERY_POLL_SECONDS="0.2")
 
     async def settled(count: int) -> list[Delivery]:
         deadline = time.monotonic() + 60
