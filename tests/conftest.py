@@ -105,4 +105,8 @@ def wait_until_up(
         except httpx.HTTPError:
             pass
         time.sleep(0.05)
+    # The caller's fixture never reaches its clean-up: stop the process here, not leave it
+    # running after the suite (seen: servers still up hours after a loaded run).
+    proc.kill()
+    proc.wait()
     raise AssertionError(f"{url} did not answer within {timeout}s:\n{log.read_text()[-3000:]}")
