@@ -176,22 +176,35 @@ class DatabaseUnavailable(CommerceError):
 
 #: Errors that mean "no usable database connection", not a bug in our query: the server is
 #: restarting or refusing connections (raised by asyncpg at connect, outside SQLAlchemy's
-#: wrapping), a connection cut mid-statement, or SQLite's busy file.
-_DATABASE_DOWN: tuple[type[BaseException], ...] = (
+#: wrapping) or a connection cut mid-statement.
+_CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     ConnectionError,
     asyncpg.PostgresConnectionError,
     asyncpg.CannotConnectNowError,
     asyncpg.InterfaceError,
-    sa_exc.OperationalError,
-    sa_exc.InterfaceError,
-    sa_exc.InternalError,
 )
+#: SQLSTATE classes of a database that is going away or not there: connection exception (08)
+#: and operator intervention (57: shutdown, restart, cannot connect now).
+_DOWN_SQLSTATE_CLASSES = ("08", "57")
+#: SQLite's words for a file another process holds or that cannot be opened.
+_SQLITE_BUSY = ("database is locked", "unable to open database file")
 
 
 def _database_down(exc: BaseException) -> bool:
-    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+    """A transient outage (503, try again) rather than a bug (500): a broken schema or a bad
+    statement is an OperationalError too, and must not be retried as if it would pass."""
+    if isinstance(exc, _CONNECTION_ERRORS):
         return True
-    return isinstance(exc, _DATABASE_DOWN)
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return False
+    if exc.connection_invalidated or isinstance(exc.orig, _CONNECTION_ERRORS):
+        return True
+    sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+    if sqlstate[:2] in _DOWN_SQLSTATE_CLASSES:
+        return True
+    return isinstance(exc, sa_exc.OperationalError) and any(
+        words in str(exc.orig) for words in _SQLITE_BUSY
+    )
 
 
 @dataclass
