@@ -46,6 +46,12 @@ _ENTITIES = (
     ("\u2014", "&mdash;"),
     ("\u2026", "&hellip;"),
 )
+#: Typed curly quotes, dashes and ellipses stay as typed (smarty leaves them): they travel
+#: through pulldown-cmark as private-use stand-ins, so only its own smart punctuation
+#: becomes entities.
+_AS_TYPED = {char: chr(0xE000 + i) for i, (char, _entity) in enumerate(_ENTITIES)}
+_PROTECT = str.maketrans(_AS_TYPED)
+_RESTORE = str.maketrans({stand_in: char for char, stand_in in _AS_TYPED.items()})
 #: alt text as typed: smart punctuation undone (smarty never touches it)
 _PLAIN = str.maketrans(
     {
@@ -127,7 +133,7 @@ def _code_block(match: re.Match[str]) -> str:
 
 def render(text: str) -> str:
     """HTML of a Markdown text (no trailing newline, as Python-Markdown gives it)."""
-    html = pyromark.html(text, options=OPTIONS)
+    html = pyromark.html(text.translate(_PROTECT), options=OPTIONS)
     if "%7" in html:
         html = _PLACEHOLDER.sub(_placeholder, html)
     if "footnote-" in html:
@@ -145,4 +151,4 @@ def render(text: str) -> str:
     for char, entity in _ENTITIES:
         if char in html:
             html = html.replace(char, entity)
-    return html.rstrip("\n")
+    return html.translate(_RESTORE).rstrip("\n")
