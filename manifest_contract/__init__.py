@@ -8,14 +8,25 @@ once, so no part keeps its own copy.
 from __future__ import annotations
 
 from manifest_contract._hashing import canonical_json, content_hash, with_content_hash
-from manifest_contract._money import currency_exponent, is_known_currency
+from manifest_contract._money import (
+    MONEY_LOCALE,
+    currency_exponent,
+    format_money,
+    is_known_currency,
+    major_to_minor,
+    minor_to_major,
+)
 
 __all__ = [
+    "MONEY_LOCALE",
     "SCHEMA_VERSION",
     "canonical_json",
     "content_hash",
     "currency_exponent",
+    "format_money",
     "is_known_currency",
+    "major_to_minor",
+    "minor_to_major",
     "with_content_hash",
 ]
 

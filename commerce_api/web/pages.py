@@ -1,6 +1,6 @@
 """HTML for the no-JavaScript shop: the accounts pages' layout and styles, our own bodies.
 
-Jinja2 autoescapes everything; money is formatted from integer minor units here only.
+Jinja2 autoescapes everything; money reads as on the site (``manifest_contract.format_money``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from jinja2 import ChoiceLoader, DictLoader, Environment, select_autoescape
 from litestar import Response
 
 from commerce_api.accounts import pages as account_pages
-from commerce_api.sumup import minor_to_major
+from manifest_contract import format_money
 
 __all__ = ["ORDER_WORDS", "money", "render"]
 
@@ -25,8 +25,6 @@ ORDER_WORDS = {
     "refunded": "This order was refunded.",
 }
 """The same words the cart island (static/js/cart.js) shows."""
-
-_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 _PAGES = {
     "cart.html": """{% extends "base.html" %}{% block body %}
@@ -122,13 +120,8 @@ _env = Environment(
 
 
 def money(minor: int, currency: str | None) -> str:
-    """``£6.50`` or ``1500 JPY``-style text from integer minor units."""
-    if currency is None:
-        return str(minor)
-    amount = f"{minor_to_major(abs(minor), currency):,f}"
-    sign = "-" if minor < 0 else ""
-    symbol = _SYMBOLS.get(currency.upper())
-    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency.upper()}"
+    """``£6.50``, ``JP¥1,200``: :func:`manifest_contract.format_money`, as the site prints it."""
+    return format_money(minor, currency) if currency else ""
 
 
 _env.globals.update(money=money, refund_words=_REFUND_WORDS)

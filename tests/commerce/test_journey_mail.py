@@ -63,8 +63,8 @@ async def test_paid_order_emails_its_receipt_and_a_refund_its_notice(
     (receipt,) = await mail_to(db, "ann@example.org")
     body = receipt.body_text
     assert order["reference"] in receipt.subject and order["reference"] in body
-    assert "2 x Wildflower honey: 13.00 GBP" in body
-    assert "Total: 23.00 GBP" in body
+    assert "2 x Wildflower honey: £13.00" in body
+    assert "Total: £23.00" in body
     assert all(ticket["code"] in body for ticket in paid["tickets"]) and len(paid["tickets"]) == 2
     assert f"{SITE}/order/?order={order['token']}" in body
 
@@ -92,7 +92,7 @@ async def test_a_declined_payment_gives_the_cart_back_and_try_again_pays(
     await shopper.webhook(retried_id)
     assert await lines_of(shopper, cart) == []
     (receipt,) = await mail_to(db, "bo@example.org")  # the new order, same address
-    assert "Total: 17.25 GBP" in receipt.body_text
+    assert "Total: £17.25" in receipt.body_text
     refused = await shopper.client.post(
         f"/orders/{order['token']}/retry", headers={"Origin": SITE}, follow_redirects=False
     )

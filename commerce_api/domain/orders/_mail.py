@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commerce_api.db.models import Order
 from commerce_api.mail import Email, Outbox
-from commerce_api.sumup import minor_to_major
+from manifest_contract import format_money
 
 __all__ = ["queue_notice", "queue_receipt"]
 
@@ -22,17 +22,13 @@ NOTICES = {
 }
 
 
-def _money(minor: int, currency: str) -> str:
-    return f"{minor_to_major(minor, currency)} {currency}"
-
-
 def _link(order: Order) -> str:
     return f"\nYour order: {order.page_url}\n" if order.page_url else ""
 
 
 def receipt(order: Order, ticket_codes: list[str], cancel_url: str | None = None) -> Email:
     lines = "\n".join(
-        f"  {line.quantity} x {line.title}: {_money(line.line_total_minor, order.currency)}"
+        f"  {line.quantity} x {line.title}: {format_money(line.line_total_minor, order.currency)}"
         for line in order.lines
     )
     tickets = (
@@ -48,7 +44,7 @@ def receipt(order: Order, ticket_codes: list[str], cancel_url: str | None = None
         subject=f"Your Rose Ash order {order.reference}",
         text=(
             f"Thank you. Your order {order.reference} is confirmed.\n\n{lines}\n"
-            f"  Total: {_money(order.total_minor, order.currency)}\n{tickets}\n{_link(order)}"
+            f"  Total: {format_money(order.total_minor, order.currency)}\n{tickets}\n{_link(order)}"
             f"{cancel}"
         ),
     )
