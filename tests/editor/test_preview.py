@@ -12,9 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from editor_tools.new import new_content
 from tests.conftest import REPO_ROOT
 from tests.editor.conftest import port_is_free
 from tests.editor.preview_process import Preview
+from tests.static.conftest import run_build
 
 
 @pytest.fixture
@@ -54,17 +56,50 @@ def test_an_edit_is_rebuilt_and_an_error_keeps_the_last_good_build(
     assert "The queen was seen on Tuesday." in httpx.get(page, timeout=10).text
 
 
+#: (title, where the preview shows it) of the drafts each test_drafts_* test starts
+DRAFTS = [
+    ("Secret plans", "/drafts/secret-plans/"),
+    ("Secret fair", "/drafts/events/secret-fair/"),
+    ("Secret jam", "/drafts/market/secret-jam/"),
+]
+
+
 def test_drafts_are_served_and_listed(preview: Preview, content: Path) -> None:
     done = subprocess.run(
         ["make", "--no-print-directory", "new-post", f"CONTENT={content}", "TITLE=Secret plans"],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    preview.wait_for_line("Built ")
-    drafts = preview.status()["drafts"]
-    assert {"title": "Secret plans", "path": "/drafts/secret-plans/"} in drafts
-    page = httpx.get(f"{preview.url}/drafts/secret-plans/", timeout=10)
-    assert page.status_code == 200 and "Secret plans" in page.text
+    new_content(content, "event", "Secret fair")
+    new_content(content, "product", "Secret jam")
+    while not all(
+        {"title": title, "path": path} in preview.status()["drafts"] for title, path in DRAFTS
+    ):
+        preview.wait_for_line("Built ")  # the three files may land in one rebuild or more
+    for title, path in DRAFTS:
+        page = httpx.get(f"{preview.url}{path}", timeout=10)
+        assert page.status_code == 200 and f"<h1>{title}</h1>" in page.text
+    events = httpx.get(f"{preview.url}/events/", timeout=10).text
+    market = httpx.get(f"{preview.url}/market/", timeout=10).text
+    assert "Secret fair" not in events and "Secret jam" not in market  # in no listing
+    ics = httpx.get(f"{preview.url}/drafts/events/secret-fair.ics", timeout=10)
+    assert ics.status_code == 200 and "SUMMARY:Secret fair" in ics.text
+
+
+def test_drafts_never_reach_a_build_or_its_manifests(content: Path, tmp_path: Path) -> None:
+    new_content(content, "post", "Secret plans")
+    new_content(content, "event", "Secret fair")
+    new_content(content, "product", "Secret jam")
+    run = run_build(content, tmp_path / "build")
+    assert run.returncode == 0, run.stderr
+    assert not (run.output / "drafts").exists()
+    found = [
+        path.relative_to(run.output).as_posix()
+        for path in run.output.rglob("*")
+        if path.is_file() and path.suffix in {".html", ".xml", ".json", ".ics"}
+        and "secret" in path.read_text(encoding="utf-8").lower()
+    ]  # fmt: skip
+    assert found == []  # pages, feeds, sitemap, catalog.json, activitystreams.json, calendars
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])

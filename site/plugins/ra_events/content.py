@@ -112,6 +112,11 @@ class Event(Content):
             modified = datetime.fromtimestamp(int(os.path.getmtime(source_path)), UTC)
         self.last_modified = modified
 
+    def _expand_settings(self, key: str, klass: str | None = None) -> str:
+        """A draft's URL comes from ``DRAFT_EVENT_URL``/``_SAVE_AS`` (empty: not written)."""
+        draft = "draft_event" if self.status == "draft" else None
+        return super()._expand_settings(key, klass or draft)
+
     # -- what templates and outputs use -------------------------------------------------------
     @property
     def stable_id(self) -> str:

@@ -172,35 +172,54 @@ class EventsGenerator(CachingGenerator):
         return None
 
     # -- writing ------------------------------------------------------------------------------
+    def _write_event(self, writer: Any, event: Event, occs: list[Occurrence], draft: bool) -> None:
+        """An event's page; a draft's names no calendar month (drafts are in no listing)."""
+        common = {"month_url": self.month_url, "describe_rule": describe_rule}
+        article_tags = _tag_pages(self.context.get("tags"))
+        coming = upcoming_of(occs, events_now(self.settings))
+        next_occ = coming[0] if coming else None
+        shown = next_occ or (occs[-1] if occs else None)
+        ics = self.settings["DRAFT_EVENT_ICS_SAVE_AS" if draft else "EVENT_ICS_SAVE_AS"]
+        writer.write_file(
+            event.save_as,
+            self.get_template(event.template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=event.url,
+            event=event,
+            next_occurrence=next_occ,
+            next_sittings=coming[:NEXT_SITTINGS],
+            occurrence_count=len(occs),
+            calendar_month=None if draft else self._month_of(shown),
+            ics_url=ics.format(slug=event.slug),
+            image_url=self.image_url(event),
+            tag_urls={str(t): article_tags.get(str(t)) for t in getattr(event, "tags", [])},
+            event_jsonld=jsonld.script_json(
+                jsonld.event_jsonld(event, self.settings, self.image_url(event), shown)
+            ),
+            **common,
+        )
+
+    def _write_drafts(self, writer: Any) -> None:
+        """Draft events, where the settings give them a place (make preview: drafts/events/):
+        their page and .ics, and nothing else (no listing, calendar or manifest names them)."""
+        if not self.settings["DRAFT_EVENT_SAVE_AS"]:
+            return
+        now = events_now(self.settings)
+        horizon = now + timedelta(days=self.settings["EVENTS_RECURRENCE_HORIZON_DAYS"])
+        name = self.settings.get("SITENAME", "Events")
+        calendars = ical.CalendarSet(self.draft_events, self.settings)
+        for event in self.draft_events:
+            self._write_event(writer, event, expand(event, horizon), draft=True)
+            save_as = self.settings["DRAFT_EVENT_ICS_SAVE_AS"].format(slug=event.slug)
+            self._write_bytes(save_as, calendars.calendar([event], f"{name}: {event.title}"))
+
     def generate_output(self, writer: Any) -> None:
         relative = self.settings["RELATIVE_URLS"]
         common = {"month_url": self.month_url, "describe_rule": describe_rule}
-        article_tags = _tag_pages(self.context.get("tags"))
         for event in self.events:
-            occs = self.by_event[event]
-            coming = upcoming_of(occs, events_now(self.settings))
-            next_occ = coming[0] if coming else None
-            writer.write_file(
-                event.save_as,
-                self.get_template(event.template),
-                self.context,
-                relative_urls=relative,
-                url=event.url,
-                event=event,
-                next_occurrence=next_occ,
-                next_sittings=coming[:NEXT_SITTINGS],
-                occurrence_count=len(occs),
-                calendar_month=self._month_of(next_occ or occs[-1]),
-                ics_url=self.settings["EVENT_ICS_SAVE_AS"].format(slug=event.slug),
-                image_url=self.image_url(event),
-                tag_urls={str(t): article_tags.get(str(t)) for t in getattr(event, "tags", [])},
-                event_jsonld=jsonld.script_json(
-                    jsonld.event_jsonld(
-                        event, self.settings, self.image_url(event), next_occ or occs[-1]
-                    )
-                ),
-                **common,
-            )
+            self._write_event(writer, event, self.by_event[event], draft=False)
+        self._write_drafts(writer)
         first_upcoming = self.upcoming_list[0][1] if self.upcoming_list else None
         listing = {
             "events_upcoming": self.upcoming_list,

@@ -22,6 +22,12 @@ DEFAULTS: dict[str, Any] = {
     "EVENT_SAVE_AS": "events/{slug}/index.html",
     "EVENT_LANG_URL": "events/{slug}-{lang}/",
     "EVENT_LANG_SAVE_AS": "events/{slug}-{lang}/index.html",
+    # Drafts are written only where these are set (make preview sets them under drafts/).
+    "DRAFT_EVENT_URL": "",
+    "DRAFT_EVENT_SAVE_AS": "",
+    "DRAFT_EVENT_LANG_URL": "",
+    "DRAFT_EVENT_LANG_SAVE_AS": "",
+    "DRAFT_EVENT_ICS_SAVE_AS": "",
     # Our own outputs.
     "EVENT_ICS_SAVE_AS": "events/{slug}.ics",
     "EVENTS_INDEX_URL": "events/",

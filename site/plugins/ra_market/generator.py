@@ -17,6 +17,8 @@ class MarketGenerator(CachingGenerator):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.products: list[Product] = []
+        #: shown only where DRAFT_PRODUCT_SAVE_AS gives them a place (make preview)
+        self.draft_products: list[Product] = []
         self.market_categories: list[tuple[MarketCategory, list[Product]]] = []
         super().__init__(*args, **kwargs)
 
@@ -62,7 +64,8 @@ class MarketGenerator(CachingGenerator):
         return unique
 
     def generate_context(self) -> None:
-        products = []
+        products, drafts = [], []
+        shows_drafts = bool(self.settings.get("DRAFT_PRODUCT_SAVE_AS"))
         paths = self.settings.get("MARKET_PATHS", ["market"])
         for path in self.get_files(paths, exclude=self.settings.get("MARKET_EXCLUDES", [])):
             product = self._read(path)
@@ -72,7 +75,10 @@ class MarketGenerator(CachingGenerator):
             self.add_static_links(product)
             if product.status == "published" and self._validate(product):
                 products.append(product)
+            elif product.status == "draft" and shows_drafts and self._validate(product):
+                drafts.append(product)
         self.products = sorted(self._report_duplicates(products), key=lambda p: p.title)
+        self.draft_products = sorted(self._report_duplicates(drafts), key=lambda p: p.title)
         by_category: dict[MarketCategory, list[Product]] = defaultdict(list)
         for product in self.products:
             by_category[product.category].append(product)
@@ -82,7 +88,7 @@ class MarketGenerator(CachingGenerator):
         self.readers.save_cache()
 
     def generate_output(self, writer: Any) -> None:
-        for product in self.products:
+        for product in self.products + self.draft_products:
             writer.write_file(
                 product.save_as,
                 self.get_template(product.template),

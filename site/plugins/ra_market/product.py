@@ -23,6 +23,11 @@ class Product(Content):
     currency: str
     stock: int | None
 
+    def _expand_settings(self, key: str, klass: str | None = None) -> str:
+        """A draft's URL comes from ``DRAFT_PRODUCT_URL``/``_SAVE_AS`` (empty: not written)."""
+        draft = "draft_product" if self.status == "draft" else None
+        return super()._expand_settings(key, klass or draft)
+
     @property
     def product_id(self) -> str:
         return f"product:{self.slug}"
