@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from commerce_api.accounts.pages import LAYOUT
-from commerce_api.mail.models import OutboxMessage
+from commerce_api.db.models import OutboxMessage
 from commerce_api.settings import DEV_SECRET_KEY, Settings
 
 __all__ = ["PATH", "enabled", "handlers"]

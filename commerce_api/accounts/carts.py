@@ -13,8 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from commerce_api.accounts.models import MemberCart
-from commerce_api.db.models import Cart, CartLine, Item
+from commerce_api.db.models import Cart, CartLine, Item, MemberCart
 from commerce_api.domain.cart import MAX_QUANTITY
 from commerce_api.tokens import looks_like_token
 

@@ -97,7 +97,7 @@ async def _add_user(settings: Settings, args: argparse.Namespace, password: str)
 async def _add_client(settings: Settings, args: argparse.Namespace) -> tuple[str, str | None]:
     from commerce_api.accounts.tokens import hash_token, new_token
     from commerce_api.db import Database
-    from commerce_api.oauth.models import OAuthClient
+    from commerce_api.db.models import OAuthClient
 
     client_id = new_token(18)
     secret = None if args.public else new_token(32)

@@ -18,7 +18,6 @@ from commerce_api.accounts.errors import (
     SignInRequired,
     WeakPassword,
 )
-from commerce_api.accounts.models import User
 from commerce_api.accounts.newsletters import (
     SubscriptionInfo,
     member_subscriptions,
@@ -37,6 +36,7 @@ from commerce_api.accounts.web import (
     client_address,
     identity_dependencies,
 )
+from commerce_api.db.models import User
 from commerce_api.domain.cart.cookie import CART_COOKIE, cart_cookie
 from commerce_api.domain.orders import OrderView, member_orders
 from commerce_api.errors import BadRequest, Conflict, NotFound, responses

@@ -16,10 +16,10 @@ from urllib.parse import urlencode
 from sqlalchemy import or_, select
 
 from commerce_api.accounts.errors import InvalidLink
-from commerce_api.accounts.models import NewsletterSubscription
 from commerce_api.accounts.service import normalise_email
 from commerce_api.accounts.tokens import hash_token, new_token, sign, verify_signature
 from commerce_api.db import Database, utcnow
+from commerce_api.db.models import NewsletterSubscription
 from commerce_api.errors import InvalidInput, NotFound
 from commerce_api.mail import Email, Outbox
 from commerce_api.settings import Settings

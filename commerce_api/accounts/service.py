@@ -23,12 +23,12 @@ from commerce_api.accounts.errors import (
     InvalidLink,
     WeakPassword,
 )
-from commerce_api.accounts.models import EmailToken, User
 from commerce_api.accounts.passwords import Passwords, PasswordTooWeak
 from commerce_api.accounts.sessions import end_all_sessions
 from commerce_api.accounts.throttle import Throttle, account_key, address_key
 from commerce_api.accounts.tokens import hash_token, new_token
 from commerce_api.db import Database, utcnow
+from commerce_api.db.models import EmailToken, User
 from commerce_api.errors import InvalidInput
 from commerce_api.mail import Email, Outbox
 from commerce_api.settings import Settings
@@ -260,7 +260,7 @@ class Accounts:
         every other reset link still outstanding (a spare link must not reset it again)."""
         _check_password(self.passwords, password)
         password_hash = await self.passwords.hash(password)
-        from commerce_api.oauth.models import OAuthToken
+        from commerce_api.db.models import OAuthToken
 
         async with self.db.transaction() as session:
             user = await self._consume(session, token, RESET)

@@ -22,11 +22,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_
 from sqlalchemy.sql import Executable
 
-from commerce_api.accounts.models import AuthFailure, EmailToken, WebSession
 from commerce_api.db import Database, utcnow
-from commerce_api.mail.models import SENT, OutboxMessage
+from commerce_api.db.models import (
+    AuthFailure,
+    EmailToken,
+    OAuthCode,
+    OAuthToken,
+    OutboxMessage,
+    WebSession,
+)
+from commerce_api.mail import SENT
 from commerce_api.oauth.keys import prune_retired_keys
-from commerce_api.oauth.models import OAuthCode, OAuthToken
 from commerce_api.settings import Settings
 from server_kernel.db import rows_affected
 

@@ -6,8 +6,12 @@ talks to SMTP, so a relay outage delays mail but never fails a registration or a
 from commerce_api.mail._drain import DrainReport, RetryPolicy, send_queued
 from commerce_api.mail._message import Email, Outbox
 from commerce_api.mail._smtp import SmtpTransport, Transport
+from commerce_api.mail._states import FAILED, QUEUED, SENT
 
 __all__ = [
+    "FAILED",
+    "QUEUED",
+    "SENT",
     "DrainReport",
     "Email",
     "Outbox",

@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from commerce_api.db import Database, utcnow
+from commerce_api.db.models import OutboxMessage
 from commerce_api.mail._smtp import Transport
-from commerce_api.mail.models import FAILED, QUEUED, SENT, OutboxMessage
+from commerce_api.mail._states import FAILED, QUEUED, SENT
 from server_kernel.db import rows_affected
 
 __all__ = ["DrainReport", "RetryPolicy", "send_queued"]

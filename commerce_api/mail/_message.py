@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commerce_api.mail.models import OutboxMessage
+from commerce_api.db.models import OutboxMessage
 
 __all__ = ["Email", "Outbox"]
 

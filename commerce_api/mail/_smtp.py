@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
 
-from commerce_api.mail.models import OutboxMessage
+from commerce_api.db.models import OutboxMessage
 from commerce_api.settings import Settings
 
 __all__ = ["SmtpTransport", "Transport"]

@@ -10,15 +10,14 @@ from litestar import Controller, Request, Response, get, post, route
 from litestar.response import Redirect
 from sqlalchemy import select
 
-from commerce_api.accounts.models import User
 from commerce_api.accounts.pages import render
 from commerce_api.accounts.sessions import clear_session_cookie, end_session
 from commerce_api.accounts.tokens import hash_token
 from commerce_api.accounts.web import CurrentDep, IdentityDep, identity_dependencies
 from commerce_api.db import utcnow
+from commerce_api.db.models import OAuthToken, User
 from commerce_api.oauth.bridge import RESPONSE_MODES
 from commerce_api.oauth.keys import public_jwks
-from commerce_api.oauth.models import OAuthToken
 from commerce_api.oauth.server import SCOPES, Member, user_claims
 
 __all__ = ["DiscoveryController", "OAuthController"]

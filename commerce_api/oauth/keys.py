@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from commerce_api.db import Database, utcnow
-from commerce_api.oauth.models import SigningKey
+from commerce_api.db.models import SigningKey
 from server_kernel.db import rows_affected
 
 __all__ = [

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from commerce_api.app import create_app
 from commerce_api.db import Database, migrate
-from commerce_api.mail.models import OutboxMessage
+from commerce_api.db.models import OutboxMessage
 from commerce_api.settings import Settings
 from tests.conftest import REPO_ROOT
 

@@ -7,11 +7,17 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from commerce_api.accounts.models import AuthFailure, EmailToken, User, WebSession
 from commerce_api.accounts.tokens import hash_token, new_token
 from commerce_api.db import Database, utcnow
-from commerce_api.mail.models import OutboxMessage
-from commerce_api.oauth.models import OAuthCode, OAuthToken
+from commerce_api.db.models import (
+    AuthFailure,
+    EmailToken,
+    OAuthCode,
+    OAuthToken,
+    OutboxMessage,
+    User,
+    WebSession,
+)
 from tests.accounts.helpers import (
     api,
     cli,

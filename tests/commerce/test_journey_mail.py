@@ -20,8 +20,8 @@ from sqlalchemy import select
 
 from commerce_api.app import create_app
 from commerce_api.db import Database
+from commerce_api.db.models import OutboxMessage
 from commerce_api.fake_sumup import FakeSumUpProcess
-from commerce_api.mail.models import OutboxMessage
 from tests.commerce.conftest import make_settings
 from tests.commerce.shop import ADULT, FREE_TALK, HONEY, JAM, Shopper, checkout_id
 

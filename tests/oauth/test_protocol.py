@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import update
 
 from commerce_api.db import Database, utcnow
-from commerce_api.oauth.models import OAuthCode, OAuthToken
+from commerce_api.db.models import OAuthCode, OAuthToken
 from tests.accounts.helpers import api, make_settings, register_and_verify
 from tests.oauth.helpers import (
     REDIRECT_URI,

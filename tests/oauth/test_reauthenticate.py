@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from sqlalchemy import update
 
-from commerce_api.accounts.models import WebSession
 from commerce_api.db import Database, utcnow
+from commerce_api.db.models import WebSession
 from tests.accounts.helpers import PASSWORD, api, make_settings, register_and_verify
 from tests.oauth.helpers import (
     REDIRECT_URI,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commerce_api.db._base import Base, UTCDateTime, utcnow
 
-__all__ = ["Cart", "CartLine"]
+__all__ = ["Cart", "CartLine", "MemberCart"]
 
 
 class Cart(Base):
@@ -37,3 +37,15 @@ class CartLine(Base):
     item_id: Mapped[str] = mapped_column(ForeignKey("items.id"))
     quantity: Mapped[int] = mapped_column(Integer)
     cart: Mapped[Cart] = relationship(back_populates="lines")
+
+
+class MemberCart(Base):
+    """The cart that follows a member across devices (carts themselves are anonymous; this
+    links one to its owner, and sign-in merges the browser's cart into it)."""
+
+    __tablename__ = "member_carts"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id", ondelete="CASCADE"), unique=True)

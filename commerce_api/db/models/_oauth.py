@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from commerce_api.db import Base, UTCDateTime, utcnow
+from commerce_api.db._base import Base, UTCDateTime, utcnow
 
 __all__ = ["OAuthClient", "OAuthCode", "OAuthToken", "SigningKey"]
 

@@ -1,26 +1,19 @@
-"""Member accounts: users, email tokens, browser sessions, sign-in failures, newsletters.
+"""Member identity: users, email tokens, browser sessions, sign-in failures.
 
-Secrets (session ids, email tokens, newsletter confirmation tokens) are stored only as
-SHA-256 hashes (see :mod:`commerce_api.accounts.tokens`).
+Secrets (session ids, email tokens) are stored only as SHA-256 hashes (see
+:func:`commerce_api.tokens.hash_token`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from commerce_api.db import Base, UTCDateTime, utcnow
+from commerce_api.db._base import Base, UTCDateTime, utcnow
 
-__all__ = [
-    "AuthFailure",
-    "EmailToken",
-    "MemberCart",
-    "NewsletterSubscription",
-    "User",
-    "WebSession",
-]
+__all__ = ["AuthFailure", "EmailToken", "User", "WebSession"]
 
 
 class User(Base):
@@ -78,35 +71,3 @@ class AuthFailure(Base):
     key: Mapped[str] = mapped_column(String(100))
     """``account:<sha256 of the email>`` or ``address:<ip>``."""
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class NewsletterSubscription(Base):
-    """One address on one newsletter: ``pending`` until the emailed link is followed, then
-    ``subscribed``; ``unsubscribed`` by the signed link in every issue."""
-
-    __tablename__ = "newsletter_subscriptions"
-    __table_args__ = (UniqueConstraint("newsletter_id", "email"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    newsletter_id: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(320), index=True)
-    user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), default=None, index=True
-    )
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    confirm_token_hash: Mapped[str | None] = mapped_column(String(64), default=None, unique=True)
-    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
-    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
-
-
-class MemberCart(Base):
-    """The cart that follows a member across devices (carts themselves are anonymous; this
-    links one to its owner, and sign-in merges the browser's cart into it)."""
-
-    __tablename__ = "member_carts"
-
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id", ondelete="CASCADE"), unique=True)

@@ -2,7 +2,7 @@
 account, token or subscription it is about, so a request never waits for (or fails on) SMTP.
 
 With ``MAIL_BACKEND=outbox`` (the default) the table *is* the mailbox: a fresh clone and the
-tests read it. With ``smtp`` the drain (:mod:`commerce_api.mail._drain`) sends queued rows and
+tests read it. With ``smtp`` the drain (:func:`commerce_api.mail.send_queued`) sends queued rows and
 marks them sent; failures are retried with backoff, then given up as ``failed``.
 """
 
@@ -14,13 +14,9 @@ from typing import Any
 from sqlalchemy import JSON, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from commerce_api.db import Base, UTCDateTime, utcnow
+from commerce_api.db._base import Base, UTCDateTime, utcnow
 
-__all__ = ["FAILED", "QUEUED", "SENT", "OutboxMessage"]
-
-QUEUED = "queued"
-SENT = "sent"
-FAILED = "failed"
+__all__ = ["OutboxMessage"]
 
 
 class OutboxMessage(Base):
@@ -33,7 +29,7 @@ class OutboxMessage(Base):
     body_text: Mapped[str] = mapped_column(Text)
     headers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    status: Mapped[str] = mapped_column(String(16), default=QUEUED)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
     """``queued`` (waiting or being retried), ``sent``, or ``failed`` (gave up)."""
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
