@@ -51,7 +51,9 @@ def _wrap(owner: Any, names: tuple[str, ...], prefix: str, times: dict[str, floa
 def measure(site: Path, content: Path, output: Path) -> dict[str, float]:
     times: dict[str, float] = defaultdict(float)
     started = time.perf_counter()
-    sys.path[:0] = [str(site), str(site / "plugins")]
+    # the snapshot's own code first (before the installed ra_* packages of this checkout)
+    folders = [site, site / "plugins", site / "postprocess", site / "lib"]
+    sys.path[:0] = [str(folder) for folder in folders if folder.is_dir()]
     import build_site  # the snapshot's driver
 
     times["imports"] = time.perf_counter() - started

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from federation_server.errors import ManifestError
+from manifest_contract.activitystreams import decode_activitystreams
+from manifest_contract.catalog import ContractError
 
-SUPPORTED_SCHEMA_VERSIONS = frozenset({1})
 MANIFEST_PATH = Path("_data") / "activitystreams.json"
 
 
@@ -40,15 +41,9 @@ def _fail(path: Path, message: str) -> ManifestError:
     return ManifestError(f"{path}: {message}")
 
 
-def _require_str(path: Path, entry: dict[str, Any], where: str, key: str) -> str:
-    value = entry.get(key)
-    if not isinstance(value, str) or not value:
-        raise _fail(path, f"{where}.{key} is missing or not a string")
-    return value
-
-
 def load_manifest(path: Path) -> Manifest:
-    """Parse and check the manifest; any problem is one line naming the file and the field."""
+    """Parse and check the manifest against the contract (``manifest_contract``); any problem
+    is one line naming the file and the field."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -57,48 +52,29 @@ def load_manifest(path: Path) -> Manifest:
         raise _fail(path, f"not readable JSON ({exc})") from None
     except RecursionError:
         raise _fail(path, "nested too deeply to be a manifest") from None
-    if not isinstance(data, dict):
-        raise _fail(path, "top level is not a JSON object")
-    version = data.get("schema_version")
-    if version not in SUPPORTED_SCHEMA_VERSIONS or isinstance(version, bool):
-        supported = ", ".join(str(v) for v in sorted(SUPPORTED_SCHEMA_VERSIONS))
-        raise _fail(
-            path, f"schema_version {version!r} is not supported (this server reads {supported})"
-        )
-    actors = []
-    for index, raw in enumerate(data.get("actors") or []):
-        if not isinstance(raw, dict):
-            raise _fail(path, f"actors[{index}] is not an object")
-        actors.append(
-            ManifestActor(
-                name=_require_str(path, raw, f"actors[{index}]", "name"),
-                display_name=raw.get("display_name"),
-                summary=raw.get("summary"),
-                icon=raw.get("icon"),
-                url=raw.get("url"),
-                image=raw.get("image") if isinstance(raw.get("image"), str) else None,
-            )
-        )
-    raw_objects = data.get("objects")
-    if not isinstance(raw_objects, list):
-        raise _fail(path, "objects is missing or not a list")
-    objects: dict[str, dict[str, Any]] = {}
-    for index, entry in enumerate(raw_objects):
-        where = f"objects[{index}]"
-        if not isinstance(entry, dict):
-            raise _fail(path, f"{where} is not an object")
-        for key in ("id", "section", "type", "url", "content_hash"):
-            _require_str(path, entry, where, key)
-        if entry["id"] in objects:
-            raise _fail(path, f"{where}.id {entry['id']!r} appears twice")
-        objects[entry["id"]] = entry
+    try:
+        checked = decode_activitystreams(data)
+    except ContractError as exc:
+        raise _fail(path, " ".join(str(exc).split())) from None
+    # The objects are kept as the build wrote them: they are published field by field, and
+    # fields a later build adds pass through to the hash without this server knowing them.
     return Manifest(
         path=path,
-        schema_version=int(version),
-        site_url=str(data.get("site_url") or ""),
-        actors=tuple(actors),
-        objects=objects,
-        language=str(data.get("language") or ""),
+        schema_version=checked.schema_version,
+        site_url=checked.site_url,
+        actors=tuple(
+            ManifestActor(
+                name=actor.name,
+                display_name=actor.display_name,
+                summary=actor.summary,
+                icon=actor.icon,
+                url=actor.url,
+                image=actor.image,
+            )
+            for actor in checked.actors
+        ),
+        objects={entry["id"]: entry for entry in data["objects"]},
+        language=checked.language,
     )
 
 

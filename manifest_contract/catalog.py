@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
@@ -23,6 +23,8 @@ __all__ = [
     "TicketType",
     "decode_catalog",
 ]
+
+_T = TypeVar("_T")
 
 MAX_INT = 2**31 - 1
 """Stock, capacity and prices are stored as 32-bit integers by the shop."""
@@ -113,7 +115,7 @@ _LOCATION = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.D
 _MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]+)`$")
 
 
-def _contract_error(exc: msgspec.ValidationError) -> ContractError:
+def _contract_error(exc: msgspec.ValidationError, shapes: dict[str, str]) -> ContractError:
     match = _LOCATION.match(str(exc))
     assert match is not None  # the pattern matches every string
     message, path = match["message"], (match["path"] or "").lstrip(".")
@@ -123,19 +125,25 @@ def _contract_error(exc: msgspec.ValidationError) -> ContractError:
     field = path or "$"
     last = re.sub(r"\[\d+\]$", "", field.rsplit(".", 1)[-1])
     if "matching regex" in message:
-        shape = _SHAPES.get(last)
+        shape = shapes.get(last)
         message = f"must be {shape}" if shape else "must be a non-empty string without NUL"
     elif last == "schema_version":
         message = "is not supported (this version reads schema_version 1)"
     return ContractError(field, message[:1].lower() + message[1:])
 
 
+def convert(data: Any, into: type[_T], shapes: dict[str, str] | None = None) -> _T:
+    """``data`` as an ``into`` struct, or :class:`ContractError` for its first fault;
+    ``shapes`` says in words what a field that failed its pattern should look like."""
+    try:
+        return msgspec.convert(data, into)
+    except msgspec.ValidationError as exc:
+        raise _contract_error(exc, {**_SHAPES, **(shapes or {})}) from None
+
+
 def decode_catalog(data: Any) -> Catalog:
     """Check decoded JSON against the contract; the first fault raises :class:`ContractError`."""
-    try:
-        catalog = msgspec.convert(data, Catalog)
-    except msgspec.ValidationError as exc:
-        raise _contract_error(exc) from None
+    catalog = convert(data, Catalog)
     seen: set[str] = set()
     for i, item in enumerate(catalog.items):
         if item.id in seen:

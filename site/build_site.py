@@ -34,14 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-HERE = Path(__file__).resolve().parent
-SETTINGS_FILE = HERE / "pelicanconf.py"
-sys.path.insert(0, str(HERE / "plugins"))
-
-import ra_incremental  # noqa: E402
-from pelican import Pelican, signals  # noqa: E402
-from pelican.settings import read_settings  # noqa: E402
-from ra_core import (  # noqa: E402
+import ra_incremental
+from pelican import Pelican, signals
+from pelican.settings import read_settings
+from ra_core import (
     LABEL_SETTING,
     ContentError,
     content_errors,
@@ -50,6 +46,8 @@ from ra_core import (  # noqa: E402
     workers,
 )
 
+HERE = Path(__file__).resolve().parent
+SETTINGS_FILE = HERE / "pelicanconf.py"
 Context = MutableMapping[str, Any]
 
 

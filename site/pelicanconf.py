@@ -2,8 +2,10 @@
 
 The build driver (``site/build_site.py``) reads this file and overrides ``PATH`` and
 ``OUTPUT_PATH`` from its command line; ``SITE_URL`` in the environment overrides ``SITEURL``.
-Every ``ra_*`` package in ``site/plugins/`` is loaded (``ra_core`` first), so a new plugin
-only has to exist to take part in the build.
+Every ``ra_*`` package in ``site/plugins/`` is loaded, so a new plugin only has to exist to
+take part in the build. Plugins connect to the build through Pelican's signals only; the steps
+that run on the written site (``site/postprocess/``: hashed assets, manifests, SEO files) are
+called by the build driver, and ``site/lib/ra_core`` is the library both use.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ PLUGIN_DIR = HERE / "plugins"
 
 
 def _discover_plugins() -> list[str]:
-    """Every ``ra_<name>`` package, ``ra_core`` first (the others import it).
+    """Every ``ra_<name>`` package in ``site/plugins/``, in name order.
 
     ``RA_DISABLE_PLUGINS=ra_x,ra_y`` in the environment leaves some out (for debugging).
     """
     disabled = set(filter(None, os.environ.get("RA_DISABLE_PLUGINS", "").split(",")))
-    names = sorted(
+    return sorted(
         p.name
         for p in PLUGIN_DIR.iterdir()
         if p.is_dir()
@@ -29,7 +31,6 @@ def _discover_plugins() -> list[str]:
         and (p / "__init__.py").exists()
         and p.name not in disabled
     )
-    return sorted(names, key=lambda name: name != "ra_core")
 
 
 # --- identity ---------------------------------------------------------------------------

@@ -135,12 +135,17 @@ def test_publish_command_rejects_an_unknown_schema_version(
     assert not (tmp_path / "unused.db").exists()
 
 
+HEADER = {"schema_version": 1, "site_url": "https://a.test", "generated_at": "2026-12-01T00:00:00Z"}
+
+
 @pytest.mark.parametrize(
     ("content", "field"),
     [
         ("not json", "JSON"),
-        (json.dumps({"schema_version": 1}), "objects"),
-        (json.dumps({"schema_version": 1, "objects": [{"id": "post:x"}]}), "objects[0].section"),
+        (json.dumps({"schema_version": 1}), "site_url"),
+        (json.dumps(HEADER), "objects"),
+        (json.dumps(HEADER | {"objects": [{"id": "post:x"}]}), "objects[0].section"),
+        (json.dumps(HEADER | {"objects": [{"id": "x"}]}), "objects[0].id: must be post:<slug>"),
     ],
 )
 def test_unusable_manifests_name_the_file_and_field(

@@ -3,20 +3,16 @@ message) pairs, never raise, never hang (site/plugins: ra_market, ra_events, ra_
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hypothesis import example, given
 from hypothesis import strategies as st
-
-from tests.conftest import REPO_ROOT
-from tests.fuzz.bounds import bounded, no_hang
-
-sys.path.insert(0, str(REPO_ROOT / "site" / "plugins"))
 from ra_events import fields
 from ra_market.validation import ProductFields, check_product
 from ra_validate.reading import diagnose, front_matter
+
+from tests.fuzz.bounds import bounded, no_hang
 
 # What a YAML-ish front matter value can be once Pelican has read it.
 scalar = st.one_of(

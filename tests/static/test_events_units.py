@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import copy
-import sys
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
 from pelican.settings import DEFAULT_CONFIG
-
-from tests.conftest import REPO_ROOT
-
-sys.path.insert(0, str(REPO_ROOT / "site" / "plugins"))
-
 from ra_events.content import Event
 from ra_events.fields import Problems, TicketType, parse_rrule, parse_tickets
 from ra_events.ical import calendar_bytes

@@ -4,17 +4,14 @@
 
 from __future__ import annotations
 
-import sys
 from types import SimpleNamespace
 
-from federation_server.activitypub.shape import ShapeContext, shape_object
-from tests.conftest import REPO_ROOT
-from tests.federation.fixtures import post
-from tests.static.conftest import SITE_URL
-
-sys.path.insert(0, str(REPO_ROOT / "site" / "plugins"))
 from ra_events.manifest import attachments as event_attachments
 from ra_manifests.entries import post_object
+
+from federation_server.activitypub.shape import ShapeContext, shape_object
+from tests.federation.fixtures import post
+from tests.static.conftest import SITE_URL
 
 BODY = (
     '<p><img src="x.jpg" alt="relative"><img src="../up.png" alt="parent">'

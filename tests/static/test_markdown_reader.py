@@ -19,7 +19,6 @@ from pelican.settings import read_settings
 
 from tests.conftest import REPO_ROOT
 
-sys.path.insert(0, str(REPO_ROOT / "site" / "plugins"))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
 
 import make_corpus

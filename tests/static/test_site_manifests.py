@@ -143,12 +143,8 @@ def test_manifests_are_plain_indented_json(sample_site: Path, name: str) -> None
 
 
 def test_only_posts_pinned_in_their_front_matter_carry_pinned() -> None:
-    import sys
     from types import SimpleNamespace
 
-    from tests.conftest import REPO_ROOT
-
-    sys.path.insert(0, str(REPO_ROOT / "site" / "plugins"))
     from ra_manifests.entries import post_object
 
     def article(**meta: str) -> SimpleNamespace:
@@ -160,3 +156,20 @@ def test_only_posts_pinned_in_their_front_matter_carry_pinned() -> None:
     # absent (not false) otherwise, so an unpinned post's content_hash is what it was
     assert "pinned" not in post_object(article(pinned="false"), SITE_URL)
     assert "pinned" not in post_object(article(), SITE_URL)
+
+
+def test_the_build_refuses_to_write_an_entry_a_server_would_refuse() -> None:
+    # Entries are written through the contract's structs: a relative image URL (which the
+    # federation server would publish as a broken link) stops the build, naming the entry.
+    from ra_manifests.writer import checked
+
+    from manifest_contract.activitystreams import ActivityObject
+    from manifest_contract.catalog import ContractError
+
+    entry = {"id": "post:x", "section": "blog", "type": "Article",
+             "url": "https://rose-ash.example.coop/blog/x/", "content_hash": "sha256:" + "0" * 64,
+             "attachment": [{"type": "Image", "url": "images/x.png"}]}  # fmt: skip
+    with pytest.raises(ContractError, match=r"^post:x\.attachment\[0\]\.url: must be an absolute"):
+        checked(entry, ActivityObject)
+    entry["attachment"][0]["url"] = "https://rose-ash.example.coop/images/x.png"
+    assert checked(entry, ActivityObject) is entry

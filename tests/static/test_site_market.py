@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
-from tests.conftest import REPO_ROOT
-from tests.static.conftest import SAMPLE_CONTENT, SITE_URL
-
-sys.path.insert(0, str(REPO_ROOT / "site" / "plugins"))
 from ra_market.money import format_price
+
+from tests.static.conftest import SAMPLE_CONTENT, SITE_URL
 
 
 def front_matter(path: Path) -> dict[str, str]:

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 from pelican import signals
-
-try:
-    import ra_core  # noqa: F401  (shared error reporting, a sibling plugin)
-except ImportError:  # loaded by path before ra_core: make the plugins folder importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from .content import Event
 from .generator import EventsGenerator

@@ -4,7 +4,8 @@ Posts and products come from the Pelican context; other plugins add theirs by ap
 to ``context["manifest_catalog_items"]`` and ``context["manifest_activity_objects"]`` (see
 ra_events). Only published content is in the context lists, so drafts and future posts are
 absent. Every string is passed through the asset rewrite (hashed image names) and then
-``content_hash`` is computed over the final entry.
+``content_hash`` is computed over the final entry. Each finished entry is checked against the
+contract's struct (``manifest_contract``): the build never writes what a server would refuse.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from urllib.parse import unquote
 from ra_core import content_hash, memo, write_new
 
 from manifest_contract import SCHEMA_VERSION
+from manifest_contract.activitystreams import ActivityObject, Actor
+from manifest_contract.catalog import ContractError, Newsletter, Product, TicketType, convert
 from ra_manifests.entries import (
     Entry,
     absolute,
@@ -92,10 +95,27 @@ def _with_sizes(body: Entry, size: Sizer | None) -> Entry:
     return body
 
 
-def _finish_one(entry: Entry, rewrite: Callable[[str], str], size: Sizer | None = None) -> Finished:
+#: The struct each manifest's entries are written through.
+CatalogEntry = Product | TicketType
+
+
+def checked(entry: Entry, struct: Any) -> Entry:
+    """``entry`` unchanged if the contract's ``struct`` takes it; else ContractError naming
+    the entry's id and the field (``product:honey.price: ...``)."""
+    try:
+        convert(entry, struct)
+    except ContractError as exc:
+        raise ContractError(f"{entry.get('id', '?')}.{exc.field}", exc.message) from None
+    return entry
+
+
+def _finish_one(
+    entry: Entry, rewrite: Callable[[str], str], struct: Any, size: Sizer | None = None
+) -> Finished:
     body = _map_strings({k: v for k, v in entry.items() if k != "content_hash"}, rewrite)
     body = _with_sizes(body, size)
     body["content_hash"] = content_hash(body)
+    checked(body, struct)
     text = json.dumps(body, indent=2, ensure_ascii=False)
     return Finished(str(body["id"]), "\n".join(_ITEM_INDENT + line for line in text.split("\n")))
 
@@ -104,10 +124,11 @@ def finish(
     entries: list[Entry],
     rewrite: Callable[[str], str],
     rewrite_key: Any,
+    struct: Any,
     size: Sizer | None = None,
 ) -> list[Finished]:
-    """Rewrite asset URLs, (re)compute content_hash over what is written, serialise; sorted
-    by id.
+    """Rewrite asset URLs, (re)compute content_hash over what is written, check against the
+    contract's ``struct``, serialise; sorted by id.
 
     Each result is kept between builds (ra_core.memo) under the entry as built and
     ``rewrite_key`` (what the rewrite depends on): entries are JSON values, so their repr
@@ -117,7 +138,7 @@ def finish(
         memo.lookup(
             "manifest-entry",
             memo.key(rewrite_key, entry),
-            lambda e=entry: _finish_one(e, rewrite, size),
+            lambda e=entry: _finish_one(e, rewrite, struct, size),
         )
         for entry in entries
     ]
@@ -163,15 +184,16 @@ def build_manifests(
             [product_item(p, site_url) for p in products] + list(context.get(CATALOG_KEY, [])),
             rewrite,
             rewrite_key,
+            CatalogEntry,
         ),
-        "newsletters": [dict(n) for n in context.get("RA_NEWSLETTERS", [])],
+        "newsletters": [checked(dict(n), Newsletter) for n in context.get("RA_NEWSLETTERS", [])],
     }
     logo = rewrite(absolute(site_url, str(context.get("RA_LOGO", ""))))
     banner = absolute(site_url, str(context.get("RA_DEFAULT_IMAGE", "")))
     activity = header | {
         "language": str(context.get("DEFAULT_LANG") or "en"),
         "actors": [
-            actor | {"image": rewrite(actor["image"])}
+            checked(actor | {"image": rewrite(actor["image"])}, Actor)
             for actor in actors(context, site_url, logo, banner)
         ],
         "objects": finish(
@@ -180,6 +202,7 @@ def build_manifests(
             + list(context.get(ACTIVITY_KEY, [])),
             rewrite,
             rewrite_key,
+            ActivityObject,
             size,
         ),
     }

@@ -1,4 +1,7 @@
-"""Shared pieces for Rose Ash's Pelican plugins (content errors, helpers)."""
+"""Shared pieces for Rose Ash's plugins and post-processing steps (content errors, helpers).
+
+A library, not a Pelican plugin: it connects to no signal.
+"""
 
 from manifest_contract import canonical_json, content_hash
 from ra_core.errors import ContentError, content_errors, plural, report_error
@@ -21,7 +24,3 @@ __all__ = [
     "write_new",
     "write_or_link",
 ]
-
-
-def register() -> None:
-    """Nothing to connect: this plugin only provides shared helpers to the others."""

@@ -1,4 +1,7 @@
-"""CDN-ready assets: content-hashed names, precompressed copies and a cache policy."""
+"""CDN-ready assets: content-hashed names, precompressed copies and a cache policy.
+
+A post-processing step, not a Pelican plugin: the build driver calls it on the written site.
+"""
 
 from ra_assets.compress import precompress
 from ra_assets.fingerprint import fingerprint, rename_assets, rewrite_references
@@ -9,12 +12,7 @@ __all__ = [
     "FinishPass",
     "fingerprint",
     "precompress",
-    "register",
     "rename_assets",
     "rewrite_references",
     "write_headers",
 ]
-
-
-def register() -> None:
-    """Nothing to connect: the build driver calls these after Pelican has written the site."""
