@@ -9,8 +9,6 @@ from typing import Any
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromPath, JSONBody
 
-from commerce_api.accounts import dashboard
-from commerce_api.accounts.carts import merge_carts
 from commerce_api.accounts.errors import (
     EmailNotVerified,
     InvalidCredentials,
@@ -37,8 +35,15 @@ from commerce_api.accounts.web import (
     identity_dependencies,
 )
 from commerce_api.db.models import User
+from commerce_api.domain.cart import merge_carts
 from commerce_api.domain.cart.cookie import CART_COOKIE, cart_cookie
-from commerce_api.domain.orders import OrderView, member_orders
+from commerce_api.domain.orders import (
+    OrderView,
+    cancel_member_booking,
+    member_bookings,
+    member_orders,
+)
+from commerce_api.domain.tickets import MemberTicket, member_tickets
 from commerce_api.errors import BadRequest, Conflict, NotFound, responses
 
 __all__ = ["AccountController", "Profile", "sign_in_response"]
@@ -240,14 +245,12 @@ class AccountController(Controller):
         return await member_orders(identity.db, member.user.public_id)
 
     @get("/tickets", summary="The member's tickets", responses=responses(SignInRequired))
-    async def tickets(
-        self, identity: IdentityDep, member: MemberDep
-    ) -> list[dashboard.MemberTicket]:
-        return await dashboard.member_tickets(identity.db, member.user.public_id)
+    async def tickets(self, identity: IdentityDep, member: MemberDep) -> list[MemberTicket]:
+        return await member_tickets(identity.db, member.user.public_id)
 
     @get("/bookings", summary="The member's free bookings", responses=responses(SignInRequired))
     async def bookings(self, identity: IdentityDep, member: MemberDep) -> list[OrderView]:
-        return await dashboard.member_bookings(identity.db, member.user.public_id)
+        return await member_bookings(identity.db, member.user.public_id)
 
     @post(
         "/bookings/{reference:str}/cancel",
@@ -258,7 +261,7 @@ class AccountController(Controller):
     async def cancel_booking(
         self, identity: IdentityDep, member: MemberDep, reference: FromPath[str]
     ) -> None:
-        await dashboard.cancel_booking(identity.db, member.user.public_id, reference)
+        await cancel_member_booking(identity.db, member.user.public_id, reference)
 
     @get(
         "/newsletters",

@@ -34,8 +34,7 @@ from commerce_api.domain.checkout import (
     retry_cart,
     start_payment,
 )
-from commerce_api.domain.orders import PENDING, order_by_token, order_view
-from commerce_api.domain.tickets import cancel_booking
+from commerce_api.domain.orders import PENDING, cancel_booking, order_by_token, order_view
 from commerce_api.errors import BadRequest, CommerceError, InvalidInput
 from commerce_api.settings import Settings
 from commerce_api.tokens import looks_like_token, new_token

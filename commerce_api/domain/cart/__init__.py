@@ -1,5 +1,7 @@
-"""Anonymous carts keyed by an unguessable token."""
+"""Anonymous carts keyed by an unguessable token; a member's cart follows them (merged at
+sign-in)."""
 
+from commerce_api.domain.cart._merge import merge_carts
 from commerce_api.domain.cart._restore import restore_lines
 from commerce_api.domain.cart._service import (
     MAX_QUANTITY,
@@ -18,6 +20,7 @@ __all__ = [
     "CartView",
     "add_item",
     "load_cart",
+    "merge_carts",
     "remove_item",
     "restore_lines",
     "set_quantity",

@@ -1,6 +1,12 @@
-"""Orders: states, stock reservation, payment confirmation, expiry, refunds."""
+"""Orders: states, stock reservation, payment confirmation, expiry, refunds, free bookings."""
 
 from commerce_api.domain.orders._admin import cancel_order, fulfil_order, refund_order
+from commerce_api.domain.orders._bookings import (
+    cancel_booking,
+    cancel_member_booking,
+    is_free_booking,
+    member_bookings,
+)
 from commerce_api.domain.orders._lookup import order_by_id, order_by_token, order_for_admin
 from commerce_api.domain.orders._mail import queue_notice, queue_receipt
 from commerce_api.domain.orders._read import member_orders, order_view, view_of
@@ -41,13 +47,17 @@ __all__ = [
     "OrderView",
     "RefundPass",
     "attempt_refund",
+    "cancel_booking",
+    "cancel_member_booking",
     "cancel_order",
     "confirm_checkout",
     "expire_order",
     "expire_stale_orders",
     "fulfil_order",
+    "is_free_booking",
     "issue_tickets",
     "list_refunds",
+    "member_bookings",
     "member_orders",
     "order_by_id",
     "order_by_token",

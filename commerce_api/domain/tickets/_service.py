@@ -15,15 +15,10 @@ from commerce_api.db import Database, lock_keys, utcnow
 from commerce_api.db.models import Item, Order, OrderLine, Ticket
 from commerce_api.domain.catalog import plausible_item_id
 from commerce_api.domain.orders import (
-    CANCELLED,
     PAID,
     PAID_STATES,
     issue_tickets,
-    queue_notice,
-    release,
     reserve,
-    transition,
-    void_tickets,
 )
 from commerce_api.errors import (
     BadRequest,
@@ -40,9 +35,7 @@ __all__ = [
     "TicketCheck",
     "book_free",
     "booking_key",
-    "cancel_booking",
     "check_ticket",
-    "is_free_booking",
 ]
 
 
@@ -156,22 +149,6 @@ async def book_free(
         if found is None:
             raise
         return _same_booking(found, item_id, quantity), False
-
-
-def is_free_booking(order: Order) -> bool:
-    return order.total_minor == 0 and all(line.kind == "ticket" for line in order.lines)
-
-
-async def cancel_booking(session: AsyncSession, order: Order) -> None:
-    """Give up a free booking (its lines loaded): tickets void, places released, a notice
-    mailed. The member's dashboard and the link in the booking email both use it."""
-    if not is_free_booking(order):
-        raise Conflict(f"order {order.reference} is not a free booking", field="order")
-    if not await transition(session, order.id, (PAID,), CANCELLED):
-        raise Conflict(f"booking {order.reference} is {order.state}; it cannot be cancelled")
-    await void_tickets(session, order.id)
-    await release(session, [(line.item_id, line.quantity) for line in order.lines])
-    queue_notice(session, order, "cancelled")
 
 
 async def _already_booked(

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from commerce_api.db.models import Cart, CartLine, Item, MemberCart
-from commerce_api.domain.cart import MAX_QUANTITY
+from commerce_api.domain.cart._service import MAX_QUANTITY
 from commerce_api.tokens import looks_like_token
 
 __all__ = ["merge_carts"]
