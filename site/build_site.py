@@ -143,13 +143,21 @@ class BuildProgress:
             self._bar = None
 
 
-class _Recorder:
-    """Collects the shared Pelican context and the files the writer wrote during one run."""
+class PelicanRun:
+    """One Pelican run's view of the build: the shared context, the files the writer wrote,
+    and the progress bar. It listens to Pelican's signals only while the run lasts, so no
+    state outlives a build (the resident preview runs many in one process)."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: BuildProgress | None = None) -> None:
         self.context: Context = {}
         self.written: list[str] = []
-        self.progress = BuildProgress(False)
+        self.progress = progress or BuildProgress(False)
+        self._connected = [
+            (signals.all_generators_finalized, self.on_generators_finalized),
+            (signals.content_written, self.on_written),
+            (signals.feed_written, self.on_written),
+            (signals.content_object_init, self.on_content_read),
+        ]
 
     def on_generators_finalized(self, generators: Sequence[Any]) -> None:
         if generators:
@@ -159,45 +167,31 @@ class _Recorder:
         self.written.append(path)
         self.progress.advance("rendered")
 
+    def on_content_read(self, content: Any) -> None:
+        from pelican.contents import Static
 
-_recorder = _Recorder()
+        if not isinstance(content, Static):  # images are copied, not read
+            self.progress.advance("read")
 
-
-def _on_generators_finalized(generators: Sequence[Any]) -> None:
-    _recorder.on_generators_finalized(generators)
-
-
-def _on_written(path: str, **kwargs: Any) -> None:
-    _recorder.on_written(path, **kwargs)
-
-
-def _on_content_read(content: Any) -> None:
-    from pelican.contents import Static
-
-    if not isinstance(content, Static):  # images are copied, not read
-        _recorder.progress.advance("read")
-
-
-signals.all_generators_finalized.connect(_on_generators_finalized)
-signals.content_written.connect(_on_written)
-signals.feed_written.connect(_on_written)
-signals.content_object_init.connect(_on_content_read)
+    def run(self, settings: dict[str, Any]) -> None:
+        for signal, receiver in self._connected:
+            signal.connect(receiver)
+        try:
+            Pelican(settings).run()
+        finally:
+            for signal, receiver in self._connected:
+                signal.disconnect(receiver)
+            self.progress.stop()
 
 
 def run_pelican(
     settings: dict[str, Any], progress: BuildProgress | None = None
 ) -> tuple[Context, int]:
     """Run Pelican once; return its shared context and the number of files it wrote."""
-    _recorder.__init__()
-    if progress is not None:
-        _recorder.progress = progress
-    try:
-        Pelican(settings).run()
-    finally:
-        _recorder.progress.stop()
-    context = _recorder.context
-    _report_unread_files(context)
-    return context, len(set(_recorder.written))
+    run = PelicanRun(progress)
+    run.run(settings)
+    _report_unread_files(run.context)
+    return run.context, len(set(run.written))
 
 
 def _report_unread_files(context: Context) -> None:

@@ -34,7 +34,9 @@ EVENT_STATUSES = {
     "postponed": "EventPostponed",
     "rescheduled": "EventRescheduled",
 }
-_COUNTRIES = frozenset(code for code in Locale("en").territories if len(code) == 2)
+_COUNTRIES = frozenset(
+    code for code in Locale("en").territories if isinstance(code, str) and len(code) == 2
+)
 
 
 @dataclass(frozen=True)

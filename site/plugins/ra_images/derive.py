@@ -17,13 +17,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, features
 
 RECIPE = "1"
 FALLBACK_WIDTH = 800  # the <img src> for browsers without WebP: one modest file
 RASTER = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
-_ENCODERS = {
+_ENCODERS: dict[str, tuple[str, dict[str, Any]]] = {
     "avif": ("AVIF", {"quality": 55, "speed": 8}),
     "webp": ("WEBP", {"quality": 78, "method": 4}),
     "jpg": ("JPEG", {"quality": 80, "optimize": True, "progressive": True}),
@@ -84,16 +85,16 @@ def _digest(path: Path) -> str:
 
 
 def _encode(source: Source, width: int, fmt: str) -> bytes:
-    with Image.open(source.path) as image:
-        image.load()
+    with Image.open(source.path) as opened:
+        opened.load()
         mode = "RGBA" if source.has_alpha and fmt != "jpg" else "RGB"
-        image = image.convert(mode)
-        if width < image.width:
-            image = image.resize((width, source.height_at(width)), Image.Resampling.LANCZOS)
-        out = io.BytesIO()
-        pil_format, options = _ENCODERS[fmt]
-        image.save(out, pil_format, **options)
-        return out.getvalue()
+        image = opened.convert(mode)
+    if width < image.width:
+        image = image.resize((width, source.height_at(width)), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    pil_format, options = _ENCODERS[fmt]
+    image.save(out, pil_format, **options)
+    return out.getvalue()
 
 
 def _store(target: Path, data: bytes) -> None:

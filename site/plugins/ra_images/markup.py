@@ -80,8 +80,8 @@ class Catalogue:
         if source is None:
             size = self._plain_size(name)
             dims = {"width": str(size[0]), "height": str(size[1])} if size else {}
-            img = {"src": self.url(name), "alt": alt, **dims, **loading, "class": css_class}
-            return Markup(f"<img{_attrs({k: v for k, v in img.items() if v is not None})}>")
+            plain = {"src": self.url(name), "alt": alt, **dims, **loading, "class": css_class}
+            return Markup(f"<img{_attrs({k: v for k, v in plain.items() if v is not None})}>")
         widths = widths_for(kind, source.width)
         parts = ["<picture>"]
         for fmt in modern_formats():

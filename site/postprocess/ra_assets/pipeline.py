@@ -106,7 +106,7 @@ class FinishPass:
         site_url: str,
         previous: Path | None = None,
     ) -> None:
-        self.args = (str(output), mapping, site_url)
+        self.output, self.mapping, self.site_url = str(output), mapping, site_url
         self.previous = str(previous) if previous is not None else None
         self.local: list[tuple[list[str], bool]] = []
         self.futures: list[Future[int]] = []
@@ -123,7 +123,13 @@ class FinishPass:
         assert self.pool is not None
         self.futures.append(
             self.pool.submit(
-                finish_files, *self.args[:1], names, *self.args[1:], rewrite, self.previous
+                finish_files,
+                self.output,
+                names,
+                self.mapping,
+                self.site_url,
+                rewrite,
+                self.previous,
             )
         )
 
@@ -137,7 +143,7 @@ class FinishPass:
 
     def wait(self) -> int:
         done = sum(
-            finish_files(self.args[0], names, *self.args[1:], rw, self.previous)
+            finish_files(self.output, names, self.mapping, self.site_url, rw, self.previous)
             for names, rw in self.local
         )
         return done + sum(future.result() for future in self.futures)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, MutableMapping
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote
@@ -138,7 +139,7 @@ def finish(
         memo.lookup(
             "manifest-entry",
             memo.key(rewrite_key, entry),
-            lambda e=entry: _finish_one(e, rewrite, struct, size),
+            partial(_finish_one, entry, rewrite, struct, size),
         )
         for entry in entries
     ]
