@@ -79,11 +79,12 @@ class BuildFailed(Exception):
 # --- steps ----------------------------------------------------------------------------------
 
 
-def prepare_staging(output: Path) -> Path:
+def prepare_staging(output: Path, session: ra_incremental.Session) -> Path:
     """An empty folder beside ``output`` (same file system, so the final swap is a rename)."""
     output = output.resolve()  # Pelican would read a relative path as relative to site/
     output.parent.mkdir(parents=True, exist_ok=True)
-    recycled = ra_incremental.recycled_staging(output)  # the last build's folders, emptied
+    # the last build's folders, emptied
+    recycled = session.recycled_staging(f".{output.name}.staging-", output.parent)
     if recycled is not None:
         return recycled
     return Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
@@ -225,7 +226,7 @@ def postprocess(context: Context, staging: Path) -> None:
     import ra_seo
 
     site_url = str(context.get("SITEURL", ""))
-    every, new = ra_incremental.output_files(staging)
+    every, new = ra_incremental.output_files(staging, context)
     asset_map = ra_assets.rename_assets(staging, new, site_url)
     every = [asset_map.get(name, name) for name in every]
     new = [asset_map.get(name, name) for name in new]
@@ -233,7 +234,7 @@ def postprocess(context: Context, staging: Path) -> None:
     (staging / ra_manifests.DATA_DIR).mkdir(exist_ok=True)
     ra_assets.write_headers(staging)  # before any .gz/.br: it lists the top-level names
     finishing = ra_assets.FinishPass(
-        staging, new, asset_map, site_url, ra_incremental.previous_output()
+        staging, new, asset_map, site_url, ra_incremental.previous_output(context)
     )
     try:
         manifests = ra_manifests.write_manifests(context, staging, asset_map)
@@ -247,7 +248,7 @@ def postprocess(context: Context, staging: Path) -> None:
             workers.shutdown()  # the build's worker processes are done
 
 
-def swap_into_place(staging: Path, output: Path) -> None:
+def swap_into_place(staging: Path, output: Path, session: ra_incremental.Session) -> None:
     """Replace ``output`` with ``staging`` by renames; the old tree is deleted afterwards."""
     old: Path | None = None
     if output.exists():
@@ -256,7 +257,7 @@ def swap_into_place(staging: Path, output: Path) -> None:
         output.rename(old)
     staging.rename(output)
     if old is not None:
-        ra_incremental.retire(old)  # deleted, or kept as the next build's staging folders
+        session.retire(old)  # kept as the next build's staging folders
 
 
 def discard_staging(staging: Path) -> None:
@@ -280,7 +281,7 @@ def build(
         report.unchanged = session.previous_pages
         report.seconds = time.perf_counter() - started
         return report
-    staging = prepare_staging(output)
+    staging = prepare_staging(output, session)
     try:
         settings = session.configure(load_settings(content, staging, label), staging)
         bar = None
@@ -294,7 +295,7 @@ def build(
             raise BuildFailed(errors)
         postprocess(context, staging)
         session.finish()
-        swap_into_place(staging, output)
+        swap_into_place(staging, output, session)
         session.commit(context)
     except BaseException:
         session.stop()

@@ -274,18 +274,18 @@ class EventsGenerator(CachingGenerator):
         if path.exists() and path.read_bytes() == data:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        previous = _previous_output()
+        previous = _previous_output(self.settings)
         write_or_link(path, data, None if previous is None else previous / save_as)
         logger.info("Writing %s", path)
 
 
-def _previous_output() -> Path | None:
+def _previous_output(settings: Any) -> Path | None:
     """The last build's output during an incremental rebuild (ra_incremental), else None."""
     try:
         from ra_incremental import previous_output
     except ImportError:  # plain Pelican without the incremental plugin
         return None
-    return previous_output()
+    return previous_output(settings)
 
 
 def _tag_pages(tags: Any) -> dict[str, str]:

@@ -12,41 +12,24 @@
 
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ra_incremental.session import Session, current_session
+from ra_incremental.session import SESSION_SETTING, Session, session_of
 
 __all__ = [
+    "SESSION_SETTING",
     "Session",
-    "current_session",
     "get_writer",
     "output_files",
     "previous_output",
-    "recycled_staging",
     "register",
-    "retire",
+    "session_of",
 ]
 
 
-def recycled_staging(output: Path) -> Path | None:
-    """A staging folder made from the last replaced output's folders, if there is one."""
-    session = current_session()
-    if session is None:
-        return None
-    return session.recycled_staging(f".{output.name}.staging-", output.parent)
-
-
-def retire(old: Path) -> None:
-    """Dispose of the output a swap replaced: kept for recycling during a session."""
-    session = current_session()
-    if session is None:
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        session.retire(old)
-
-
-def output_files(staging: Path) -> tuple[list[str], list[str]]:
+def output_files(staging: Path, context: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     """(every file in ``staging``, the files this build made) as sorted POSIX paths relative
     to it. Files reused from the last build are done (rewritten and compressed when they were
     first written); post-processing only touches the second list. One walk of the tree."""
@@ -56,14 +39,14 @@ def output_files(staging: Path) -> tuple[list[str], list[str]]:
         prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
         every.extend(prefix + name for name in files)
     every.sort()
-    session = current_session()
+    session = session_of(context)
     linked = session.linked if session is not None else set()
     return every, [name for name in every if name not in linked]
 
 
-def previous_output() -> Path | None:
+def previous_output(settings: Mapping[str, Any]) -> Path | None:
     """The last successful build's output while a rebuild is under way (else None)."""
-    session = current_session()
+    session = session_of(settings)
     if session is None or session.previous is None:
         return None
     return session.output
@@ -80,18 +63,16 @@ def _split_articles(generator: Any) -> None:
     """article_generator_finalized: the posts' pages render in two processes (split.py)."""
     from ra_incremental import split
 
-    session = current_session()
-    if session is not None and session.renders_everything:  # a fork costs more than a few pages
-        generator.generate_output = split.split_output(
-            generator.generate_output, generator.context, session.join_background
-        )
+    if session_of(generator.settings) is not None and not hasattr(generator, "_ra_split"):
+        generator._ra_split = True  # once: a resident process runs its generators again
+        generator.generate_output = split.split_output(generator.generate_output, generator.context)
 
 
 def _on_generator_init(generator: Any) -> None:
     """generator_init: compiled templates kept between builds."""
     from jinja2 import FileSystemBytecodeCache
 
-    session = current_session()
+    session = session_of(generator.settings)
     if session is None:
         return
     env = getattr(generator, "env", None)
@@ -117,18 +98,20 @@ def _freeze_urls(generators: Any) -> None:
     """
     from pelican.contents import Static
 
-    if current_session() is None or not generators:
+    if not generators or session_of(generators[0].settings) is None:
         return
     for content in generators[0].context.get("generated_content", {}).values():
         if content is not None and not isinstance(content, Static):
             content.override_url = content.url
 
 
-def _join_split(_: Any) -> None:
+def _join_split(pelican: Any) -> None:
     """finalized: the rendering child's files and records are in before the build goes on."""
     from ra_incremental import split
 
-    split.join()
+    session = session_of(pelican.settings)
+    if session is not None:
+        split.join(session)
 
 
 def register() -> None:

@@ -18,9 +18,18 @@ from typing import Any
 
 import manifest_contract
 
-#: Settings that name this run's temporary folders or the cache itself, not what is built.
+#: The settings key under which the build session travels (see session.py).
+SESSION_SETTING = "RA_BUILD_SESSION"
+#: Settings that name this run's temporary folders, the cache or the session, not what is built.
 VOLATILE_SETTINGS = frozenset(
-    {"OUTPUT_PATH", "CACHE_PATH", "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "CHECK_MODIFIED_METHOD"}
+    {
+        "OUTPUT_PATH",
+        "CACHE_PATH",
+        "CACHE_CONTENT",
+        "LOAD_CONTENT_CACHE",
+        "CHECK_MODIFIED_METHOD",
+        SESSION_SETTING,
+    }
 )
 #: Packages whose version changes what a build writes.
 TOOL_PACKAGES = ("pelican", "markdown", "pyromark", "jinja2", "markupsafe", "feedgenerator")

@@ -1,10 +1,11 @@
 """One incremental build: decide what can be skipped, reuse unchanged files, record the result.
 
-The driver calls, in order::
+The driver owns the session and calls, in order::
 
     session = Session.begin(content, output, settings)   # fingerprints, last build's state
     if session.up_to_date(): ...                          # nothing changed: stop here
-    settings = session.configure(settings, staging)       # Pelican's content cache
+    settings = session.configure(settings, staging)       # Pelican's content cache; the
+                                                          # session goes into the settings
     ... Pelican runs; IncrementalWriter asks session.previous_page() for every file ...
     session.link_reused()                                 # previous files into staging
     ... post-processing of the files not in session.linked only (output_files) ...
@@ -16,6 +17,11 @@ Reused files are hard links to the previous output's files. Nothing ever writes 
 post-processing only touches the files this build made (and replaces, never writes through,
 a file with more than one link), so a failed build leaves the previous output byte for byte
 as it was.
+
+Plugins find the session in Pelican's settings (``session_of(settings)``, also in the shared
+context, which starts as a copy of them): every piece of per-build state (the page records,
+the template-read recorder, the rendering worker's pending result) lives on it, none in a
+module.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ import ra_core.memo
 
 from ra_incremental import clock, fingerprint, folders
 from ra_incremental.state import BuildState, cache_dir, load_json, output_identity, save_json
+from ra_incremental.tracking import Recorder
 
 #: Derived files post-processing writes beside a page; reused together with it.
 DERIVED_SUFFIXES = (".gz", ".br")
@@ -44,12 +51,19 @@ SPARE_DIR = "spare"
 TEMPLATES_FILE = "templates.json"
 HTML_TAGS_FILE = "html_tags.pickle"  # see ra_core.html
 MEMO_FILE = "memo.pickle"  # see ra_core.memo
-_current: Session | None = None
+#: The settings key (and so shared-context key) under which a build's session travels.
+SESSION_SETTING = fingerprint.SESSION_SETTING
 
 
-def current_session() -> Session | None:
-    """The session of the build in progress (None for a plain ``pelican`` run)."""
-    return _current
+def _no_session() -> None:
+    return None
+
+
+def session_of(settings: Mapping[str, Any] | None) -> Session | None:
+    """The session of the build these settings (or this context) belong to; None for a plain
+    ``pelican`` run."""
+    found = settings.get(SESSION_SETTING) if settings is not None else None
+    return found if isinstance(found, Session) else None
 
 
 @dataclass(frozen=True)
@@ -83,15 +97,23 @@ class Session:
     recycled: bool = False
     #: what every page's key starts from: code, settings and static files
     base: str = ""
+    #: which content attributes the page being rendered reads (see tracking.py)
+    recorder: Recorder = field(default_factory=Recorder)
+    #: the rendering worker's result while it renders its share (see split.py)
+    split_pending: Any = None
     _mirror: threading.Thread | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        """Pickled (Pelican's cache pickles metadata, whose tags hold the settings) as None:
+        a session belongs to one build in one process."""
+        return (_no_session, ())
 
     # --- before the build -----------------------------------------------------------------
 
     @classmethod
     def begin(cls, content: Path, output: Path, settings: Mapping[str, Any]) -> Session:
-        """Fingerprint the inputs and load the last build's state; becomes the current one."""
-        global _current
+        """Fingerprint the inputs and load the last build's state."""
         code = fingerprint.code_digest(settings)
         content_tree = fingerprint.tree_digest(content, exclude=[output])
         inputs = fingerprint.combine(code, fingerprint.templates_digest(settings), content_tree)
@@ -99,8 +121,7 @@ class Session:
         previous = BuildState.load(cache / STATE_FILE)
         if previous is not None and previous.output_identity != output_identity(output):
             previous = None  # the output was replaced or deleted since: reuse nothing
-        _current = cls(content, output, cache, inputs, code, previous)
-        return _current
+        return cls(content, output, cache, inputs, code, previous)
 
     def up_to_date(self) -> bool:
         """Same inputs as the last successful build, its output intact, nothing due yet."""
@@ -117,8 +138,10 @@ class Session:
         return len(self.previous.pages) if self.previous else 0
 
     def configure(self, settings: MutableMapping[str, Any], staging: Path) -> Any:
-        """Turn on Pelican's content cache, trusted only if code and settings are unchanged."""
+        """Turn on Pelican's content cache, trusted only if code and settings are unchanged,
+        and put this session into the settings for the plugins."""
         self.staging = staging
+        settings[SESSION_SETTING] = self
         self.settings_keys = set(settings)
         self.base = fingerprint.combine(self.code, fingerprint.static_digest(settings))
         self.template_store = load_json(self.cache / TEMPLATES_FILE)
@@ -174,7 +197,7 @@ class Session:
 
         assert self.staging is not None
         self.join_background()
-        split.join()  # normally done at Pelican's finalized signal
+        split.join(self)  # normally done at Pelican's finalized signal
         made: set[str] = set()
         made_dirs: set[Path] = set()
         for relpath in sorted(self.reused):
@@ -252,7 +275,7 @@ class Session:
 
         self._stop.set()
         self.join_background()
-        split.abandon()
+        split.abandon(self)
         workers.shutdown()  # waits for a rendering worker before staging is deleted
 
     def join_background(self) -> None:

@@ -9,6 +9,10 @@ The worker returns what this process's bookkeeping needs: the session's page rec
 files written (the driver's count), template facts and any content errors; ``join`` merges
 them before the build goes on. Files land in the shared staging folder. Only when every page
 renders (a one-edit rebuild renders too few pages to pay for the fork).
+
+The pending result is the build session's (``Session.split_pending``); the job itself reaches
+the forked worker the only way a fork allows, through this module (``_job``: set just before
+the pool forks, read in the worker's copy).
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ from __future__ import annotations
 import traceback
 import zlib
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import Any
 
 from pelican import signals
@@ -25,9 +28,8 @@ from ra_core import workers
 #: the worker renders paths whose hash modulo SHARES is not 0 (2 of 3): this process also
 #: has every other generator to run
 SHARES = 3
-#: what the worker renders: set before the pool forks, read in the worker
+#: what the worker renders: set before the pool forks, read in the worker (the fork's copy)
 _job: tuple[Callable[[Any], None], Any, Any] | None = None
-_pending: tuple[Future[dict[str, Any]], Any, Any] | None = None
 
 
 class SplitFailed(RuntimeError):
@@ -91,26 +93,25 @@ def render_share() -> dict[str, Any]:
         return {"error": traceback.format_exc()}
 
 
-def split_output(
-    output: Callable[[Any], None], context: Any, before_fork: Callable[[], None]
-) -> Callable[[Any], None]:
-    """Wrap a generator's ``generate_output`` so it renders in two processes.
-
-    ``before_fork`` stops this process's other threads (the fork copies only this one)."""
+def split_output(output: Callable[[Any], None], context: Any) -> Callable[[Any], None]:
+    """Wrap a generator's ``generate_output`` so it renders in two processes when the
+    writer's session renders every page (a one-edit rebuild renders too few to pay for
+    the fork)."""
 
     def generate_output(writer: Any) -> None:
-        global _job, _pending
-        if getattr(writer, "session", None) is None or workers.current() is not None:
-            output(writer)  # no session, or a pool forked before this job existed
+        global _job
+        session = getattr(writer, "session", None)
+        if session is None or not session.renders_everything or workers.current() is not None:
+            output(writer)  # no session, few pages, or a pool forked before this job existed
             return
-        join()
-        before_fork()
+        join(session)
+        session.join_background()  # the fork copies only this thread
         _job = (output, writer, context)
         pool = workers.get()
         if pool is None:  # one core
             output(writer)
             return
-        _pending = (pool.submit(render_share), writer, context)
+        session.split_pending = (pool.submit(render_share), writer, context)
         writer.share = False
         try:
             output(writer)
@@ -120,10 +121,10 @@ def split_output(
     return generate_output
 
 
-def join() -> None:
-    """Wait for the rendering worker and merge what it did (no-op without one)."""
-    global _pending, _job
-    pending, _pending, _job = _pending, None, None
+def join(session: Any) -> None:
+    """Wait for the session's rendering worker and merge what it did (no-op without one)."""
+    global _job
+    pending, session.split_pending, _job = session.split_pending, None, None
     if pending is not None:
         future, writer, context = pending
         result = future.result()
@@ -132,7 +133,7 @@ def join() -> None:
         _merge(result, writer, context)
 
 
-def abandon() -> None:
+def abandon(session: Any) -> None:
     """The build failed: forget the worker's result (the driver's shutdown waits for it)."""
-    global _pending, _job
-    _pending = _job = None
+    global _job
+    session.split_pending = _job = None

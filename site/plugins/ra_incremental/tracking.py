@@ -9,6 +9,10 @@ Jinja routes every ``obj.attr`` and ``obj[key]`` in a template (and in ``map``, 
 call of a context function through ``Context.call``; we wrap those. A content object handed
 to a filter, test or function that is not Jinja's own counts as read in full (``*``), since
 Python code may read anything from it.
+
+The reads go to a ``Recorder`` the build session owns; an instrumented environment keeps a
+reference to the recorder of the build that rendered with it last (``instrument``), so an
+environment a resident process keeps between builds records into the current one.
 """
 
 from __future__ import annotations
@@ -55,22 +59,26 @@ class Reads:
             yield content, name
 
 
-class _Recorder:
-    active: Reads | None = None
+class Recorder:
+    """Where the reads of the page being rendered go (one per build session)."""
+
+    def __init__(self) -> None:
+        self.active: Reads | None = None
+
+    @contextmanager
+    def recording(self) -> Iterator[Reads]:
+        """Collect the reads of every template rendered inside the block."""
+        reads = Reads()
+        previous, self.active = self.active, reads
+        try:
+            yield reads
+        finally:
+            self.active = previous
 
 
-_recorder = _Recorder()
-
-
-@contextmanager
-def recording() -> Iterator[Reads]:
-    """Collect the reads of every template rendered inside the block."""
-    reads = Reads()
-    previous, _recorder.active = _recorder.active, reads
-    try:
-        yield reads
-    finally:
-        _recorder.active = previous
+def _active(env: Environment) -> Reads | None:
+    recorder: Recorder | None = getattr(env, "_ra_recorder", None)
+    return recorder.active if recorder is not None else None
 
 
 def _is_foreign(func: Any) -> bool:
@@ -99,12 +107,12 @@ def _content_fields(obj: Any) -> list[Content]:
     return [value for value in values if isinstance(value, Content)]
 
 
-def _wrap_callable(func: Callable[..., Any]) -> Callable[..., Any]:
+def _wrap_callable(env: Environment, func: Callable[..., Any]) -> Callable[..., Any]:
     if getattr(func, "_ra_tracked", False) or not _is_foreign(func):
         return func
 
     def tracked(*args: Any, **kwargs: Any) -> Any:
-        reads = _recorder.active
+        reads = _active(env)
         if reads is not None:
             reads.add_arguments(args)
             reads.add_arguments(kwargs.values())
@@ -121,21 +129,23 @@ class TrackingContext(Context):
     """Jinja's Context, noting content objects passed to functions from the template."""
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        reads = _recorder.active
+        reads = _active(__self.environment)
         if reads is not None and _is_foreign(__obj):
             reads.add_arguments(args)
             reads.add_arguments(kwargs.values())
         return super().call(__obj, *args, **kwargs)
 
 
-def instrument(env: Environment) -> None:
-    """Install the read recorders on one Jinja environment (idempotent)."""
+def instrument(env: Environment, recorder: Recorder) -> None:
+    """Install the read recorders on one Jinja environment (once), recording into
+    ``recorder`` from now on."""
+    env._ra_recorder = recorder  # type: ignore[attr-defined]
     if getattr(env, "_ra_tracked", False):
         return
     base_getattr, base_getitem = env.getattr, env.getitem
 
     def getattr_(obj: Any, attribute: str) -> Any:
-        reads = _recorder.active
+        reads = _active(env)
         if reads is not None:
             if isinstance(obj, Content):
                 reads.add(obj, attribute)
@@ -144,7 +154,7 @@ def instrument(env: Environment) -> None:
         return base_getattr(obj, attribute)
 
     def getitem(obj: Any, argument: Any) -> Any:
-        reads = _recorder.active
+        reads = _active(env)
         if reads is not None and isinstance(obj, Content) and isinstance(argument, str):
             reads.add(obj, argument)
         return base_getitem(obj, argument)
@@ -153,7 +163,7 @@ def instrument(env: Environment) -> None:
     env.getitem = getitem  # type: ignore[method-assign]
     for table in (env.filters, env.tests):
         for name, func in list(table.items()):
-            table[name] = _wrap_callable(func)
+            table[name] = _wrap_callable(env, func)
     if not issubclass(env.context_class, TrackingContext):
         env.context_class = type("TrackingContext", (TrackingContext, env.context_class), {})
     env._ra_tracked = True  # type: ignore[attr-defined]
@@ -163,4 +173,4 @@ def refresh(env: Environment) -> None:
     """Wrap filters and tests added to the environment after it was instrumented."""
     for table in (env.filters, env.tests):
         for name, func in list(table.items()):
-            table[name] = _wrap_callable(func)
+            table[name] = _wrap_callable(env, func)

@@ -23,7 +23,7 @@ from pelican.writers import Writer
 
 from ra_incremental import split, tracking
 from ra_incremental.digest import Digester
-from ra_incremental.session import PageRecord, Session, current_session
+from ra_incremental.session import PageRecord, Session, session_of
 from ra_incremental.templates import TemplateAnalyser, global_functions_pass_context
 
 #: Names every Pelican template gets that are derived from the output name (part of the key).
@@ -35,9 +35,10 @@ class IncrementalWriter(Writer):
 
     def __init__(self, output_path: str, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(output_path, settings=settings)
-        self.session: Session | None = current_session()
+        self.session: Session | None = session_of(self.settings)
         self.digester = Digester()
         session = self.session
+        self.recorder = session.recorder if session else tracking.Recorder()
         self.templates = (
             TemplateAnalyser(session.template_store, session.templates_used)
             if session
@@ -268,12 +269,12 @@ class IncrementalWriter(Writer):
     ) -> None:
         if not self._mine(name):
             return
-        tracking.instrument(template.environment)
+        tracking.instrument(template.environment, self.recorder)
         key = self.page_key(template, context, name, kwargs, relative_urls, override)
         if not self._claim(name, key, override, context):
             return
         # Pelican's own write of exactly one file (no pagination: already done above).
-        with tracking.recording() as reads:
+        with self.recorder.recording() as reads:
             super().write_file(
                 name, template, context, relative_urls, {}, None, override, None, **kwargs
             )
