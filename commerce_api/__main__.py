@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     fulfil = sub.add_parser("fulfil", help="mark a paid order as fulfilled (handed over)")
     fulfil.add_argument("order", help="order reference, token or number")
 
-    from commerce_api.accounts.cli import add_identity_commands
+    from commerce_api.admin import add_identity_commands
 
     add_identity_commands(sub)  # users add, clients add, mail send, oauth rotate-key, sweep
     return parser
@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"order {order.reference} is {order.state}")
             return 0
         if args.command in ("users", "clients", "mail", "oauth", "sweep"):
-            from commerce_api.accounts.cli import run_identity_command
+            from commerce_api.admin import run_identity_command
 
             return run_identity_command(args, settings)
         if args.command == "fulfil":

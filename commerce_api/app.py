@@ -20,10 +20,12 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
 from commerce_api import dev_mail
-from commerce_api.accounts.web import identity_lifespan, session_member_id
 from commerce_api.db import Database
 from commerce_api.deps import MemberLookup, dependencies
+from commerce_api.domain.identity import Identity, session_member_id
 from commerce_api.errors import exception_handlers
+from commerce_api.mail import MailSender
+from commerce_api.oauth.provider import oauth_lifespan
 from commerce_api.payments import Payments
 from commerce_api.settings import Settings, get_settings
 from commerce_api.web.guard import same_site_cookies
@@ -61,15 +63,19 @@ def route_handlers() -> list[Any]:
 
 def _identity_handlers() -> list[Any]:
     """Accounts, newsletters and the OAuth/OpenID provider."""
-    from commerce_api.accounts.browser import BrowserAuthController
-    from commerce_api.accounts.controllers import AccountController
-    from commerce_api.accounts.newsletter_controllers import NewsletterController
+    from commerce_api.domain.identity.controllers import AccountController
+    from commerce_api.domain.newsletters.controllers import (
+        MemberNewsletterController,
+        NewsletterController,
+    )
     from commerce_api.oauth.controllers import DiscoveryController, OAuthController
+    from commerce_api.web import BrowserAuthController
 
     return [
         AccountController,
         BrowserAuthController,
         NewsletterController,
+        MemberNewsletterController,
         OAuthController,
         DiscoveryController,
     ]
@@ -112,12 +118,12 @@ def create_app(
         dependencies=dependencies,
         exception_handlers=exception_handlers,
         guards=[same_site_cookies],
-        lifespan=[lifespan, identity_lifespan],
+        lifespan=[lifespan, _identity_lifespan, oauth_lifespan],
         state=State(
             {
                 "settings": settings,
                 "member_lookup": member_lookup or session_member_id,
-                "background": sweep,  # identity_lifespan: mail sender and identity sweep
+                "background": sweep,  # _identity_lifespan: the mail sender
             }
         ),
         cors_config=CORSConfig(
@@ -148,6 +154,23 @@ def create_app(
     )
 
 
+@contextlib.asynccontextmanager
+async def _identity_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Runs after the core lifespan (it needs ``app.state.db``): the identity services, and
+    with ``app.state.background`` (``serve``) the mail sender."""
+    identity = Identity.create(app.state.settings, app.state.db)
+    app.state.identity = identity
+    sender = None
+    if app.state.get("background"):
+        sender = MailSender(identity.settings, identity.db, identity.outbox)
+        sender.start()
+    try:
+        yield
+    finally:
+        if sender is not None:
+            await sender.stop()
+
+
 def serve_app() -> Litestar:
     """The app ``serve`` runs in each worker process: settings from the environment, with the
     expiry sweep and the identity background work on (the processes share that work through
@@ -156,9 +179,11 @@ def serve_app() -> Litestar:
 
 
 async def _sweep_forever(db: Database, payments: Payments, settings: Settings) -> None:
-    """Every ``expiry_sweep_seconds``: release expired reservations, then send the refunds we
-    owe that are due. Each is its own job, so a failing one does not hold up the other."""
+    """Every ``expiry_sweep_seconds``: release expired reservations, send the refunds we owe
+    that are due, and delete spent identity rows. Each is its own job, so a failing one does
+    not hold up the others."""
     from commerce_api.domain.orders import expire_stale_orders, retry_due_refunds
+    from commerce_api.sweep import sweep_identity
 
     async def expire() -> None:
         await expire_stale_orders(db, payments, settings)
@@ -166,8 +191,12 @@ async def _sweep_forever(db: Database, payments: Payments, settings: Settings) -
     async def refund() -> None:
         await retry_due_refunds(db, payments, retry_seconds=settings.refund_retry_seconds)
 
+    async def identity() -> None:
+        await sweep_identity(db, settings)
+
     every = settings.expiry_sweep_seconds
     await asyncio.gather(
         run_periodically(expire, every=every, name="expiry sweep", logger=log, wait_first=True),
         run_periodically(refund, every=every, name="refund pass", logger=log, wait_first=True),
+        run_periodically(identity, every=every, name="identity sweep", logger=log, wait_first=True),
     )

@@ -1,18 +1,37 @@
-"""Unguessable tokens for carts, orders and tickets (256 bits for carts and orders, 128 for
-ticket codes a volunteer may have to type)."""
+"""Random secrets and the hashes they are stored under.
+
+Every bearer secret we hand out (carts, orders, session ids, email tokens, OAuth codes and
+tokens, client secrets) has at least 256 bits from ``secrets``; those that must be looked up
+later are stored only as their SHA-256, so a database leak reveals nothing usable and a
+high-entropy secret needs no slow hash. Ticket codes, which a volunteer may have to type, have
+128 bits.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 
-__all__ = ["looks_like_token", "new_order_reference", "new_ticket_code", "new_token"]
+__all__ = [
+    "hash_token",
+    "looks_like_token",
+    "new_order_reference",
+    "new_ticket_code",
+    "new_token",
+]
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
+def new_token(nbytes: int = 32) -> str:
+    """A URL-safe random secret (``nbytes`` of entropy)."""
+    return secrets.token_urlsafe(nbytes)
+
+
+def hash_token(token: str) -> str:
+    """The hex SHA-256 under which a secret is stored and looked up."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def new_ticket_code() -> str:

@@ -11,14 +11,20 @@ from litestar.response import Redirect
 from sqlalchemy import select
 
 from commerce_api.accounts.pages import render
-from commerce_api.accounts.sessions import clear_session_cookie, end_session
-from commerce_api.accounts.tokens import hash_token
-from commerce_api.accounts.web import CurrentDep, IdentityDep, identity_dependencies
 from commerce_api.db import utcnow
 from commerce_api.db.models import OAuthToken, User
+from commerce_api.domain.identity import (
+    CurrentDep,
+    IdentityDep,
+    clear_session_cookie,
+    end_session,
+    identity_dependencies,
+)
 from commerce_api.oauth.bridge import RESPONSE_MODES
 from commerce_api.oauth.keys import public_jwks
+from commerce_api.oauth.provider import OAuthDep, oauth_dependencies
 from commerce_api.oauth.server import SCOPES, Member, user_claims
+from commerce_api.tokens import hash_token
 
 __all__ = ["DiscoveryController", "OAuthController"]
 
@@ -49,13 +55,13 @@ def _bearer_error(description: str, status: int = 401, error: str = "invalid_tok
 class OAuthController(Controller):
     path = "/oauth"
     tags = ["oauth"]
-    dependencies = identity_dependencies
+    dependencies = {**identity_dependencies, **oauth_dependencies}
 
     @route("/authorize", http_method=["GET", "POST"], include_in_schema=False, status_code=200)
     async def authorize(
-        self, identity: IdentityDep, request: Request[Any, Any, Any], current: CurrentDep
+        self, oauth: OAuthDep, request: Request[Any, Any, Any], current: CurrentDep
     ) -> Response[Any]:
-        bridge = await identity.oauth()
+        bridge = await oauth.bridge()
         member = Member.of(current.user, current.session.created_at) if current else None
         decision = None
         if request.method == "POST" and current is not None:  # the consent form's answer
@@ -94,8 +100,8 @@ class OAuthController(Controller):
         ),
         status_code=200,
     )
-    async def token(self, identity: IdentityDep, request: Request[Any, Any, Any]) -> Response[Any]:
-        return await (await identity.oauth()).endpoint("token", request)
+    async def token(self, oauth: OAuthDep, request: Request[Any, Any, Any]) -> Response[Any]:
+        return await (await oauth.bridge()).endpoint("token", request)
 
     @post(
         "/revoke",
@@ -104,8 +110,8 @@ class OAuthController(Controller):
         "token revokes every token of its family. Unknown tokens also answer 200.",
         status_code=200,
     )
-    async def revoke(self, identity: IdentityDep, request: Request[Any, Any, Any]) -> Response[Any]:
-        return await (await identity.oauth()).endpoint("revocation", request)
+    async def revoke(self, oauth: OAuthDep, request: Request[Any, Any, Any]) -> Response[Any]:
+        return await (await oauth.bridge()).endpoint("revocation", request)
 
     @post(
         "/introspect",
@@ -114,10 +120,8 @@ class OAuthController(Controller):
         '`{"active": false}` for unknown, expired or revoked tokens.',
         status_code=200,
     )
-    async def introspect(
-        self, identity: IdentityDep, request: Request[Any, Any, Any]
-    ) -> Response[Any]:
-        return await (await identity.oauth()).endpoint("introspection", request)
+    async def introspect(self, oauth: OAuthDep, request: Request[Any, Any, Any]) -> Response[Any]:
+        return await (await oauth.bridge()).endpoint("introspection", request)
 
     @route(
         "/userinfo",
@@ -155,11 +159,15 @@ class OAuthController(Controller):
 
     @route("/logout", http_method=["GET", "POST"], include_in_schema=False, status_code=200)
     async def logout(
-        self, identity: IdentityDep, request: Request[Any, Any, Any], current: CurrentDep
+        self,
+        identity: IdentityDep,
+        oauth: OAuthDep,
+        request: Request[Any, Any, Any],
+        current: CurrentDep,
     ) -> Response[Any]:
         """RP-initiated logout: with a valid ``id_token_hint`` at once, otherwise after the
         member confirms (a bare link must not sign anyone out)."""
-        checked = await (await identity.oauth()).end_session(request)
+        checked = await (await oauth.bridge()).end_session(request)
         if checked.error:
             return _error_page(checked.error)
         if checked.needs_confirmation and request.method == "GET" and current is not None:

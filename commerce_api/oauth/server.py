@@ -47,12 +47,12 @@ from authlib.oidc.rpinitiated import EndSessionEndpoint
 from joserfc.jwk import KeySet, RSAKey
 from sqlalchemy import select, update
 
-from commerce_api.accounts.tokens import hash_token, new_token
 from commerce_api.db import utcnow
 from commerce_api.db.models import OAuthClient, OAuthCode, OAuthToken, User
 from commerce_api.oauth.keys import current_key, server_jwks
 from commerce_api.oauth.store import current_session
 from commerce_api.settings import Settings
+from commerce_api.tokens import hash_token, new_token
 
 __all__ = ["Member", "OAuthServer", "PlainRequest", "user_claims"]
 

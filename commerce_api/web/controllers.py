@@ -23,6 +23,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import CookieParameter, FromPath
 from litestar.response import Redirect
 
+from commerce_api.csrf import FORM_TYPES, check_origin
 from commerce_api.db import Database
 from commerce_api.deps import DbDep, MemberIdDep, PaymentsDep, SettingsDep
 from commerce_api.domain.cart import add_item, remove_item, set_quantity, view_cart
@@ -40,10 +41,8 @@ from commerce_api.settings import Settings
 from commerce_api.tokens import looks_like_token, new_token
 from commerce_api.web.guard import (
     CSRF_FIELD,
-    FORM_TYPES,
     cart_csrf,
     check_cart_csrf,
-    check_origin,
 )
 from commerce_api.web.pages import ORDER_WORDS, render
 

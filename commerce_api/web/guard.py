@@ -22,44 +22,23 @@ from __future__ import annotations
 import hashlib
 import hmac
 from typing import Any
-from urllib.parse import urlsplit
 
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
+from commerce_api.csrf import FORM_TYPES, SAFE_METHODS, check_origin
 from commerce_api.domain.cart.cookie import CART_COOKIE
 from commerce_api.errors import Forbidden, UnsupportedMediaType
 from commerce_api.settings import Settings
 
 __all__ = [
     "CSRF_FIELD",
-    "FORM_TYPES",
     "cart_csrf",
     "check_cart_csrf",
-    "check_origin",
     "same_site_cookies",
 ]
 
 CSRF_FIELD = "cart_csrf"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-def check_origin(request: ASGIConnection[Any, Any, Any, Any], settings: Settings) -> None:
-    """Refuse a form posted from another site (no ``Origin``: not a browser form, allowed)."""
-    if request.headers.get("Sec-Fetch-Site") == "same-origin":
-        return
-    sent = request.headers.get("Origin")
-    if sent is None:
-        return
-    allowed = {_origin(settings.public_url), *(_origin(o) for o in settings.cors_origins)}
-    if sent.lower() not in allowed:
-        raise Forbidden("this form was sent from another site", field="Origin")
 
 
 def cart_csrf(cart_token: str, settings: Settings) -> str:

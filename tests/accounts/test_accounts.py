@@ -8,10 +8,9 @@ from typing import Any
 
 from sqlalchemy import update
 
-from commerce_api.accounts.sessions import session_cookie
-from commerce_api.accounts.web import Identity
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import EmailToken
+from commerce_api.domain.identity import Identity, session_cookie
 from tests.accounts.helpers import (
     PASSWORD,
     api,

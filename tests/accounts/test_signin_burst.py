@@ -7,9 +7,8 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
-from commerce_api.accounts.errors import InvalidCredentials, TooManyAttempts
-from commerce_api.accounts.web import Identity
 from commerce_api.db import Database
+from commerce_api.domain.identity import Identity, InvalidCredentials, TooManyAttempts
 from tests.accounts.helpers import PASSWORD, api, make_settings, register_and_verify
 
 ANN = "ann@example.org"

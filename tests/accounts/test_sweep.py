@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from commerce_api.accounts.tokens import hash_token, new_token
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import (
     AuthFailure,
@@ -18,6 +17,7 @@ from commerce_api.db.models import (
     User,
     WebSession,
 )
+from commerce_api.tokens import hash_token, new_token
 from tests.accounts.helpers import (
     api,
     cli,

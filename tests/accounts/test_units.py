@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from commerce_api.accounts.browser import safe_next
-from commerce_api.accounts.passwords import PasswordPolicy, Passwords, PasswordTooWeak
-from commerce_api.accounts.tokens import hash_token, new_token, sign, verify_signature
+from commerce_api.domain.identity import PasswordPolicy, Passwords, PasswordTooWeak
 from commerce_api.oauth.store import sync_url
+from commerce_api.signing import sign, verify_signature
+from commerce_api.tokens import hash_token, new_token
+from commerce_api.web.auth import safe_next
 
 CHEAP = PasswordPolicy(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 

@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-from commerce_api.accounts.tokens import hash_token, new_token
 from commerce_api.db import Database
 from commerce_api.db.models import OAuthClient
+from commerce_api.tokens import hash_token, new_token
 from tests.accounts.helpers import PASSWORD
 
 REDIRECT_URI = "http://127.0.0.1:9/callback"

@@ -11,9 +11,9 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from commerce_api.accounts.sweep import sweep_identity
 from commerce_api.db import Database, utcnow
 from commerce_api.oauth.keys import rotate_signing_key
+from commerce_api.sweep import sweep_identity
 from tests.accounts.helpers import api, make_settings, register_and_verify
 from tests.oauth.helpers import (
     REDIRECT_URI,

@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commerce_api.accounts.errors import TooManyAttempts
-from commerce_api.accounts.tokens import hash_token
 from commerce_api.db import lock_keys, utcnow
 from commerce_api.db.models import AuthFailure
+from commerce_api.domain.identity._errors import TooManyAttempts
+from commerce_api.tokens import hash_token
 
 __all__ = ["Throttle", "account_key", "address_key"]
 

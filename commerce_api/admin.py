@@ -76,8 +76,8 @@ def add_identity_commands(sub: Any) -> None:
 
 
 async def _add_user(settings: Settings, args: argparse.Namespace, password: str) -> str:
-    from commerce_api.accounts.web import Identity
     from commerce_api.db import Database
+    from commerce_api.domain.identity import Identity
 
     db = Database(settings.database_url)
     try:
@@ -95,9 +95,9 @@ async def _add_user(settings: Settings, args: argparse.Namespace, password: str)
 
 
 async def _add_client(settings: Settings, args: argparse.Namespace) -> tuple[str, str | None]:
-    from commerce_api.accounts.tokens import hash_token, new_token
     from commerce_api.db import Database
     from commerce_api.db.models import OAuthClient
+    from commerce_api.tokens import hash_token, new_token
 
     client_id = new_token(18)
     secret = None if args.public else new_token(32)
@@ -131,14 +131,12 @@ async def _with_db(settings: Settings, action: Any) -> Any:
 
 
 def _send_mail(settings: Settings) -> int:
-    from commerce_api.mail import RetryPolicy, SmtpTransport, send_queued
+    from commerce_api.mail import SmtpTransport, retry_policy, send_queued
 
     if settings.mail_backend != "smtp":
         print("MAIL_BACKEND is 'outbox': mail stays in the mail_outbox table, nothing to send")
         return 0
-    policy = RetryPolicy(
-        first_delay_seconds=settings.mail_retry_seconds, max_attempts=settings.mail_max_attempts
-    )
+    policy = retry_policy(settings)
     transport = SmtpTransport.from_settings(settings)
     report = asyncio.run(_with_db(settings, lambda db: send_queued(db, transport, policy)))
     print(report.summary())
@@ -155,7 +153,7 @@ def run_identity_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"ID tokens are now signed with key {kid}")
         return 0
     if args.command == "sweep":
-        from commerce_api.accounts.sweep import sweep_identity
+        from commerce_api.sweep import sweep_identity
 
         report = asyncio.run(_with_db(settings, lambda db: sweep_identity(db, settings)))
         print(f"deleted: {report.summary()}")

@@ -15,10 +15,10 @@ from litestar.datastructures import Cookie
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commerce_api.accounts.tokens import hash_token, new_token
 from commerce_api.db import utcnow
 from commerce_api.db.models import User, WebSession
 from commerce_api.settings import Settings
+from commerce_api.tokens import hash_token, new_token
 
 __all__ = [
     "SignedIn",

@@ -17,18 +17,20 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect
 
-from commerce_api.accounts.controllers import sign_in_response
-from commerce_api.accounts.errors import EmailNotVerified, InvalidCredentials, TooManyAttempts
 from commerce_api.accounts.pages import error_page, render
-from commerce_api.accounts.tokens import new_token
-from commerce_api.accounts.web import (
+from commerce_api.domain.identity import (
     CurrentDep,
+    EmailNotVerified,
     Identity,
     IdentityDep,
+    InvalidCredentials,
+    TooManyAttempts,
     client_address,
     identity_dependencies,
 )
+from commerce_api.domain.identity.controllers import sign_in_response
 from commerce_api.errors import CommerceError
+from commerce_api.tokens import new_token
 
 __all__ = ["BrowserAuthController", "safe_next"]
 

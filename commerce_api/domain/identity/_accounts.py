@@ -17,21 +17,21 @@ from urllib.parse import urlencode
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commerce_api.accounts.errors import (
+from commerce_api.db import Database, utcnow
+from commerce_api.db.models import EmailToken, User
+from commerce_api.domain.identity._errors import (
     EmailNotVerified,
     InvalidCredentials,
     InvalidLink,
     WeakPassword,
 )
-from commerce_api.accounts.passwords import Passwords, PasswordTooWeak
-from commerce_api.accounts.sessions import end_all_sessions
-from commerce_api.accounts.throttle import Throttle, account_key, address_key
-from commerce_api.accounts.tokens import hash_token, new_token
-from commerce_api.db import Database, utcnow
-from commerce_api.db.models import EmailToken, User
+from commerce_api.domain.identity._passwords import Passwords, PasswordTooWeak
+from commerce_api.domain.identity._sessions import end_all_sessions
+from commerce_api.domain.identity._throttle import Throttle, account_key, address_key
 from commerce_api.errors import InvalidInput
 from commerce_api.mail import Email, Outbox
 from commerce_api.settings import Settings
+from commerce_api.tokens import hash_token, new_token
 
 __all__ = ["Accounts", "normalise_email"]
 

@@ -1,5 +1,5 @@
 """``/account``: the JSON API the static site's account pages use (thin handlers over
-:mod:`commerce_api.accounts.service`)."""
+:mod:`commerce_api.domain.identity._accounts`)."""
 
 from __future__ import annotations
 
@@ -9,34 +9,29 @@ from typing import Any
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromPath, JSONBody
 
-from commerce_api.accounts.errors import (
-    EmailNotVerified,
-    InvalidCredentials,
-    InvalidLink,
-    SignInRequired,
-    WeakPassword,
-)
-from commerce_api.accounts.newsletters import (
-    SubscriptionInfo,
-    member_subscriptions,
-    member_unsubscribe,
-)
-from commerce_api.accounts.sessions import (
-    clear_session_cookie,
-    create_session,
-    end_session,
-    session_cookie,
-)
-from commerce_api.accounts.web import (
+from commerce_api.db.models import User
+from commerce_api.domain.cart import merge_carts
+from commerce_api.domain.cart.cookie import CART_COOKIE, cart_cookie
+from commerce_api.domain.identity._deps import (
     Identity,
     IdentityDep,
     MemberDep,
     client_address,
     identity_dependencies,
 )
-from commerce_api.db.models import User
-from commerce_api.domain.cart import merge_carts
-from commerce_api.domain.cart.cookie import CART_COOKIE, cart_cookie
+from commerce_api.domain.identity._errors import (
+    EmailNotVerified,
+    InvalidCredentials,
+    InvalidLink,
+    SignInRequired,
+    WeakPassword,
+)
+from commerce_api.domain.identity._sessions import (
+    clear_session_cookie,
+    create_session,
+    end_session,
+    session_cookie,
+)
 from commerce_api.domain.orders import (
     OrderView,
     cancel_member_booking,
@@ -262,22 +257,3 @@ class AccountController(Controller):
         self, identity: IdentityDep, member: MemberDep, reference: FromPath[str]
     ) -> None:
         await cancel_member_booking(identity.db, member.user.public_id, reference)
-
-    @get(
-        "/newsletters",
-        summary="The member's newsletter subscriptions",
-        responses=responses(SignInRequired),
-    )
-    async def newsletters(self, identity: IdentityDep, member: MemberDep) -> list[SubscriptionInfo]:
-        return await member_subscriptions(identity.db, member.user.id, member.user.email)
-
-    @post(
-        "/newsletters/{newsletter_id:str}/unsubscribe",
-        status_code=204,
-        summary="Leave a newsletter (signed in; the emailed link works without signing in)",
-        responses=responses(SignInRequired, NotFound),
-    )
-    async def leave_newsletter(
-        self, identity: IdentityDep, member: MemberDep, newsletter_id: FromPath[str]
-    ) -> None:
-        await member_unsubscribe(identity.db, member.user.id, member.user.email, newsletter_id)

@@ -14,18 +14,20 @@ from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 
-from commerce_api.accounts import newsletters as news
-from commerce_api.accounts.errors import InvalidLink
 from commerce_api.accounts.pages import error_page, render
-from commerce_api.accounts.web import (
+from commerce_api.csrf import FORM_TYPES, check_origin
+from commerce_api.domain.identity import (
     CurrentDep,
     IdentityDep,
+    InvalidLink,
+    MemberDep,
+    SignInRequired,
     identity_dependencies,
 )
-from commerce_api.errors import CommerceError, InvalidInput, responses
-from commerce_api.web.guard import FORM_TYPES, check_origin
+from commerce_api.domain.newsletters import _service as news
+from commerce_api.errors import CommerceError, InvalidInput, NotFound, responses
 
-__all__ = ["NewsletterController"]
+__all__ = ["MemberNewsletterController", "NewsletterController"]
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -180,3 +182,32 @@ class NewsletterController(Controller):
         return render(
             "message.html", title="Unsubscribed", message="You will not receive it any more."
         )
+
+
+class MemberNewsletterController(Controller):
+    """The signed-in member's subscriptions, beside the rest of ``/account``."""
+
+    path = "/account"
+    tags = ["accounts"]
+    dependencies = identity_dependencies
+
+    @get(
+        "/newsletters",
+        summary="The member's newsletter subscriptions",
+        responses=responses(SignInRequired),
+    )
+    async def newsletters(
+        self, identity: IdentityDep, member: MemberDep
+    ) -> list[news.SubscriptionInfo]:
+        return await news.member_subscriptions(identity.db, member.user.id, member.user.email)
+
+    @post(
+        "/newsletters/{newsletter_id:str}/unsubscribe",
+        status_code=204,
+        summary="Leave a newsletter (signed in; the emailed link works without signing in)",
+        responses=responses(SignInRequired, NotFound),
+    )
+    async def leave_newsletter(
+        self, identity: IdentityDep, member: MemberDep, newsletter_id: FromPath[str]
+    ) -> None:
+        await news.member_unsubscribe(identity.db, member.user.id, member.user.email, newsletter_id)

@@ -15,14 +15,14 @@ from urllib.parse import urlencode
 
 from sqlalchemy import or_, select
 
-from commerce_api.accounts.errors import InvalidLink
-from commerce_api.accounts.service import normalise_email
-from commerce_api.accounts.tokens import hash_token, new_token, sign, verify_signature
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import NewsletterSubscription
+from commerce_api.domain.identity import InvalidLink, normalise_email
 from commerce_api.errors import InvalidInput, NotFound
 from commerce_api.mail import Email, Outbox
 from commerce_api.settings import Settings
+from commerce_api.signing import sign, verify_signature
+from commerce_api.tokens import hash_token, new_token
 
 __all__ = [
     "NewsletterInfo",
