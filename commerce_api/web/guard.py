@@ -7,9 +7,10 @@ session, so the session CSRF rule (``docs/accounts.md``) does not cover them. Tw
   same-origin`` is posting from this API's own page (whose ``no-referrer`` policy makes its
   ``Origin`` ``null``); otherwise an ``Origin`` header, which browsers send with form posts,
   must be the static site's (``ALLOWED_ORIGINS``) or this API's own;
-- the forms on the cart page also echo ``cart_csrf``, an HMAC of the cart token under
-  ``SECRET_KEY``, which another site cannot read or compute. (The static product pages cannot
-  carry a per-visitor token; adding to a cart is the only thing they do.)
+- the forms on the cart page also echo ``cart_csrf``, a tag of the cart token signed with
+  ``SECRET_KEY`` (:mod:`commerce_api.signing`), which another site cannot read or compute.
+  (The static product pages cannot carry a per-visitor token; adding to a cart is the only
+  thing they do.)
 
 And for every endpoint, :func:`same_site_cookies` (an app-wide guard): a state-changing request
 sends JSON (which a cross-site page can only send after a CORS preflight we refuse) or a form;
@@ -19,8 +20,6 @@ One that carries our cart or session cookie must also pass :func:`check_origin`.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -30,6 +29,7 @@ from commerce_api.csrf import FORM_TYPES, SAFE_METHODS, check_origin
 from commerce_api.domain.cart.cookie import CART_COOKIE
 from commerce_api.errors import Forbidden, UnsupportedMediaType
 from commerce_api.settings import Settings
+from commerce_api.signing import sign, verify_signature
 
 __all__ = [
     "CSRF_FIELD",
@@ -42,13 +42,11 @@ CSRF_FIELD = "cart_csrf"
 
 
 def cart_csrf(cart_token: str, settings: Settings) -> str:
-    return hmac.new(
-        settings.secret_key.encode(), b"cart-form:" + cart_token.encode(), hashlib.sha256
-    ).hexdigest()
+    return sign(settings.secret_key, "cart-form", cart_token)
 
 
 def check_cart_csrf(sent: str | None, cart_token: str, settings: Settings) -> None:
-    if not sent or not hmac.compare_digest(sent, cart_csrf(cart_token, settings)):
+    if not sent or not verify_signature(settings.secret_key, "cart-form", cart_token, sent):
         raise Forbidden(
             "this form is out of date or came from another site; open your cart again",
             field=CSRF_FIELD,

@@ -36,6 +36,15 @@ def test_signed_values_and_token_hashes() -> None:
     assert not verify_signature("key", "unsubscribe", "43", tag)
     assert not verify_signature("other key", "unsubscribe", "42", tag)
     assert not verify_signature("key", "another purpose", "42", tag)
+    assert not verify_signature("key", "unsubscribe", "42", "not base64 é")
+
+
+def test_links_already_mailed_still_verify() -> None:
+    """An unsubscribe link mailed before the signer moved to itsdangerous carries this tag
+    (HMAC-SHA256 of ``purpose NUL value``, URL-safe base64): it must keep working."""
+    mailed = "MpqBiwayRDcQVwTqhT-QMXrtllu8FElhIGZKnhX6AKI"
+    assert sign("k" * 40, "newsletter-unsubscribe", "12") == mailed
+    assert verify_signature("k" * 40, "newsletter-unsubscribe", "12", mailed)
 
 
 @pytest.mark.parametrize(
