@@ -1,14 +1,13 @@
 """``/auth``: the HTML pages a browser reaches directly (the OAuth sign-in, links in emails).
 
-Forms work without JavaScript. The sign-in form carries a double-submit token (a random
-cookie echoed in a hidden field) so another site cannot sign a visitor into its own account
+Forms work without JavaScript. The sign-in form carries the CSRF token of a random cookie
+(:mod:`commerce_api.csrf`) so another site cannot sign a visitor into its own account
 (login CSRF); pages reached from email links carry their single-use token in the form, and
 a GET never consumes it (mail scanners follow links).
 """
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -18,6 +17,7 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect
 
 from commerce_api.accounts.pages import error_page, render
+from commerce_api.csrf import CSRF_FIELD, csrf_ok, csrf_token
 from commerce_api.domain.identity import (
     CurrentDep,
     EmailNotVerified,
@@ -58,15 +58,17 @@ def _form_page(
     headers: dict[str, str] | None = None,
     **context: Any,
 ) -> Response[str]:
-    """A page whose form carries a fresh double-submit token (login/sign-up CSRF)."""
-    token = new_token(24)
+    """A page whose form carries the CSRF token of a fresh nonce cookie (login/sign-up CSRF:
+    there is no session to bind it to yet)."""
+    nonce = new_token(24)
+    token = csrf_token(identity.settings, nonce)
     response = render(
         template, title=title, csrf_token=token, status=status, headers=headers, **context
     )
     response.cookies.append(
         Cookie(
             key=FORM_CSRF_COOKIE,
-            value=token,
+            value=nonce,
             path="/auth",
             httponly=True,
             secure=identity.settings.cookie_secure,
@@ -98,9 +100,10 @@ def _signin_page(
     )
 
 
-def _form_token_ok(request: Request[Any, Any, Any], data: dict[str, str]) -> bool:
-    expected = request.cookies.get(FORM_CSRF_COOKIE, "")
-    return bool(expected) and hmac.compare_digest(expected, data.get("csrf_token", ""))
+def _form_token_ok(
+    identity: Identity, request: Request[Any, Any, Any], data: dict[str, str]
+) -> bool:
+    return csrf_ok(identity.settings, request.cookies.get(FORM_CSRF_COOKIE), data.get(CSRF_FIELD))
 
 
 class BrowserAuthController(Controller):
@@ -128,7 +131,7 @@ class BrowserAuthController(Controller):
         self, identity: IdentityDep, request: Request[Any, Any, Any], data: Form
     ) -> Response[Any]:
         target = safe_next(data.get("next"), identity.settings.site_url)
-        if not _form_token_ok(request, data):
+        if not _form_token_ok(identity, request, data):
             return _signin_page(
                 identity,
                 target,
@@ -182,7 +185,7 @@ class BrowserAuthController(Controller):
                 **extra,
             )
 
-        if not _form_token_ok(request, data):
+        if not _form_token_ok(identity, request, data):
             return again(403, "The form expired; please try again.")
         try:
             await identity.accounts.register(

@@ -23,7 +23,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import CookieParameter, FromPath
 from litestar.response import Redirect
 
-from commerce_api.csrf import FORM_TYPES, check_origin
+from commerce_api.csrf import FORM_TYPES, check_origin, csrf_token
 from commerce_api.db import Database
 from commerce_api.deps import DbDep, MemberIdDep, PaymentsDep, SettingsDep
 from commerce_api.domain.cart import add_item, remove_item, set_quantity, view_cart
@@ -41,7 +41,6 @@ from commerce_api.settings import Settings
 from commerce_api.tokens import looks_like_token, new_token
 from commerce_api.web.guard import (
     CSRF_FIELD,
-    cart_csrf,
     check_cart_csrf,
 )
 from commerce_api.web.pages import ORDER_WORDS, render
@@ -158,7 +157,7 @@ class ShopPagesController(Controller):
             "cart.html",
             title="Your cart",
             cart=cart,
-            csrf=cart_csrf(cart.token, settings) if cart.token else "",
+            csrf=csrf_token(settings, cart.token) if cart.token else "",
             idempotency_key=new_token(),
             shop_url=_shop_url(settings),
         )

@@ -1,14 +1,14 @@
 """Cross-site request checks for the shop's HTML forms.
 
 These forms are authenticated by the cart cookie (a bearer token), not by the member's
-session, so the session CSRF rule (``docs/accounts.md``) does not cover them. Two checks do:
+session, so the session's CSRF token does not cover them. Two checks do:
 
 - every form post must come from our own pages: a browser saying ``Sec-Fetch-Site:
   same-origin`` is posting from this API's own page (whose ``no-referrer`` policy makes its
   ``Origin`` ``null``); otherwise an ``Origin`` header, which browsers send with form posts,
   must be the static site's (``ALLOWED_ORIGINS``) or this API's own;
-- the forms on the cart page also echo ``cart_csrf``, a tag of the cart token signed with
-  ``SECRET_KEY`` (:mod:`commerce_api.signing`), which another site cannot read or compute.
+- the forms on the cart page also echo ``cart_csrf``, the CSRF token of the cart cookie
+  (:mod:`commerce_api.csrf`), which another site cannot read or compute.
   (The static product pages cannot carry a per-visitor token; adding to a cart is the only
   thing they do.)
 
@@ -25,15 +25,13 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
-from commerce_api.csrf import FORM_TYPES, SAFE_METHODS, check_origin
+from commerce_api.csrf import FORM_TYPES, SAFE_METHODS, check_origin, csrf_ok
 from commerce_api.domain.cart.cookie import CART_COOKIE
 from commerce_api.errors import Forbidden, UnsupportedMediaType
 from commerce_api.settings import Settings
-from commerce_api.signing import sign, verify_signature
 
 __all__ = [
     "CSRF_FIELD",
-    "cart_csrf",
     "check_cart_csrf",
     "same_site_cookies",
 ]
@@ -41,12 +39,9 @@ __all__ = [
 CSRF_FIELD = "cart_csrf"
 
 
-def cart_csrf(cart_token: str, settings: Settings) -> str:
-    return sign(settings.secret_key, "cart-form", cart_token)
-
-
 def check_cart_csrf(sent: str | None, cart_token: str, settings: Settings) -> None:
-    if not sent or not verify_signature(settings.secret_key, "cart-form", cart_token, sent):
+    """The cart page's forms echo the CSRF token of the cart cookie (403 otherwise)."""
+    if not csrf_ok(settings, cart_token, sent):
         raise Forbidden(
             "this form is out of date or came from another site; open your cart again",
             field=CSRF_FIELD,

@@ -74,7 +74,6 @@ async def test_sweep_deletes_expired_rows_and_keeps_live_ones(database_url: str)
                         WebSession(
                             token_hash=hash_token("old"),
                             user_id=ann.id,
-                            csrf_token="x",
                             expires_at=utcnow() - minute,
                         ),
                         EmailToken(

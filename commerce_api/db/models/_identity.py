@@ -47,15 +47,14 @@ class EmailToken(Base):
 
 class WebSession(Base):
     """A signed-in browser. The cookie holds a random id; only its hash is stored here, so
-    every API process sees the same sessions."""
+    every API process sees the same sessions. Its CSRF token is derived from the id
+    (:mod:`commerce_api.csrf`), so it is not stored."""
 
     __tablename__ = "web_sessions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    csrf_token: Mapped[str] = mapped_column(String(64))
-    """Echoed by the browser in ``X-CSRF-Token`` (or a form field) on every unsafe request."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

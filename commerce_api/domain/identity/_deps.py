@@ -12,14 +12,13 @@ token endpoints (client-authenticated) never need it. Other parts use :func:`sig
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
 from litestar.di import NamedDependency, Provide
 
-from commerce_api.csrf import CSRF_HEADER, SAFE_METHODS, sent_token
+from commerce_api.csrf import CSRF_HEADER, SAFE_METHODS, csrf_ok, sent_token
 from commerce_api.db import Database
 from commerce_api.domain.identity._accounts import Accounts
 from commerce_api.domain.identity._errors import CsrfRejected, SignInRequired
@@ -76,11 +75,13 @@ async def signed_in(request: Request[Any, Any, Any]) -> SignedIn | None:
     found = None
     if token:
         async with identity.db.sessions() as session:
-            found = await load_session(session, token)
-    if found is not None and request.method not in SAFE_METHODS:
-        sent = await sent_token(request)
-        if not sent or not hmac.compare_digest(sent, found.csrf_token):
-            raise CsrfRejected(f"send the session's CSRF token in {CSRF_HEADER}", field=CSRF_HEADER)
+            found = await load_session(session, token, identity.settings)
+    if (
+        found is not None
+        and request.method not in SAFE_METHODS
+        and not csrf_ok(identity.settings, token, await sent_token(request))
+    ):
+        raise CsrfRejected(f"send the session's CSRF token in {CSRF_HEADER}", field=CSRF_HEADER)
     request.scope.setdefault("state", {})["signed_in"] = found
     return found
 

@@ -15,6 +15,7 @@ from litestar.datastructures import Cookie
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from commerce_api.csrf import csrf_token
 from commerce_api.db import utcnow
 from commerce_api.db.models import User, WebSession
 from commerce_api.settings import Settings
@@ -36,10 +37,9 @@ class SignedIn:
 
     session: WebSession
     user: User
-
-    @property
-    def csrf_token(self) -> str:
-        return self.session.csrf_token
+    csrf_token: str
+    """What the browser echoes on every state-changing request (:mod:`commerce_api.csrf`,
+    bound to the session id)."""
 
 
 async def create_session(
@@ -53,7 +53,6 @@ async def create_session(
     row = WebSession(
         token_hash=hash_token(token),
         user_id=user.id,
-        csrf_token=new_token(24),
         expires_at=utcnow() + timedelta(days=settings.session_days),
     )
     db.add(row)
@@ -61,7 +60,7 @@ async def create_session(
     return token, row
 
 
-async def load_session(db: AsyncSession, token: str | None) -> SignedIn | None:
+async def load_session(db: AsyncSession, token: str | None, settings: Settings) -> SignedIn | None:
     if not token or len(token) > 200:
         return None
     row = (
@@ -71,7 +70,7 @@ async def load_session(db: AsyncSession, token: str | None) -> SignedIn | None:
             .where(WebSession.token_hash == hash_token(token), WebSession.expires_at > utcnow())
         )
     ).first()
-    return SignedIn(row[0], row[1]) if row else None
+    return SignedIn(row[0], row[1], csrf_token(settings, token)) if row else None
 
 
 async def end_session(db: AsyncSession, token: str) -> None:

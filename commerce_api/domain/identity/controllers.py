@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromPath, JSONBody
 
+from commerce_api.csrf import csrf_token
 from commerce_api.db.models import User
 from commerce_api.domain.cart import merge_carts
 from commerce_api.domain.cart.cookie import CART_COOKIE, cart_cookie
@@ -119,9 +120,9 @@ async def sign_in_response(
     old = request.cookies.get(settings.session_cookie_name)
     browser_cart = request.headers.get("X-Cart-Token") or request.cookies.get(CART_COOKIE)
     async with identity.db.transaction() as session:
-        token, row = await create_session(session, user, settings, replaces=old)
+        token, _ = await create_session(session, user, settings, replaces=old)
         cart_token = await merge_carts(session, user.id, browser_cart)
-    info = SessionInfo(Profile.of(user), row.csrf_token, cart_token)
+    info = SessionInfo(Profile.of(user), csrf_token(settings, token), cart_token)
     response = body(info)
     response.cookies.append(session_cookie(token, settings))
     if cart_token:
