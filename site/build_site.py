@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import ra_incremental
-from pelican import Pelican, signals
+from pelican import signals
 from pelican.settings import read_settings
 from ra_core import (
     LABEL_SETTING,
@@ -60,11 +60,14 @@ class BuildReport:
     unchanged: int = 0
     errors: list[ContentError] = field(default_factory=list)
     seconds: float = 0.0
+    #: source files read from disk (said only by a resident process, which keeps the rest)
+    read: int | None = None
 
     def summary(self) -> str:
+        read = "" if self.read is None else f"{plural(self.read, 'file')} read, "
         return (
-            f"Built {self.output}: {self.written} pages written, {self.unchanged} unchanged, "
-            f"{plural(len(self.errors), 'error')} in {self.seconds:.2f} s"
+            f"Built {self.output}: {read}{self.written} pages written, {self.unchanged} "
+            f"unchanged, {plural(len(self.errors), 'error')} in {self.seconds:.2f} s"
         )
 
 
@@ -178,7 +181,9 @@ class PelicanRun:
         for signal, receiver in self._connected:
             signal.connect(receiver)
         try:
-            Pelican(settings).run()
+            context = ra_incremental.run(settings)  # a resident process may re-run a part
+            if context is not None:
+                self.context = context
         finally:
             for signal, receiver in self._connected:
                 signal.disconnect(receiver)
@@ -268,15 +273,21 @@ def discard_staging(staging: Path) -> None:
 
 
 def build(
-    content: Path, output: Path, content_label: str | None = None, progress: bool = False
+    content: Path,
+    output: Path,
+    content_label: str | None = None,
+    progress: bool = False,
+    resident: ra_incremental.Resident | None = None,
 ) -> BuildReport:
     """Build ``content`` into ``output``; raise BuildFailed (output untouched) on content errors.
 
-    ``progress``: draw a progress bar on stderr while Pelican reads and renders."""
+    ``progress``: draw a progress bar on stderr while Pelican reads and renders.
+    ``resident``: what a resident process (make preview) keeps between its builds."""
     started = time.perf_counter()
     report = BuildReport(output=output)
     label = content_label or str(content)
-    session = ra_incremental.Session.begin(content, output, load_settings(content, output, label))
+    settings = load_settings(content, output, label)
+    session = ra_incremental.Session.begin(content, output, settings, resident)
     if session.up_to_date():  # same inputs as the last successful build: nothing to do
         report.unchanged = session.previous_pages
         report.seconds = time.perf_counter() - started
@@ -297,6 +308,8 @@ def build(
         session.finish()
         swap_into_place(staging, output, session)
         session.commit(context)
+        if resident is not None:
+            report.read = len(resident.read_paths)
     except BaseException:
         session.stop()
         discard_staging(staging)

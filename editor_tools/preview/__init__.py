@@ -97,11 +97,13 @@ def run(content: Path, output: Path, host: str, port: int) -> int:
             if _changes_need_restart(changes):
                 restart = True
                 break
+            builder.changed(path for _, path in changes)
     except KeyboardInterrupt:
         pass
     finally:
         status.close()
         server.stop()
+        builder.close()
     if restart:
         print("site code changed: restarting the preview", flush=True)
         os.execv(sys.executable, [sys.executable, "-m", "editor_tools", *sys.argv[1:]])

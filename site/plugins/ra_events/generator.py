@@ -45,6 +45,8 @@ class EventsGenerator(CachingGenerator):
         self.occurrences: list[Occurrence] = []
         self.months: list[Month] = []
         self.by_event: dict[Event, list[Occurrence]] = {}
+        #: the manifest entries contribute_manifests added last time
+        self._contributed: list[Any] = []
         self.upcoming_list: list[tuple[Event, Occurrence]] = []
         self.past_list: list[tuple[Event, Occurrence]] = []
         super().__init__(*args, **kwargs)
@@ -144,6 +146,10 @@ class EventsGenerator(CachingGenerator):
         """
         items = self.context.setdefault("manifest_catalog_items", [])
         objects = self.context.setdefault("manifest_activity_objects", [])
+        mine = {id(entry) for entry in self._contributed}  # a resident process sends it again
+        items[:] = [entry for entry in items if id(entry) not in mine]
+        objects[:] = [entry for entry in objects if id(entry) not in mine]
+        added = len(items), len(objects)
         siteurl = self.settings.get("SITEURL", "")
         for event in self.events:
             items.extend(manifest.catalog_items(event, self.settings))
@@ -156,6 +162,7 @@ class EventsGenerator(CachingGenerator):
                     event.get_content(siteurl),
                 )
             )
+        self._contributed = [*items[added[0] :], *objects[added[1] :]]
 
     def month_url(self, month: Month) -> str:
         return self.settings["EVENTS_MONTH_URL"].format(year=month.year, month=month.month)

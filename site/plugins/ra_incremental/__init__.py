@@ -16,15 +16,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ra_incremental.resident import Resident
 from ra_incremental.session import SESSION_SETTING, Session, session_of
 
 __all__ = [
     "SESSION_SETTING",
+    "Resident",
     "Session",
     "get_writer",
     "output_files",
     "previous_output",
     "register",
+    "run",
     "session_of",
 ]
 
@@ -68,13 +71,29 @@ def _split_articles(generator: Any) -> None:
         generator.generate_output = split.split_output(generator.generate_output, generator.context)
 
 
+def run(settings: dict[str, Any]) -> Mapping[str, Any] | None:
+    """Pelican's run for the build these settings belong to; a resident process may re-run
+    only part of it (resident.py). The shared context, when known here."""
+    from pelican import Pelican
+
+    session = session_of(settings)
+    if session is not None and session.resident is not None:
+        return session.resident.run(settings, session)
+    Pelican(settings).run()
+    return None
+
+
 def _on_generator_init(generator: Any) -> None:
-    """generator_init: compiled templates kept between builds."""
+    """generator_init: compiled templates kept between builds; a resident process's reader
+    cache."""
     from jinja2 import FileSystemBytecodeCache
 
     session = session_of(generator.settings)
     if session is None:
         return
+    readers = getattr(generator, "readers", None)
+    if session.resident is not None and readers is not None:
+        session.resident.attach(readers)
     env = getattr(generator, "env", None)
     if env is not None and env.bytecode_cache is None:
         # Jinja keys compiled templates by their source alone, but settings (autoescape,

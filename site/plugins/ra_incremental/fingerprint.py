@@ -55,25 +55,62 @@ def iter_files(root: Path, exclude: Iterable[Path] = ()) -> list[Path]:
     return found
 
 
-def tree_digest(root: Path, exclude: Iterable[Path] = ()) -> str:
-    """Names and bytes of every file under ``root``; "" if it does not exist."""
+#: path -> ((mtime_ns, size), digest of its bytes): a resident process's memory of the files
+#: it digested, so only files whose stamp changed are read again
+Memo = dict[str, tuple[tuple[int, int], bytes]]
+
+
+def file_digest(path: Path, memo: Memo | None = None) -> bytes:
+    """Digest of a file's bytes (``b"unreadable"`` if it cannot be read)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return b"unreadable"
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    key = str(path)
+    if memo is not None:
+        known = memo.get(key)
+        if known is not None and known[0] == stamp:
+            return known[1]
+    try:
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=20).digest()
+    except OSError:
+        return b"unreadable"
+    if memo is not None:
+        memo[key] = (stamp, digest)
+    return digest
+
+
+def file_digests(
+    root: Path, exclude: Iterable[Path] = (), memo: Memo | None = None
+) -> dict[str, bytes]:
+    """Absolute path -> digest of every file under ``root`` (see ``iter_files``)."""
+    return {str(path): file_digest(path, memo) for path in iter_files(root, exclude)}
+
+
+def tree_digest(
+    root: Path,
+    exclude: Iterable[Path] = (),
+    memo: Memo | None = None,
+    files: Mapping[str, bytes] | None = None,
+) -> str:
+    """Names and bytes of every file under ``root``; "" if it does not exist. ``files``:
+    ``file_digests`` of the same tree, already made."""
     if not root.is_dir():
         return ""
     digest = _new()
-    for path in iter_files(root, exclude):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        try:
-            digest.update(hashlib.blake2b(path.read_bytes(), digest_size=20).digest())
-        except OSError:
-            digest.update(b"unreadable")
+    if files is None:
+        files = file_digests(root, exclude, memo)
+    for name, file in files.items():
+        digest.update(Path(name).relative_to(root).as_posix().encode() + b"\0" + file)
     return digest.hexdigest()
 
 
-def path_digest(path: Path) -> str:
+def path_digest(path: Path, memo: Memo | None = None) -> str:
     """A folder's tree digest, a file's bytes, or "" if there is nothing there."""
     if path.is_file():
-        return hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
-    return tree_digest(path)
+        return file_digest(path, memo).hex()
+    return tree_digest(path, memo=memo)
 
 
 def tools_digest() -> str:
@@ -140,20 +177,20 @@ def _code_roots(settings: Mapping[str, Any]) -> list[Path]:
     return sorted(roots)
 
 
-def code_digest(settings: Mapping[str, Any]) -> str:
+def code_digest(settings: Mapping[str, Any], memo: Memo | None = None) -> str:
     """Site code (minus templates, keyed per page), settings and tool versions."""
     templates = _template_dirs(settings)
-    trees = [tree_digest(root, exclude=templates) for root in _code_roots(settings)]
+    trees = [tree_digest(root, templates, memo) for root in _code_roots(settings)]
     return combine(tools_digest(), settings_digest(settings), *trees)
 
 
-def static_digest(settings: Mapping[str, Any]) -> str:
+def static_digest(settings: Mapping[str, Any], memo: Memo | None = None) -> str:
     """Static files in the content (images): a changed image gets a new hashed name, which
     every page showing it must link to, so any change re-renders every page."""
     root = Path(str(settings.get("PATH", ".")))
     paths = settings.get("STATIC_PATHS", [])
-    return combine(*(path_digest(root / str(p)) for p in paths))
+    return combine(*(path_digest(root / str(p), memo) for p in paths))
 
 
-def templates_digest(settings: Mapping[str, Any]) -> str:
-    return combine(*(tree_digest(d) for d in _template_dirs(settings)))
+def templates_digest(settings: Mapping[str, Any], memo: Memo | None = None) -> str:
+    return combine(*(tree_digest(d, memo=memo) for d in _template_dirs(settings)))

@@ -41,6 +41,7 @@ import ra_core.html
 import ra_core.memo
 
 from ra_incremental import clock, fingerprint, folders
+from ra_incremental.resident import Resident
 from ra_incremental.state import BuildState, cache_dir, load_json, output_identity, save_json
 from ra_incremental.tracking import Recorder
 
@@ -97,6 +98,10 @@ class Session:
     recycled: bool = False
     #: what every page's key starts from: code, settings and static files
     base: str = ""
+    #: what a resident process keeps between builds (None for ``make build``; resident.py)
+    resident: Resident | None = None
+    #: digest of the templates (part of ``inputs``)
+    templates: str = ""
     #: which content attributes the page being rendered reads (see tracking.py)
     recorder: Recorder = field(default_factory=Recorder)
     #: the rendering worker's result while it renders its share (see split.py)
@@ -112,16 +117,34 @@ class Session:
     # --- before the build -----------------------------------------------------------------
 
     @classmethod
-    def begin(cls, content: Path, output: Path, settings: Mapping[str, Any]) -> Session:
-        """Fingerprint the inputs and load the last build's state."""
-        code = fingerprint.code_digest(settings)
-        content_tree = fingerprint.tree_digest(content, exclude=[output])
-        inputs = fingerprint.combine(code, fingerprint.templates_digest(settings), content_tree)
+    def begin(
+        cls,
+        content: Path,
+        output: Path,
+        settings: Mapping[str, Any],
+        resident: Resident | None = None,
+    ) -> Session:
+        """Fingerprint the inputs and load the last build's state (a resident process keeps
+        both in memory: only files whose mtime or size changed are read)."""
+        memo = resident.digests if resident is not None else None
+        code = fingerprint.code_digest(settings, memo)
+        templates = fingerprint.templates_digest(settings, memo)
+        files = fingerprint.file_digests(content, [output], memo)
+        content_tree = fingerprint.tree_digest(content, files=files)
+        inputs = fingerprint.combine(code, templates, content_tree)
         cache = cache_dir(content, output)
-        previous = BuildState.load(cache / STATE_FILE)
+        if resident is not None and resident.state is not None:
+            previous: BuildState | None = resident.state
+        else:
+            previous = BuildState.load(cache / STATE_FILE)
         if previous is not None and previous.output_identity != output_identity(output):
             previous = None  # the output was replaced or deleted since: reuse nothing
-        return cls(content, output, cache, inputs, code, previous)
+        session = cls(content, output, cache, inputs, code, previous)
+        session.templates, session.resident = templates, resident
+        if resident is not None:
+            resident.sources = {path: digest.hex() for path, digest in files.items()}
+            resident.begin(session)
+        return session
 
     def up_to_date(self) -> bool:
         """Same inputs as the last successful build, its output intact, nothing due yet."""
@@ -143,19 +166,24 @@ class Session:
         self.staging = staging
         settings[SESSION_SETTING] = self
         self.settings_keys = set(settings)
-        self.base = fingerprint.combine(self.code, fingerprint.static_digest(settings))
+        resident = self.resident
+        memo = resident.digests if resident is not None else None
+        self.base = fingerprint.combine(self.code, fingerprint.static_digest(settings, memo))
         self.template_store = load_json(self.cache / TEMPLATES_FILE)
         pelican_cache = self.cache / "pelican"
         trusted = self.previous is not None and self.previous.code == self.code
         if not trusted:
             shutil.rmtree(pelican_cache, ignore_errors=True)
             ra_core.memo.forget()
-        else:
+        elif resident is None or not resident.caches_loaded:
             ra_core.html.load(self.cache / HTML_TAGS_FILE)
             ra_core.memo.load(self.cache / MEMO_FILE)
+        if resident is not None:
+            resident.caches_loaded = True
         settings.update(
             CACHE_CONTENT=True,
-            LOAD_CONTENT_CACHE=trusted,
+            # a resident process keeps the readers' output in memory (resident.py)
+            LOAD_CONTENT_CACHE=trusted and resident is None,
             CACHE_PATH=str(pelican_cache),
             CONTENT_CACHING_LAYER="reader",
             CHECK_MODIFIED_METHOD="sha1",
@@ -274,6 +302,8 @@ class Session:
         from ra_incremental import split
 
         self._stop.set()
+        if self.resident is not None:
+            self.resident.fail()
         self.join_background()
         split.abandon(self)
         workers.shutdown()  # waits for a rendering worker before staging is deleted
@@ -312,12 +342,26 @@ class Session:
             inputs=self.inputs,
             code=self.code,
             output_identity=output_identity(self.output),
-            valid_until=clock.next_change(context, self.settings_keys, now),
+            valid_until=self._valid_until(context, now),
             pages=pages,
             reads=reads,
         )
+        if self.resident is not None:  # kept in memory, written when the process stops
+            self.resident.commit(self, state)
+            return
+        self.save_state(state)
+        ra_core.html.save(self.cache / HTML_TAGS_FILE)
+        ra_core.memo.save(self.cache / MEMO_FILE)
+
+    def _valid_until(self, context: Mapping[str, Any], now: float) -> float:
+        """When this output goes stale though no file changes. A resident process's partial
+        re-run changed no date (same front matter): the last build's answer stands."""
+        if self.resident is not None and self.resident.partial and self.previous is not None:
+            return self.previous.valid_until
+        return clock.next_change(context, self.settings_keys, now)
+
+    def save_state(self, state: BuildState) -> None:
+        """Write the record of a build and the template facts it used."""
         state.save(self.cache / STATE_FILE)
         used = {d: self.template_store[d] for d in self.templates_used if d in self.template_store}
         save_json(self.cache / TEMPLATES_FILE, used)
-        ra_core.html.save(self.cache / HTML_TAGS_FILE)
-        ra_core.memo.save(self.cache / MEMO_FILE)

@@ -14,6 +14,7 @@ everything, like Pelican's own Writer.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,6 +54,11 @@ class IncrementalWriter(Writer):
         self._indexed = False
         #: while split.py renders in two processes: True in the child, False in the parent
         self.share: bool | None = None
+        #: a resident process's partial re-run (resident.py): the only pages that may have
+        #: changed; every other page is the last build's, without checking its key or reads
+        self.affected: set[str] | None = None
+        #: ids of the content objects that partial re-run edited
+        self.edited: set[int] = set()
 
     # --- keys -----------------------------------------------------------------------------
 
@@ -168,6 +174,28 @@ class IncrementalWriter(Writer):
             self._overridden_files.add(path)
         return False
 
+    def _reuse_unaffected(self, name: str, override: bool) -> bool:
+        """In a partial re-run: keep a page (or feed) no edited object was read for (or is
+        in), as it was."""
+        assert self.session is not None and self.affected is not None
+        relpath = self._relpath(name)
+        prev = self.session.previous
+        entry = prev.pages.get(relpath) if prev is not None else None
+        path = sanitised_join(self.output_path, name)
+        if relpath in self.affected or entry is None or path in self._written_files:
+            return False
+        if path in self._overridden_files and not override:
+            return True
+        if not os.path.isfile(os.path.join(self.session.output, relpath)):
+            return False
+        key, reads = entry
+        digests = {read: prev.reads.get(read) for read in reads}
+        self.session.record(relpath, PageRecord(key, list(reads)), digests, reused=True)
+        self._written_files.add(path)
+        if override:
+            self._overridden_files.add(path)
+        return True
+
     def _record(self, relpath: str, key: str, reads: list[str], reused: bool) -> None:
         assert self.session is not None
         digests = {read: self._reads.get(read) for read in reads}
@@ -187,6 +215,13 @@ class IncrementalWriter(Writer):
     ) -> Any:
         if path and self.session is not None:
             if not self._mine(path):
+                return None
+            shown = list(elements)[: self.settings.get("FEED_MAX_ITEMS")]
+            if (
+                self.affected is not None
+                and not any(id(element) in self.edited for element in shown)
+                and self._reuse_unaffected(path, override_output)
+            ):
                 return None
             key = self.feed_key(
                 elements, context, path=path, url=url, feed_type=feed_type, title=feed_title
@@ -268,6 +303,8 @@ class IncrementalWriter(Writer):
         override: bool,
     ) -> None:
         if not self._mine(name):
+            return
+        if self.affected is not None and self._reuse_unaffected(name, override):
             return
         tracking.instrument(template.environment, self.recorder)
         key = self.page_key(template, context, name, kwargs, relative_urls, override)

@@ -1,0 +1,280 @@
+"""What a resident process (``make preview``) keeps between builds, and the partial re-run.
+
+A one-shot ``make build`` starts from the files: it digests every input, loads the last
+build's state and Pelican's content cache from disk, re-reads the metadata of every source
+and runs every generator. A resident process keeps all of that in memory (``Resident``):
+
+- the digests of the content and code files, refreshed only for files whose size or mtime
+  changed;
+- the readers' output (Markdown parsed to HTML plus front matter) keyed by path and
+  (mtime, size): only changed files are read again; ``reads`` counts the files read;
+- the last successful build's record (``BuildState``), the parsed-body and memo caches
+  (written to the cache folder once, when the process stops: ``save``);
+- Pelican's generators and their shared context after the last successful build.
+
+When only the bodies of existing posts or pages changed (same front matter, so the same
+lists, URLs and order), ``run`` does not start Pelican again: it reads those files, updates
+their content objects in place (every list, tag and paginator holding them sees the change),
+re-sends ``all_generators_finalized`` (checks, derived images, manifest entries) and writes
+again, with the writer rendering only the pages whose recorded reads name an edited object
+(the others are linked from the last output as in any rebuild). Anything else (a new, deleted
+or renamed file, changed front matter, templates, images, settings) runs Pelican in full. The
+output is then what a full build gives; the differential tests hold it to that.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ra_incremental.state import BuildState
+
+#: Content types whose edits may take the partial re-run (Pelican's own posts and pages;
+#: events and products get fields from their generators after reading).
+PARTIAL_KINDS = ("Article", "Page")
+_READ_SIGNALS = {
+    "Article": ("article_generator_preread", "article_generator_context"),
+    "Page": ("page_generator_preread", "page_generator_context"),
+}
+
+
+def file_stamp(path: str) -> tuple[int, int]:
+    """What says a file changed without reading it: mtime (ns) and size."""
+    stat = os.stat(path)
+    return stat.st_mtime_ns, stat.st_size
+
+
+@dataclass
+class LastRun:
+    """Pelican as the last successful build left it."""
+
+    pelican: Any
+    generators: list[Any]
+    context: dict[str, Any]
+    #: the code + static-files digest and the templates digest it was built with
+    base: str
+    templates: str
+    #: content file (absolute path) -> digest, as built
+    sources: dict[str, str]
+
+
+@dataclass
+class Resident:
+    """A resident process's memory of one content folder built into one output folder."""
+
+    #: path -> ((mtime_ns, size), digest) of every input file digested so far
+    digests: dict[str, tuple[tuple[int, int], bytes]] = field(default_factory=dict)
+    #: Pelican's reader cache, shared by every generator: path -> (stamp, (html, metadata))
+    reader_cache: dict[str, Any] = field(default_factory=dict)
+    #: the code digest the reader cache was filled under
+    reader_code: str = ""
+    #: the files the build under way read (parsed) from disk
+    read_paths: list[str] = field(default_factory=list)
+    state: BuildState | None = None
+    last: LastRun | None = None
+    #: content file -> digest of the build under way (set by Session.begin)
+    sources: dict[str, str] = field(default_factory=dict)
+    #: the session of the last build that committed, for ``save``
+    committed: Any = None
+    caches_loaded: bool = False
+    #: whether the build under way took the partial re-run
+    partial: bool = False
+    _pending: LastRun | None = None
+
+    # --- readers ---------------------------------------------------------------------------
+
+    def attach(self, readers: Any) -> None:
+        """readers_init: this process's reader cache instead of the pickled one on disk, stamps
+        from ``stat`` instead of hashing every file, and a count of the files really read."""
+        readers._cache = self.reader_cache
+        readers._filestamp_func = file_stamp
+        readers.save_cache = lambda: None
+        if not readers._cache_data_policy:  # static files: nothing is parsed, nothing kept
+            return
+        store = readers.cache_data
+
+        def cache_data(filename: str, data: Any) -> None:
+            self.read_paths.append(filename)
+            store(filename, data)
+
+        readers.cache_data = cache_data
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Files a watcher saw change: read them again even if mtime and size look the same."""
+        for path in paths:
+            self.reader_cache.pop(os.path.abspath(path), None)
+            self.digests.pop(os.path.abspath(path), None)
+
+    # --- one build ---------------------------------------------------------------------------
+
+    def begin(self, session: Any) -> None:
+        """A build starts: nothing of Pelican's is reusable until it commits."""
+        self.read_paths = []
+        self.partial = False
+        if self.reader_code != session.code:
+            self.reader_cache.clear()
+            self.reader_code = session.code
+
+    def run(self, settings: dict[str, Any], session: Any) -> dict[str, Any]:
+        """Pelican's run for this build, partial when the edit allows; the shared context."""
+        from pelican import Pelican, signals
+
+        from ra_incremental.session import session_of
+
+        last, self.last = self.last, None  # reusable again only once this build commits
+        if last is not None:
+            context = _partial_run(last, settings, session)
+            if context is not None:
+                self.partial = True
+                self._pending = LastRun(
+                    last.pelican, last.generators, context, last.base, last.templates,
+                    dict(self.sources),
+                )  # fmt: skip
+                return context
+        pelican = Pelican(settings)
+        captured: dict[str, Any] = {}
+
+        def keep(generators: list[Any]) -> None:
+            if generators and session_of(generators[0].settings) is session:
+                captured["generators"] = list(generators)
+
+        signals.all_generators_finalized.connect(keep)
+        try:
+            pelican.run()
+        finally:
+            signals.all_generators_finalized.disconnect(keep)
+        generators = captured["generators"]
+        self._pending = LastRun(
+            pelican, generators, generators[0].context, session.base, session.templates,
+            dict(self.sources),
+        )  # fmt: skip
+        return generators[0].context
+
+    def commit(self, session: Any, state: BuildState) -> None:
+        """The build succeeded: its state and its Pelican are the ones to build on."""
+        self.state = state
+        self.last, self._pending = self._pending, None
+        self.committed = session
+
+    def fail(self) -> None:
+        """The build failed: the next one starts Pelican afresh (this one may have changed
+        content objects in place)."""
+        self.last = None
+        self._pending = None
+
+    def save(self) -> None:
+        """Write what a later process (or ``make build`` of this output) builds on."""
+        import ra_core.html
+        import ra_core.memo
+
+        session = self.committed
+        if session is None or self.state is None:
+            return
+        session.save_state(self.state)
+        ra_core.html.save(session.cache / "html_tags.pickle")
+        ra_core.memo.save(session.cache / "memo.pickle")
+
+
+def _identity(content: Any) -> str:
+    return f"{type(content).__name__}:{content.source_path}"
+
+
+def _changed_sources(last: LastRun, now: Mapping[str, str]) -> list[str] | None:
+    """Content files whose digest changed; None when files were added or removed."""
+    if set(now) != set(last.sources):
+        return None
+    return [path for path, digest in now.items() if last.sources[path] != digest]
+
+
+def _partial_run(last: LastRun, settings: dict[str, Any], session: Any) -> dict[str, Any] | None:
+    """Re-run only what edited post/page bodies need; None when the edit needs a full run."""
+    from pelican import signals
+    from pelican.contents import Content
+    from ra_core import content_errors
+
+    from ra_incremental.session import SESSION_SETTING
+
+    previous = session.previous
+    if previous is None or session.base != last.base or session.templates != last.templates:
+        return None
+    if time.time() >= previous.valid_until:  # a scheduled post or an event came due
+        return None
+    changed = _changed_sources(last, session.resident.sources)
+    if not changed:
+        return None
+    context = last.context
+    by_path = {
+        content.source_path: content
+        for content in context.get("generated_content", {}).values()
+        if content is not None
+    }
+    generator_of = {type(g).__name__: g for g in last.generators}
+    errors_before = len(content_errors(context))
+    replaced: list[tuple[Content, Content]] = []
+    for path in changed:
+        old = by_path.get(path)
+        kind = type(old).__name__
+        generator = generator_of.get("ArticlesGenerator" if kind == "Article" else "PagesGenerator")
+        if old is None or kind not in PARTIAL_KINDS or generator is None:
+            return None
+        preread, context_signal = _READ_SIGNALS[kind]
+        try:
+            new = generator.readers.read_file(
+                base_path=generator.path,
+                path=os.path.relpath(path, generator.path),
+                content_class=type(old),
+                context=context,
+                preread_signal=getattr(signals, preread),
+                preread_sender=generator,
+                context_signal=getattr(signals, context_signal),
+                context_sender=generator,
+            )
+        except Exception:  # the full run reports it
+            return None
+        if (
+            type(new) is not type(old)
+            or not new.is_valid()
+            or new.metadata != old.metadata
+            or new.get_static_links() - context["static_links"]
+            or len(content_errors(context)) != errors_before
+        ):
+            return None
+        replaced.append((old, new))
+
+    # From here on the last run's objects change: the session fails the resident on error.
+    staging = settings["OUTPUT_PATH"]
+    for target in (last.pelican.settings, context):
+        target[SESSION_SETTING] = session
+        target["OUTPUT_PATH"] = staging
+    last.pelican.output_path = staging
+    for generator in last.generators:
+        generator.output_path = staging
+    for old, new in replaced:
+        fresh = vars(new)
+        fresh.pop("_context", None)
+        vars(old).update(fresh)  # attributes generators and plugins added stay
+        for memo in (Content.get_content, Content.get_summary):
+            for key in [k for k in memo.cache if k and k[0] is old]:
+                del memo.cache[key]
+    signals.all_generators_finalized.send(last.generators)
+    for old, _ in replaced:
+        old.refresh_metadata_intersite_links()
+    writer = last.pelican._get_writer()
+    writer.edited = {id(old) for old, _ in replaced}
+    edited = {_identity(old) + "\0" for old, _ in replaced}
+    writer.affected = {
+        page
+        for page, (_, reads) in previous.pages.items()
+        if any(read.startswith(prefix) for read in reads for prefix in edited)
+    }
+    for generator in last.generators:
+        if hasattr(generator, "generate_output"):
+            generator.generate_output(writer)
+    signals.finalized.send(last.pelican)
+    return context
+
+
+__all__ = ["LastRun", "Resident", "file_stamp"]

@@ -1,0 +1,156 @@
+"""The resident build (``make preview``'s process): edits re-read only the edited files, and
+after any sequence of edits the output equals a clean build of the same content.
+
+The builds run in this process through the preview's ``ResidentBuilder`` (what ``make
+preview`` runs between saves); the clean builds run the real command line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from editor_tools.preview._builder import ResidentBuilder
+from tests.static.conftest import SAMPLE_CONTENT, SITE_URL, run_build
+from tests.static.test_incremental import make_corpus, set_title, snapshot
+
+#: What two builds of the same content must agree on (compressed copies follow the files;
+#: the manifests are checked too: they carry every post's content hash).
+COMPARED = (".html", ".xml", ".json", ".ics", ".txt")
+
+
+@pytest.fixture
+def builder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ResidentBuilder]:
+    monkeypatch.setenv("SITE_URL", SITE_URL)
+    monkeypatch.delenv("RA_PREVIEW", raising=False)
+    corpus = make_corpus.generate(tmp_path / "src", posts=9, events=2, products=2)
+    for page in ("about.md", "contact.md"):
+        assert (corpus.content / "pages" / page).is_file()
+    built = ResidentBuilder(corpus.content, tmp_path / "out" / "site", "content")
+    yield built
+    built.close()
+
+
+def build(builder: ResidentBuilder) -> str:
+    result = builder.build()
+    assert result.ok, result.errors
+    return result.summary
+
+
+def _same_file(ours: Path, clean: Path) -> bool:
+    if ours.suffix != ".json":
+        return ours.read_bytes() == clean.read_bytes()
+    mine, theirs = json.loads(ours.read_bytes()), json.loads(clean.read_bytes())
+    for manifest in (mine, theirs):  # when each build ran
+        if isinstance(manifest, dict):
+            manifest.pop("generated_at", None)
+    return bool(mine == theirs)
+
+
+def same_as_clean_build(builder: ResidentBuilder, fresh: Path) -> None:
+    run = run_build(builder.content, fresh)
+    assert run.returncode == 0, run.stderr
+    ours = {p for p in snapshot(builder.output) if p.endswith(COMPARED)}
+    clean = {p for p in snapshot(fresh) if p.endswith(COMPARED)}
+    assert ours == clean
+    assert [p for p in sorted(ours) if not _same_file(builder.output / p, fresh / p)] == []
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{text}\n")
+
+
+def test_an_edit_rereads_only_that_file_and_matches_a_clean_build(
+    builder: ResidentBuilder, tmp_path: Path
+) -> None:
+    content = builder.content
+    sources = sum(1 for p in content.rglob("*.md"))  # posts, pages, events, products
+    assert build(builder).startswith(f"Built {builder.output}: {sources} files read, ")
+    post = content / "blog" / "post-00004.md"
+    [page] = builder.output.glob("blog/*/post-00004/index.html")
+
+    append(post, "A sentence typed in the preview.")
+    summary = build(builder)
+    assert builder.resident.read_paths == [str(post)]  # one file parsed again
+    assert ": 1 file read, " in summary
+    assert builder.resident.partial  # and Pelican's generators were not run again
+    assert "A sentence typed in the preview." in page.read_text(encoding="utf-8")
+    same_as_clean_build(builder, tmp_path / "fresh1" / "site")
+
+    about = content / "pages" / "about.md"
+    append(about, "We also keep [a link to post four]({filename}/blog/post-00004.md).")
+    append(post, "A second sentence.")
+    build(builder)
+    assert sorted(builder.resident.read_paths) == sorted([str(about), str(post)])
+    assert builder.resident.partial
+    same_as_clean_build(builder, tmp_path / "fresh2" / "site")
+
+
+def test_edits_that_change_lists_run_pelican_and_match_a_clean_build(
+    builder: ResidentBuilder, tmp_path: Path
+) -> None:
+    content = builder.content
+    build(builder)
+    set_title(content / "blog" / "post-00006.md", "A new title for the sixth post")
+    build(builder)
+    assert builder.resident.read_paths == [str(content / "blog" / "post-00006.md")]
+    assert not builder.resident.partial  # the title is in listings, feeds, tag pages
+    same_as_clean_build(builder, tmp_path / "fresh1" / "site")
+
+    (content / "blog" / "post-00007.md").unlink()
+    set_title(content / "events" / "event-0001.md", "Renamed fair")
+    append(content / "market" / "product-0000.md", "Now in a bigger jar.")
+    build(builder)
+    assert not builder.resident.partial
+    same_as_clean_build(builder, tmp_path / "fresh2" / "site")
+
+    append(content / "blog" / "post-00002.md", "Back to a body edit.")
+    build(builder)
+    assert builder.resident.partial
+    same_as_clean_build(builder, tmp_path / "fresh3" / "site")
+
+
+def test_a_failed_edit_keeps_the_output_and_the_next_build_starts_afresh(
+    builder: ResidentBuilder, tmp_path: Path
+) -> None:
+    build(builder)
+    post = builder.content / "blog" / "post-00003.md"
+    good = post.read_text(encoding="utf-8")
+    before = snapshot(builder.output)
+    append(post, "See [nothing]({filename}/blog/no-such-post.md).")
+    result = builder.build()
+    assert not result.ok
+    assert any(re.search(r"post-00003\.md: link: .*no-such-post", e) for e in result.errors)
+    assert snapshot(builder.output) == before  # the last good build is still what is served
+
+    post.write_text(good.rstrip("\n") + "\n\nFixed.\n", encoding="utf-8")
+    build(builder)
+    assert not builder.resident.partial  # the failed run may have changed objects in place
+    same_as_clean_build(builder, tmp_path / "fresh" / "site")
+
+
+def test_the_sample_content_after_body_edits_matches_a_clean_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample has what the synthetic corpus lacks: galleries, drafts, pages with images."""
+    import shutil
+
+    monkeypatch.setenv("SITE_URL", SITE_URL)
+    monkeypatch.delenv("RA_PREVIEW", raising=False)
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    builder = ResidentBuilder(content, tmp_path / "out" / "site", "content")
+    try:
+        build(builder)
+        for name in ("bees-arrive.md", "cider-pressing.md"):
+            append(content / "blog" / name, "An edit in the preview.")
+        append(content / "pages" / "about.md", "An edit of a page.")
+        build(builder)
+        assert builder.resident.partial and len(builder.resident.read_paths) == 3
+        same_as_clean_build(builder, tmp_path / "fresh" / "site")
+    finally:
+        builder.close()
