@@ -114,7 +114,7 @@ def cmd_status(_args: argparse.Namespace) -> int:
     async def report() -> str:
         database = create_database(get_settings().database_url)
         try:
-            async with database.session() as session:
+            async with database.reading() as session:
                 return render(await read_status(session))
         finally:
             await database.dispose()

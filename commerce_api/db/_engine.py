@@ -1,58 +1,25 @@
-"""The async engine and session factory, with the per-database settings that make concurrent
-writes correct: on SQLite every transaction starts with ``BEGIN IMMEDIATE`` (so two writers
-queue instead of failing to upgrade a read lock), WAL and a busy timeout."""
+"""The async engine and session factory. The engine (``server_kernel.db.create_engine``) makes
+concurrent writes correct: on SQLite every write transaction starts with ``BEGIN IMMEDIATE``
+(so two writers queue instead of failing to upgrade a read lock), WAL and a busy timeout."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Executable, Row, event
+from sqlalchemy import Executable, Row
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-__all__ = ["Database", "ensure_sqlite_directory"]
+from server_kernel.db import READING, create_engine
 
-SQLITE_BUSY_TIMEOUT_SECONDS = 30
+__all__ = ["Database"]
+
 POOL_SIZE = 20
 """Connections kept open (opened on demand). Overflow connections beyond it are closed on
 return and opened again on the next burst, and a PostgreSQL connection costs a process fork:
 at 16 concurrent transactions a pool of 10 made 38 connections for 800 transactions, 20 made 16."""
-_READ_ONLY = "commerce_read_only"
-
-
-def ensure_sqlite_directory(url: str) -> None:
-    """Create the folder of a file-based SQLite URL (``var/`` on a fresh clone)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-
-
-def _configure_sqlite(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Take transaction control away from the driver so "begin" below decides.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
-        cursor.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        # Readers (``Database.reading``) start deferred: in WAL they never wait for writers.
-        if connection.get_execution_options().get(_READ_ONLY):
-            connection.exec_driver_sql("BEGIN")
-        else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -62,25 +29,18 @@ class Database:
         self.url = url
         backend = make_url(url).get_backend_name()
         self.dialect = backend
-        kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": False}
-        if backend == "sqlite":
-            ensure_sqlite_directory(url)
-            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
-        else:
-            kwargs["pool_size"] = pool_size
-            kwargs["max_overflow"] = pool_size
-        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
-        if backend == "sqlite":
-            _configure_sqlite(self.engine)
+        self.engine: AsyncEngine = create_engine(
+            url, echo=echo, pool_size=pool_size, max_overflow=pool_size
+        )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         """Sessions that may write (on SQLite they take the write lock at their first query)."""
         self._readers = async_sessionmaker(
-            self.engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False
+            self.engine.execution_options(**READING), expire_on_commit=False
         )
         # One statement needs no transaction around it: on PostgreSQL, autocommit saves the
         # BEGIN and ROLLBACK round trips; SQLite reads in a deferred (non-locking) transaction.
         self._single = self.engine.execution_options(
-            **({_READ_ONLY: True} if backend == "sqlite" else {"isolation_level": "AUTOCOMMIT"})
+            **(READING if backend == "sqlite" else {"isolation_level": "AUTOCOMMIT"})
         )
 
     @property

@@ -12,7 +12,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from commerce_api.db._engine import ensure_sqlite_directory
+from server_kernel.db import ensure_sqlite_directory
 
 __all__ = ["alembic_config", "migrate", "upgrade"]
 

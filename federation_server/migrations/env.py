@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import pool
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
 import federation_server.db.models  # noqa: F401  (registers the tables on Base.metadata)
 from federation_server.db.base import Base
 from federation_server.db.migrate import import_model_modules
+from server_kernel.db import create_engine
 
 import_model_modules()
 config = context.config
@@ -34,7 +35,7 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async(url: str) -> None:
-    engine = create_async_engine(url)
+    engine = create_engine(url, poolclass=pool.NullPool)
     try:
         async with engine.begin() as connection:
             await connection.run_sync(_run)

@@ -22,7 +22,7 @@ Page = Annotated[int | None, QueryParameter(ge=1, le=100_000)]
 async def actor_document(
     request: Request[Any, Any, Any], ctx: NamedDependency[Context], name: FromPath[str]
 ) -> Response[Any]:
-    async with ctx.database.session() as session:
+    async with ctx.database.reading() as session:
         actor = await get_actor(session, ctx.settings, name)
     document = render_actor(ctx, actor)
     return negotiate(request, document, document["url"])
@@ -37,7 +37,7 @@ async def _collection(
     newest_first: Any,
     *where: Any,
 ) -> Response[Any]:
-    async with ctx.database.session() as session:
+    async with ctx.database.reading() as session:
         await get_actor(session, ctx.settings, name)
         document = await paged(
             session, collection_id, item=item, newest_first=newest_first, where=where,
@@ -50,7 +50,7 @@ async def _collection(
 async def outbox(
     ctx: NamedDependency[Context], name: FromPath[str], page: Page = None
 ) -> Response[Any]:
-    async with ctx.database.session() as session:
+    async with ctx.database.reading() as session:
         await get_actor(session, ctx.settings, name)
         document = await public_outbox(
             session, name, ctx.urls.outbox(name), page, ctx.settings.page_size
@@ -81,7 +81,7 @@ async def following(
 
 @get("/actors/{name:str}/featured", responses=responses(NotFound))
 async def featured_collection(ctx: NamedDependency[Context], name: FromPath[str]) -> Response[Any]:
-    async with ctx.database.session() as session:
+    async with ctx.database.reading() as session:
         await get_actor(session, ctx.settings, name)
         document = await featured(session, name, ctx.urls.featured(name))
     return activity_json(document)

@@ -30,7 +30,7 @@ async def object_document(
     request: Request[Any, Any, Any], ctx: NamedDependency[Context], stable_id: FromPath[str]
 ) -> Response[Any]:
     ap_id = ctx.urls.object(stable_id.lstrip("/"))
-    async with ctx.database.session() as session:
+    async with ctx.database.reading() as session:
         row = await session.scalar(select(PublishedObject).where(PublishedObject.ap_id == ap_id))
         if row is None:
             raise NotFound("No such object.")
@@ -48,7 +48,7 @@ async def object_document(
 @get("/activities/{token:str}", responses=responses(NotFound))
 async def activity_document(ctx: NamedDependency[Context], token: FromPath[str]) -> Response[Any]:
     ap_id = ctx.urls.activity(token)
-    async with ctx.database.session() as session:
+    async with ctx.database.reading() as session:
         document = await session.scalar(
             select(OutboxActivity.activity_json).where(OutboxActivity.ap_id == ap_id)
         )

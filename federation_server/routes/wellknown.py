@@ -50,7 +50,7 @@ async def webfinger(
     if not resource:
         raise BadRequest("the resource query parameter is required")
     name = _resolve_resource(ctx, resource)
-    async with ctx.database.session() as session:
+    async with ctx.database.reading() as session:
         url = await session.scalar(select(LocalActor.url).where(LocalActor.name == name))
     actor_id = ctx.urls.actor(name)
     body = {
@@ -96,7 +96,7 @@ async def nodeinfo_links(ctx: NamedDependency[Context]) -> Response[Any]:
 
 @get("/nodeinfo/2.1")
 async def nodeinfo(ctx: NamedDependency[Context]) -> Response[Any]:
-    async with ctx.database.session() as session:
+    async with ctx.database.reading() as session:
         posts = await session.scalar(
             select(func.count())
             .select_from(PublishedObject)

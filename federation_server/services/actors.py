@@ -89,7 +89,7 @@ async def fetch_signer(ctx: Context) -> HTTPSignatureAuth | None:
     if not ctx.settings.actors:
         return None
     name = ctx.settings.actors[0].name
-    async with ctx.database.session() as session:
+    async with ctx.database.reading() as session:
         actor = await session.scalar(select(LocalActor).where(LocalActor.name == name))
     if actor is None:
         return None
@@ -148,7 +148,7 @@ def local_key_resolver(settings: Settings, database: Database) -> Any:
         name = urls.local_actor_name(key_id.split("#", 1)[0])
         if name is None:
             raise LookupError(f"{key_id} is not one of our keys")
-        async with database.session() as session:
+        async with database.reading() as session:
             actor = await session.scalar(select(LocalActor).where(LocalActor.name == name))
         if actor is None:
             raise LookupError(f"no local actor {name!r}")

@@ -147,7 +147,7 @@ class KeyResolver:
 
     async def _cached(self, key_id: str) -> PublicKeyInfo | None:
         horizon = utcnow() - timedelta(seconds=self.ctx.settings.key_cache_seconds)
-        async with self.ctx.database.session() as session:
+        async with self.ctx.database.reading() as session:
             row = await session.get(RemoteKey, key_id)
         if row is None or row.fetched_at < horizon:
             return None
@@ -232,7 +232,7 @@ async def save_actor(session: AsyncSession, endpoints: ActorEndpoints) -> None:
 
 async def actor_endpoints(ctx: Context, uri: str) -> ActorEndpoints:
     """Inbox and shared inbox of a remote actor: cached, else fetched and cached."""
-    async with ctx.database.session() as session:
+    async with ctx.database.reading() as session:
         row = await session.get(RemoteActor, uri)
         if row is not None:
             return ActorEndpoints(uri=row.uri, inbox=row.inbox, shared_inbox=row.shared_inbox)
@@ -247,7 +247,7 @@ async def actor_endpoints(ctx: Context, uri: str) -> ActorEndpoints:
 
 async def is_known_actor(ctx: Context, uri: str) -> bool:
     """Whether we ever accepted a request from, or fetched, the actor ``uri``."""
-    async with ctx.database.session() as session:
+    async with ctx.database.reading() as session:
         if await session.get(RemoteActor, uri) is not None:
             return True
         found = await session.scalar(select(RemoteKey.key_id).where(RemoteKey.owner == uri))
