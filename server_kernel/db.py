@@ -17,13 +17,19 @@ half-way leaves nothing behind.
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
 import sqlalchemy
-from sqlalchemy import CursorResult, DateTime, MetaData, Result, event
+from sqlalchemy import CursorResult, DateTime, MetaData, Result, event, text
 from sqlalchemy.engine import Connection, Dialect, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
@@ -36,6 +42,7 @@ __all__ = [
     "create_engine",
     "create_sync_engine",
     "ensure_sqlite_directory",
+    "migration_lock",
     "new_metadata",
     "rows_affected",
     "utcnow",
@@ -190,3 +197,56 @@ class UTCDateTime(TypeDecorator[datetime]):
 def rows_affected(result: Result[Any]) -> int:
     """How many rows an UPDATE or DELETE touched (the drivers report it on the cursor)."""
     return int(cast(CursorResult[Any], result).rowcount or 0)
+
+
+@asynccontextmanager
+async def migration_lock(
+    engine: AsyncEngine, name: str, *, timeout: float = 300.0
+) -> AsyncIterator[None]:
+    """Be the only one migrating the database behind ``engine`` while inside.
+
+    Processes that start together (``serve`` and ``deliver``, two API processes) would
+    otherwise both find the schema old and both create the tables. PostgreSQL: a session
+    advisory lock named ``name``, on its own connection (a migration tool may use others).
+    SQLite: an exclusive ``flock`` on ``<database>-migrate.lock`` beside the file (a write
+    lock on the database itself would shut out the migration's own connection); an in-memory
+    database belongs to one process and needs none. ``TimeoutError`` after ``timeout`` s.
+    """
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as connection:
+            await connection.execute(text(f"SET LOCAL lock_timeout = {int(timeout * 1000)}"))
+            try:
+                await connection.execute(
+                    text("SELECT pg_advisory_lock(hashtext(:name))"), {"name": name}
+                )
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
+                    raise TimeoutError(f"another process kept migrating ({name})") from exc
+                raise
+            await connection.commit()
+            try:
+                yield
+            finally:
+                await connection.execute(
+                    text("SELECT pg_advisory_unlock(hashtext(:name))"), {"name": name}
+                )
+                await connection.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or database in (None, "", ":memory:"):
+        yield
+        return
+    with open(f"{database}-migrate.lock", "a") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"another process kept migrating {database}") from None
+                await asyncio.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

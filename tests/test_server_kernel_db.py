@@ -1,4 +1,4 @@
-"""The shared engine policy (server_kernel.db), on SQLite and PostgreSQL."""
+"""The shared engine policy and migration lock (server_kernel.db), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from server_kernel.db import READING, create_engine, create_sync_engine
+from server_kernel.db import READING, create_engine, create_sync_engine, migration_lock
 
 SCHEMA = (
     "CREATE TABLE counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)",
@@ -89,3 +89,28 @@ async def test_foreign_keys_are_enforced_by_both_engines(database_url: str):
             conn.execute(text("INSERT INTO child (id, parent_id) VALUES (2, 99)"))
     finally:
         sync.dispose()
+
+
+async def test_migrations_take_turns(database_url: str):
+    """Two processes' worth of migrators: the second starts only after the first is done."""
+    engines = [create_engine(database_url), create_engine(database_url)]
+    events: list[str] = []
+
+    async def migrate(engine: AsyncEngine, name: str) -> None:
+        async with migration_lock(engine, "kernel-test"):
+            events.append(f"{name} in")
+            await asyncio.sleep(0.2)
+            events.append(f"{name} out")
+
+    try:
+        await asyncio.gather(migrate(engines[0], "a"), migrate(engines[1], "b"))
+        assert events in (["a in", "a out", "b in", "b out"], ["b in", "b out", "a in", "a out"])
+        with pytest.raises(TimeoutError):
+            async with (
+                migration_lock(engines[0], "kernel-test"),
+                migration_lock(engines[1], "kernel-test", timeout=0.3),
+            ):
+                pass
+    finally:
+        for engine in engines:
+            await engine.dispose()

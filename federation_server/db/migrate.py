@@ -8,9 +8,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from server_kernel.db import migration_lock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -42,18 +43,11 @@ def _upgrade_with(connection: Connection, revision: str) -> None:
     command.upgrade(config, revision)
 
 
-#: PostgreSQL advisory lock key held while migrating, so a ``serve`` and a ``deliver``
-#: starting together do not both create the tables.
-MIGRATION_LOCK_KEY = 0x5241_4645  # "RAFE"
-
-
 async def upgrade_engine(engine: AsyncEngine, revision: str = "heads") -> None:
-    """Bring the database behind ``engine`` to ``revision`` (all heads by default)."""
-    async with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            await connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
-            )
+    """Bring the database behind ``engine`` to ``revision`` (all heads by default), under the
+    migration lock: a ``serve`` and a ``deliver`` starting together do not both create the
+    tables."""
+    async with migration_lock(engine, "federation_server"), engine.begin() as connection:
         await connection.run_sync(_upgrade_with, revision)
 
 
