@@ -116,7 +116,7 @@ async def receive(
     if activity["type"] == "Delete" and not await is_known_actor(ctx, actor):
         return False
     if "signature" not in lowered and "signature-input" not in lowered:
-        raise Unauthorized("The request is not signed.", extra={"reason": "unsigned"})
+        raise Unauthorized("The request is not signed.", reason="unsigned")
     resolver = KeyResolver(ctx)
     verdict = await verify_request(
         method,
@@ -130,13 +130,11 @@ async def receive(
         if await _deleted_actor_says_goodbye(resolver, activity, actor, verdict.key_id):
             await forget_actor(ctx, actor)
             return False
-        raise Unauthorized(
-            f"Signature not accepted: {verdict.reason}", extra={"reason": verdict.reason}
-        )
+        raise Unauthorized(f"Signature not accepted: {verdict.reason}", reason=verdict.reason)
     if verdict.owner != actor:
         raise Unauthorized(
             f"The key {verdict.key_id} belongs to {verdict.owner}, not to {actor}.",
-            extra={"reason": "signer does not own the actor"},
+            reason="signer does not own the actor",
         )
     return await _store(ctx, resolver, activity, actor, verdict.key_id or actor, inbox_owner)
 
