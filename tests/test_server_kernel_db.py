@@ -114,3 +114,65 @@ async def test_migrations_take_turns(database_url: str):
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+# --- the job queue's claim (server_kernel.jobs) ----------------------------------------------
+
+from datetime import UTC, datetime, timedelta  # noqa: E402
+
+from sqlalchemy import Integer, String  # noqa: E402
+from sqlalchemy.ext.asyncio import async_sessionmaker  # noqa: E402
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column  # noqa: E402
+
+from server_kernel.db import UTCDateTime, new_metadata  # noqa: E402
+from server_kernel.jobs import backoff, claim_due, lease_free  # noqa: E402
+
+
+class _Base(DeclarativeBase):
+    metadata = new_metadata()
+
+
+class Job(_Base):
+    __tablename__ = "job"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    done: Mapped[bool] = mapped_column(default=False)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    worker: Mapped[str | None] = mapped_column(String(20), nullable=True)
+
+
+async def test_workers_claim_each_due_job_once_until_its_lease_runs_out(database_url: str):
+    engine = create_engine(database_url)
+    async with engine.begin() as conn:
+        await conn.run_sync(_Base.metadata.create_all)
+        await conn.execute(Job.__table__.insert(), [{"id": i, "done": i == 0} for i in range(40)])
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    now = datetime(2026, 12, 3, 12, tzinfo=UTC)
+
+    async def claim(worker: str, at: datetime) -> list[int]:
+        async with sessions() as session, session.begin():
+            rows = await claim_due(
+                session,
+                Job.id,
+                due=(Job.done.is_(False),),
+                free=lease_free(Job.lease_until, at),
+                lease={"lease_until": at + timedelta(seconds=60), "worker": worker},
+                returning=(Job.id,),
+                order_by=(Job.id,),
+                limit=7,
+            )
+            await asyncio.sleep(0.01)  # hold the claim open while the others try
+            return [row.id for row in rows]
+
+    try:
+        claims = await asyncio.gather(*(claim(f"w{n}", now) for n in range(8)))
+        taken = [job for jobs in claims for job in jobs]
+        assert sorted(taken) == list(range(1, 40))  # every due job, none twice, not the done one
+        assert await claim("late", now + timedelta(seconds=30)) == []  # leases still held
+        assert await claim("late", now + timedelta(seconds=61)) == list(range(1, 8))
+    finally:
+        await engine.dispose()
+
+
+def test_backoff_doubles_up_to_its_cap():
+    waits = [backoff(n, first=30, cap=3600).total_seconds() for n in range(1, 10)]
+    assert waits == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]

@@ -1,10 +1,9 @@
 """The queue's database side: enqueue, claim under a lease, record what happened.
 
-Claiming is one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING``: on
-PostgreSQL any number of workers share the queue without taking the same job, and on SQLite
-(where the lock clause does not exist) the single conditional write still keeps a second
-worker from claiming a job twice. A worker that dies lets its lease expire and the
-job is claimed again: delivery is at least once, under the activity's stable id.
+Claiming is ``server_kernel.jobs.claim_due`` (one ``UPDATE … WHERE id IN (SELECT … FOR
+UPDATE SKIP LOCKED) RETURNING``): any number of workers share the queue without taking the
+same job. A worker that dies lets its lease expire and the job is claimed again: delivery is
+at least once, under the activity's stable id.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from federation_server.activitypub.jsonld import dumps
 from federation_server.db.base import utcnow
 from federation_server.db.upsert import dialect_insert
+from server_kernel.jobs import claim_due, lease_free
 
 from ._policy import HostHealth, Outcome, classify, retry_at
 from .models import Delivery, DeliveryActivity, DeliveryStatus, HostState
@@ -138,31 +138,27 @@ async def claim(
 ) -> list[Claimed]:
     """Take up to ``limit`` due jobs whose host is not held back, leasing them to us."""
     held_back = select(HostState.host).where(HostState.open_until > now)
-    free = or_(Delivery.lease_until.is_(None), Delivery.lease_until < now)
-    due = (
-        select(Delivery.id)
-        .where(
+    leased = await claim_due(
+        session,
+        Delivery.id,
+        due=(
             Delivery.status == DeliveryStatus.PENDING,
             Delivery.next_attempt_at <= now,
-            free,
             Delivery.host.not_in(held_back),
-        )
-        .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+        ),
+        free=lease_free(Delivery.lease_until, now),
+        lease={"lease_until": now + timedelta(seconds=lease_seconds), "worker": worker_id},
+        returning=(
+            Delivery.id,
+            Delivery.activity_pk,
+            Delivery.inbox,
+            Delivery.host,
+            Delivery.attempts,
+        ),
+        order_by=(Delivery.next_attempt_at, Delivery.id),
+        limit=limit,
     )
-    # One statement: on PostgreSQL the subquery locks its rows SKIP LOCKED; on SQLite the
-    # statement is a single write, so no read-then-upgrade race between two workers.
-    leased = await session.execute(
-        update(Delivery)
-        .where(Delivery.id.in_(due), free)
-        .values(lease_until=now + timedelta(seconds=lease_seconds), worker=worker_id)
-        .returning(
-            Delivery.id, Delivery.activity_pk, Delivery.inbox, Delivery.host, Delivery.attempts
-        )
-        .execution_options(synchronize_session=False)
-    )
-    return [Claimed(*row) for row in leased.all()]
+    return [Claimed(*row) for row in leased]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,9 @@ can share the work and a process that dies mid-way loses nothing.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import select, update
 
 from federation_server.context import Context
 from federation_server.db.base import utcnow
@@ -22,41 +22,35 @@ from federation_server.services.fetch import build_fetch_client
 from federation_server.services.handlers import HANDLERS, Incoming
 from federation_server.settings import Settings
 from server_kernel import run_periodically
+from server_kernel.jobs import backoff, claim_due, lease_free
 
 log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 120.0
 MAX_ATTEMPTS = 5
+#: Waits of 10, 20, 40 and 80 s between the five attempts (2.5 minutes in all).
+RETRY_FIRST_SECONDS = 10.0
 BATCH = 100
-
-
-def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
-    """Not processed yet, and not held by a live processor."""
-    return (
-        InboxActivity.processed_at.is_(None),
-        or_(InboxActivity.lease_until.is_(None), InboxActivity.lease_until < now),
-    )
 
 
 async def _claim(ctx: Context, limit: int) -> list[InboxActivity]:
     now = utcnow()
     async with ctx.database.session() as session, session.begin():
-        query = select(InboxActivity.id).where(*_due(now)).order_by(InboxActivity.id).limit(limit)
-        if not ctx.database.is_sqlite:
-            query = query.with_for_update(skip_locked=True)
-        ids = list((await session.scalars(query)).all())
-        if not ids:
-            return []
-        claimed = await session.scalars(
-            update(InboxActivity)
-            .where(InboxActivity.id.in_(ids), *_due(now))
-            .values(lease_until=now + timedelta(seconds=LEASE_SECONDS))
-            .returning(InboxActivity.id)
+        claimed = await claim_due(
+            session,
+            InboxActivity.id,
+            due=(InboxActivity.processed_at.is_(None),),
+            free=lease_free(InboxActivity.lease_until, now),
+            lease={"lease_until": now + timedelta(seconds=LEASE_SECONDS)},
+            returning=(InboxActivity.id,),
+            order_by=(InboxActivity.id,),
+            limit=limit,
         )
-        claimed_ids = list(claimed.all())
+        if not claimed:
+            return []
         rows = await session.scalars(
             select(InboxActivity)
-            .where(InboxActivity.id.in_(claimed_ids))
+            .where(InboxActivity.id.in_([row.id for row in claimed]))
             .order_by(InboxActivity.id)
         )
         return list(rows.all())
@@ -70,7 +64,7 @@ async def _finish(ctx: Context, row_id: int, error: str | None, attempts: int) -
     elif attempts >= MAX_ATTEMPTS:
         values = {"processed_at": now, "attempts": attempts, "last_error": error[:500]}
     else:
-        retry = now + timedelta(seconds=5 * attempts**2)
+        retry = now + backoff(attempts, first=RETRY_FIRST_SECONDS, cap=RETRY_FIRST_SECONDS * 8)
         values = {"lease_until": retry, "attempts": attempts, "last_error": error[:500]}
     async with ctx.database.session() as session, session.begin():
         await session.execute(
