@@ -26,6 +26,7 @@ from commerce_api.domain.identity import Identity, session_member_id
 from commerce_api.errors import exception_handlers
 from commerce_api.mail import MailSender
 from commerce_api.oauth.provider import oauth_lifespan
+from commerce_api.pages import serve_stylesheet, template_config
 from commerce_api.payments import Payments
 from commerce_api.settings import Settings, get_settings
 from commerce_api.web.guard import same_site_cookies
@@ -57,6 +58,7 @@ def route_handlers() -> list[Any]:
         book,
         sumup_webhook,
         ShopPagesController,
+        serve_stylesheet,
         *_identity_handlers(),
     ]
 
@@ -149,6 +151,7 @@ def create_app(
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
         ),
+        template_config=template_config(settings),
         request_max_body_size=settings.max_body_bytes,
         debug=False,
     )

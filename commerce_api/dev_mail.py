@@ -11,33 +11,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jinja2 import DictLoader, Environment, select_autoescape
 from litestar import Response, get
 from litestar.datastructures import State
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from commerce_api.accounts.pages import LAYOUT
 from commerce_api.db.models import OutboxMessage
+from commerce_api.pages import render
 from commerce_api.settings import DEV_SECRET_KEY, Settings
 
 __all__ = ["PATH", "enabled", "handlers"]
 
 PATH = "/_dev/mail"
 _URL = re.compile(r"https?://[^\s<>\"')]+")
-_PAGE = """{% extends "base.html" %}{% block body %}
-<p class="muted">Development only: mail the API queued (newest first). It was not sent.</p>
-{% for m in messages %}<article style="border-top:1px solid var(--line);padding:.5rem 0">
-<h2 style="font-size:1.05rem;margin:.25rem 0">{{ m.subject }}</h2>
-<p class="muted">To {{ m.to_address }} · {{ m.created_at.strftime("%Y-%m-%d %H:%M") }} UTC ·
-{{ m.status }}</p>
-<pre style="white-space:pre-wrap;overflow-wrap:anywhere">{{ linkify(m.body_text) }}</pre>
-</article>{% else %}<p>No mail yet.</p>{% endfor %}
-{% endblock %}"""
-_env = Environment(
-    loader=DictLoader({"base.html": LAYOUT, "mail.html": _PAGE}),
-    autoescape=select_autoescape(default=True),
-)
 
 
 def linkify(text: str) -> Markup:
@@ -62,17 +48,7 @@ async def mailbox(state: State) -> Response[str]:
             select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)
         )
         messages: list[Any] = list(rows)
-    html = _env.get_template("mail.html").render(
-        title="Local mail", messages=messages, linkify=linkify
-    )
-    return Response(
-        html,
-        media_type="text/html",
-        headers={
-            "Cache-Control": "no-store",
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-        },
-    )
+    return render("mail.html", title="Local mail", messages=messages, linkify=linkify)
 
 
 def handlers(settings: Settings) -> list[Any]:

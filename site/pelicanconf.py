@@ -159,15 +159,7 @@ FEED_MAX_ITEMS = 20
 # --- navigation and theme data -----------------------------------------------------------
 DISPLAY_PAGES_ON_MENU = False
 DISPLAY_CATEGORIES_ON_MENU = False
-#: (label, path, plugin that must be loaded for the link to exist or None)
-RA_NAV = [
-    ("Blog", "blog/", None),
-    ("Events", "events/", "ra_events"),
-    ("Market", "market/", "ra_market"),
-    ("About", "about/", None),
-    ("Contact", "contact/", None),
-    ("Account", "account/", None),
-]
+# The main navigation is in theme/templates/_site_header.html (the shop's pages share it).
 RA_LOGO = "theme/images/logo.png"
 RA_FAVICON = "theme/images/logo.svg"
 #: Where the section actors (RA_ACTORS) live: the federation server's public URL.

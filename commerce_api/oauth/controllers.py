@@ -10,7 +10,6 @@ from litestar import Controller, Request, Response, get, post, route
 from litestar.response import Redirect
 from sqlalchemy import select
 
-from commerce_api.accounts.pages import render
 from commerce_api.db import utcnow
 from commerce_api.db.models import OAuthToken, User
 from commerce_api.domain.identity import (
@@ -24,6 +23,7 @@ from commerce_api.oauth.bridge import RESPONSE_MODES
 from commerce_api.oauth.keys import public_jwks
 from commerce_api.oauth.provider import OAuthDep, oauth_dependencies
 from commerce_api.oauth.server import SCOPES, Member, user_claims
+from commerce_api.pages import render
 from commerce_api.tokens import hash_token
 
 __all__ = ["DiscoveryController", "OAuthController"]

@@ -16,7 +16,6 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect
 
-from commerce_api.accounts.pages import error_page, render
 from commerce_api.csrf import CSRF_FIELD, csrf_ok, csrf_token
 from commerce_api.domain.identity import (
     CurrentDep,
@@ -30,6 +29,7 @@ from commerce_api.domain.identity import (
 )
 from commerce_api.domain.identity.controllers import sign_in_response
 from commerce_api.errors import CommerceError
+from commerce_api.pages import error_page, render
 from commerce_api.tokens import new_token
 
 __all__ = ["BrowserAuthController", "safe_next"]

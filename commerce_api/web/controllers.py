@@ -37,13 +37,13 @@ from commerce_api.domain.checkout import (
 )
 from commerce_api.domain.orders import PENDING, cancel_booking, order_by_token, order_view
 from commerce_api.errors import BadRequest, CommerceError, InvalidInput
+from commerce_api.pages import render
 from commerce_api.settings import Settings
 from commerce_api.tokens import looks_like_token, new_token
 from commerce_api.web.guard import (
     CSRF_FIELD,
     check_cart_csrf,
 )
-from commerce_api.web.pages import ORDER_WORDS, render
 
 __all__ = ["LAST_ORDER_COOKIE", "ShopPagesController", "add_from_form"]
 
@@ -226,7 +226,6 @@ class ShopPagesController(Controller):
             "receipt.html",
             title=f"Order {order.reference}",
             order=order,
-            words=ORDER_WORDS.get(order.state, f"Order status: {order.state}"),
             shop_url=_shop_url(settings),
         )
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest
+from bs4 import BeautifulSoup
 from litestar.testing import AsyncTestClient
 
 from commerce_api.app import create_app
@@ -17,6 +18,7 @@ from commerce_api.fake_sumup import FakeSumUpProcess
 from tests.commerce import catalogs
 from tests.commerce.conftest import make_settings
 from tests.commerce.shop import FREE_TALK, HONEY, JAM
+from tests.conftest import REPO_ROOT
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 SITE = "https://rose-ash.example.coop"  # make_settings' SITE_URL, the only allowed origin
@@ -201,3 +203,34 @@ async def test_free_place_is_booked_at_once_and_the_receipt_lists_its_codes(
     assert len(order["tickets"]) == 2
     for ticket in order["tickets"]:
         assert f"<code>{ticket['code']}</code>" in receipt.text
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/cart/view", 200),
+        ("/auth/signin", 200),
+        ("/auth/register", 200),
+        ("/auth/forgot-password", 200),
+        ("/receipts/latest", 404),  # the error page
+        ("/orders/not-an-order/receipt", 400),
+    ],
+)
+async def test_every_api_page_wears_the_sites_header_and_stylesheet(
+    browser: AsyncTestClient, path: str, status: int
+) -> None:
+    """A shopper who leaves the static pages never lands on an unbranded page: the logo links
+    home, the site's sections are one click away, and the stylesheet is the site's own."""
+    page = await browser.get(path)
+    assert page.status_code == status
+    doc = BeautifulSoup(page.text, "html.parser")
+    assert doc.select_one("header.site-header a.brand")["href"] == f"{SITE}/"  # type: ignore[index]
+    nav = {a.get_text(): a["href"] for a in doc.select("nav.site-nav a")}
+    assert nav["Market"] == f"{SITE}/market/" and nav["Events"] == f"{SITE}/events/"
+    assert doc.select_one("form.cart-link")["action"] == "/cart/view"  # type: ignore[index]
+    assert doc.select_one("main#main h1").get_text(strip=True)  # type: ignore[union-attr]
+    sheet = await browser.get(doc.select_one('link[rel="stylesheet"]')["href"])  # type: ignore[arg-type, index]
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/css")
+    assert sheet.content == (REPO_ROOT / "site/theme/static/css/site.css").read_bytes()
+    assert "immutable" in sheet.headers["cache-control"]
+    assert "style-src 'self'" in page.headers["content-security-policy"]

@@ -14,7 +14,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 
-from commerce_api.accounts.pages import error_page, render
 from commerce_api.csrf import FORM_TYPES, check_origin
 from commerce_api.domain.identity import (
     CurrentDep,
@@ -26,6 +25,7 @@ from commerce_api.domain.identity import (
 )
 from commerce_api.domain.newsletters import _service as news
 from commerce_api.errors import CommerceError, InvalidInput, NotFound, responses
+from commerce_api.pages import error_page, render
 
 __all__ = ["MemberNewsletterController", "NewsletterController"]
 
