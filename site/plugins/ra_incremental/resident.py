@@ -69,6 +69,8 @@ class Resident:
     digests: dict[str, tuple[tuple[int, int], bytes]] = field(default_factory=dict)
     #: Pelican's reader cache, shared by every generator: path -> (stamp, (html, metadata))
     reader_cache: dict[str, Any] = field(default_factory=dict)
+    #: parsed-template facts by source digest (see templates.py)
+    template_store: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: the code digest the reader cache was filled under
     reader_code: str = ""
     #: the files the build under way read (parsed) from disk
@@ -264,12 +266,12 @@ def _partial_run(last: LastRun, settings: dict[str, Any], session: Any) -> dict[
         old.refresh_metadata_intersite_links()
     writer = last.pelican._get_writer()
     writer.edited = {id(old) for old, _ in replaced}
-    edited = {_identity(old) + "\0" for old, _ in replaced}
+    edited = tuple(_identity(old) + "\0" for old, _ in replaced)
+    touched = {read for read in previous.reads if read.startswith(edited)}
     writer.affected = {
-        page
-        for page, (_, reads) in previous.pages.items()
-        if any(read.startswith(prefix) for read in reads for prefix in edited)
+        page for page, (_, reads) in previous.pages.items() if not touched.isdisjoint(reads)
     }
+    session.read_digests = dict(previous.reads)  # what every page not rendered again read
     for generator in last.generators:
         if hasattr(generator, "generate_output"):
             generator.generate_output(writer)

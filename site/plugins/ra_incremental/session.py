@@ -169,7 +169,12 @@ class Session:
         resident = self.resident
         memo = resident.digests if resident is not None else None
         self.base = fingerprint.combine(self.code, fingerprint.static_digest(settings, memo))
-        self.template_store = load_json(self.cache / TEMPLATES_FILE)
+        if resident is None:
+            self.template_store = load_json(self.cache / TEMPLATES_FILE)
+        else:  # parsed once per process, kept in memory (and on disk when it stops)
+            if not resident.template_store:
+                resident.template_store.update(load_json(self.cache / TEMPLATES_FILE))
+            self.template_store = resident.template_store
         pelican_cache = self.cache / "pelican"
         trusted = self.previous is not None and self.previous.code == self.code
         if not trusted:
@@ -331,12 +336,16 @@ class Session:
 
     def commit(self, context: Mapping[str, Any]) -> None:
         """Record this build (called once the new output is in place)."""
+        output = str(self.output)
         pages = {
             path: [page.key, page.reads]
             for path, page in self.pages.items()
-            if (self.output / path).is_file()
+            if os.path.isfile(os.path.join(output, path))
         }
-        reads = {read: self.read_digests.get(read) for p in pages.values() for read in p[1]}
+        if self.resident is not None and self.resident.partial:  # few pages changed their reads
+            reads = self.read_digests
+        else:
+            reads = {read: self.read_digests.get(read) for p in pages.values() for read in p[1]}
         now = max(self.started, time.time())
         state = BuildState(
             inputs=self.inputs,

@@ -178,19 +178,21 @@ class IncrementalWriter(Writer):
         """In a partial re-run: keep a page (or feed) no edited object was read for (or is
         in), as it was."""
         assert self.session is not None and self.affected is not None
-        relpath = self._relpath(name)
+        plain = name.replace(".html", "").replace(".xml", "")
+        if name.startswith("/") or name.endswith("/") or "." in plain or "//" in plain:
+            relpath, path = self._relpath(name), sanitised_join(self.output_path, name)
+        else:  # a plain relative name (nearly all): no need to resolve it
+            relpath, path = name, f"{self._root}/{name}"
         prev = self.session.previous
         entry = prev.pages.get(relpath) if prev is not None else None
-        path = sanitised_join(self.output_path, name)
         if relpath in self.affected or entry is None or path in self._written_files:
             return False
         if path in self._overridden_files and not override:
             return True
         if not os.path.isfile(os.path.join(self.session.output, relpath)):
             return False
-        key, reads = entry
-        digests = {read: prev.reads.get(read) for read in reads}
-        self.session.record(relpath, PageRecord(key, list(reads)), digests, reused=True)
+        key, reads = entry  # its reads' digests are in the session already (resident.py)
+        self.session.record(relpath, PageRecord(key, reads), {}, reused=True)
         self._written_files.add(path)
         if override:
             self._overridden_files.add(path)
