@@ -26,7 +26,7 @@ from commerce_api.domain.identity import Identity, session_member_id
 from commerce_api.errors import exception_handlers
 from commerce_api.mail import MailSender
 from commerce_api.oauth.provider import oauth_lifespan
-from commerce_api.pages import serve_stylesheet, template_config
+from commerce_api.pages import serve_theme_file, template_config
 from commerce_api.payments import Payments
 from commerce_api.settings import Settings, get_settings
 from commerce_api.web.guard import same_site_cookies
@@ -58,7 +58,7 @@ def route_handlers() -> list[Any]:
         book,
         sumup_webhook,
         ShopPagesController,
-        serve_stylesheet,
+        serve_theme_file,
         *_identity_handlers(),
     ]
 

@@ -9,6 +9,6 @@ and link its stylesheet (served by the API, see ``_theme``), so they look like t
 from __future__ import annotations
 
 from commerce_api.pages._render import SITE_NAME, error_page, render, template_config
-from commerce_api.pages._theme import serve_stylesheet
+from commerce_api.pages._theme import serve_theme_file
 
-__all__ = ["SITE_NAME", "error_page", "render", "serve_stylesheet", "template_config"]
+__all__ = ["SITE_NAME", "error_page", "render", "serve_theme_file", "template_config"]

@@ -17,7 +17,7 @@ from litestar.response import Template
 from litestar.template.config import TemplateConfig
 
 from commerce_api.errors import CommerceError
-from commerce_api.pages._theme import THEME_TEMPLATES, stylesheet
+from commerce_api.pages._theme import THEME_TEMPLATES, theme_files
 from commerce_api.settings import Settings
 from manifest_contract import format_money
 
@@ -56,7 +56,8 @@ def template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:
     environment.globals.update(
         site_url=settings.site_url.rstrip("/"),
         site_name=SITE_NAME,
-        stylesheet=stylesheet().path,
+        stylesheet=theme_files()["stylesheet"].path,
+        icon=theme_files()["icon"].path,
         money=money,
         refund_words=_REFUND_WORDS,
     )

@@ -1,6 +1,7 @@
 """The sample site as readers see it in real Chromium, on a phone (390x844) and a laptop
 (1280x800): nothing wider than the screen, axe-core finds nothing, no console errors, and the
-pages a phone opens most stay small and still. Screenshots of every page at both sizes are
+pages a phone opens most stay small and still. The shop API's own pages (cart, receipt,
+sign-in) pass the same checks and the W3C Nu validator. Screenshots of every page at both sizes are
 kept (the path is printed at the end of the run) for a person to look at.
 """
 
@@ -16,7 +17,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checkers import axe_violations, fetched_bytes
+from tests.browser.checkers import axe_violations, fetched_bytes, vnu_errors
 from tests.browser.conftest import Ports, Shop
 
 pytestmark = pytest.mark.browser
@@ -182,6 +183,66 @@ def test_page_fits_the_screen_passes_axe_and_logs_no_errors(
     assert layout["cut"] == [], f"{path}: cut at the screen's edge: {layout['cut']}"
     assert axe_violations(page) == []
     assert errors == []
+
+
+API_PAGES = ["cart", "receipt", "sign-in"]
+
+
+def _open_api_page(name: str, page: Any, site_server: str, shop: Shop) -> str:
+    """Go to the shop API's page ``name`` as a shopper reaches it; returns its URL."""
+    if name == "sign-in":
+        page.goto(f"{shop.api_url}/auth/signin")
+        return page.url
+    added = page.request.post(  # the product page's form post, sharing the page's cookies
+        f"{shop.api_url}/cart/items",
+        form={"item_id": "product:wildflower-honey", "quantity": "2"},
+        headers={"Origin": site_server},
+        max_redirects=0,
+    )
+    assert added.status == 303, added.text()
+    page.goto(f"{shop.api_url}/cart/view")
+    if name == "cart":
+        return page.url
+    page.get_by_role("button", name="Checkout").click()
+    page.wait_for_url(f"{shop.sumup.url}/pay/**")
+    page.get_by_role("button", name="Pay").click()
+    page.wait_for_url(f"{site_server}/order/?order=**")
+    page.goto(f"{shop.api_url}/receipts/latest")
+    expect(page.locator("[data-order-state]")).to_have_attribute("data-order-state", "paid")
+    return page.url
+
+
+@pytest.mark.parametrize("screen", [PHONE, DESKTOP], ids=lambda s: s.name)
+@pytest.mark.parametrize("name", API_PAGES)
+def test_shop_api_page_wears_the_site_fits_and_passes_axe_and_vnu(
+    name: str,
+    screen: Screen,
+    open_page: Any,
+    site_server: str,
+    shop: Shop,
+    artefacts: Path,
+    tmp_path: Path,
+) -> None:
+    """The API's own pages look like the site (its header and stylesheet) and pass what the
+    static pages pass. ``bypass_csp``: the pages allow no script, and axe-core is one."""
+    page, errors = open_page(screen, bypass_csp=True)
+    url = _open_api_page(name, page, site_server, shop)
+    page.wait_for_load_state("networkidle")
+    screenshot(page, artefacts / f"api-{name}-{screen.name}.png")
+
+    expect(page.locator(".site-header .brand")).to_have_attribute("href", f"{site_server}/")
+    expect(page.locator(".site-nav").get_by_role("link", name="Market")).to_be_visible()
+    background = page.evaluate(PAGE_BACKGROUND)
+    assert background == "rgb(255, 253, 248)", background  # site.css's --paper, not the default
+    layout = page.evaluate(OVERFLOW_JS)
+    assert layout["scrollWidth"] <= layout["width"], f"{url} is {layout['scrollWidth']} px wide"
+    assert layout["cut"] == [], f"{url}: cut at the screen's edge: {layout['cut']}"
+    assert axe_violations(page) == []
+    assert [e for e in errors if shop.sumup.url not in e] == []  # not the fake SumUp's page
+
+    served = page.request.get(url)  # the bytes as served (not the DOM after axe ran)
+    (tmp_path / f"{name}.html").write_text(served.text(), encoding="utf-8")
+    assert vnu_errors(tmp_path) == []
 
 
 @pytest.mark.parametrize("name", ["home", "post", "event", "product"])
