@@ -61,7 +61,7 @@ class Settings:
     and event, so nobody can hoard the free places."""
     catalog_path: str | None = None
     """If set, ``serve`` syncs the catalogue from this ``catalog.json`` at start-up."""
-    # --- accounts and OAuth (commerce_api.accounts, commerce_api.oauth) ---
+    # --- identity, newsletters and OAuth (commerce_api.domain.identity, commerce_api.oauth) ---
     session_cookie_name: str = "ra_session"
     session_days: int = 30
     """A browser session lasts this long after sign-in."""

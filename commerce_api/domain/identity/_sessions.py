@@ -44,8 +44,9 @@ class SignedIn:
 
 async def create_session(
     db: AsyncSession, user: User, settings: Settings, *, replaces: str | None = None
-) -> tuple[str, WebSession]:
-    """A fresh session for ``user``; the old one (``replaces``, a cookie value) is deleted."""
+) -> str:
+    """A fresh session for ``user`` (the answer is its cookie value); the old one
+    (``replaces``, a cookie value) is deleted."""
     if replaces:
         await end_session(db, replaces)
     await db.execute(delete(WebSession).where(WebSession.expires_at <= utcnow()))  # tidy up
@@ -57,7 +58,7 @@ async def create_session(
     )
     db.add(row)
     await db.flush()
-    return token, row
+    return token
 
 
 async def load_session(db: AsyncSession, token: str | None, settings: Settings) -> SignedIn | None:

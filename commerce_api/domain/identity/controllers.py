@@ -120,7 +120,7 @@ async def sign_in_response(
     old = request.cookies.get(settings.session_cookie_name)
     browser_cart = request.headers.get("X-Cart-Token") or request.cookies.get(CART_COOKIE)
     async with identity.db.transaction() as session:
-        token, _ = await create_session(session, user, settings, replaces=old)
+        token = await create_session(session, user, settings, replaces=old)
         cart_token = await merge_carts(session, user.id, browser_cart)
     info = SessionInfo(Profile.of(user), csrf_token(settings, token), cart_token)
     response = body(info)
