@@ -133,6 +133,21 @@ def test_a_failed_edit_keeps_the_output_and_the_next_build_starts_afresh(
     same_as_clean_build(builder, tmp_path / "fresh" / "site")
 
 
+def test_a_preview_started_again_reads_only_what_changed_meanwhile(
+    builder: ResidentBuilder,
+) -> None:
+    build(builder)
+    builder.close()  # the state and the parsed files go to the cache folder
+    post = builder.content / "blog" / "post-00005.md"
+    append(post, "Written while the preview was stopped.")
+    again = ResidentBuilder(builder.content, builder.output, "content")
+    try:
+        assert ": 1 file read, " in build(again)
+        assert again.resident.read_paths == [str(post)]
+    finally:
+        again.close()
+
+
 def test_the_sample_content_after_body_edits_matches_a_clean_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

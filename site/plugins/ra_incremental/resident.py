@@ -25,6 +25,7 @@ output is then what a full build gives; the differential tests hold it to that.
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -69,6 +70,8 @@ class Resident:
     digests: dict[str, tuple[tuple[int, int], bytes]] = field(default_factory=dict)
     #: Pelican's reader cache, shared by every generator: path -> (stamp, (html, metadata))
     reader_cache: dict[str, Any] = field(default_factory=dict)
+    #: Pelican's reader cache files (one per generator) -> the paths each one holds
+    cache_files: dict[str, set[str]] = field(default_factory=dict)
     #: parsed-template facts by source digest (see templates.py)
     template_store: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: the code digest the reader cache was filled under
@@ -85,24 +88,50 @@ class Resident:
     #: whether the build under way took the partial re-run
     partial: bool = False
     _pending: LastRun | None = None
+    #: Pelican's own file stamp (CHECK_MODIFIED_METHOD), for the cache files on disk
+    _disk_stamp: Any = None
 
     # --- readers ---------------------------------------------------------------------------
 
     def attach(self, readers: Any) -> None:
-        """readers_init: this process's reader cache instead of the pickled one on disk, stamps
-        from ``stat`` instead of hashing every file, and a count of the files really read."""
+        """generator_init: this process's reader cache instead of the pickled one on disk,
+        stamps from ``stat`` instead of hashing every file, and a count of the files really
+        read. What the first build found on disk is taken over where the files still match."""
+        if not readers._cache_data_policy:  # static files: nothing is parsed, nothing kept
+            return
+        disk_stamp, cache_file = readers._filestamp_func, readers._cache_path
+        self._disk_stamp = disk_stamp
+        mine = self.cache_files.setdefault(cache_file, set())
+        for path, (stamp, data) in readers._cache.items():
+            if path not in self.reader_cache and stamp == readers._get_file_stamp(path):
+                self.reader_cache[path] = (file_stamp(path), data)
+                mine.add(path)
         readers._cache = self.reader_cache
         readers._filestamp_func = file_stamp
         readers.save_cache = lambda: None
-        if not readers._cache_data_policy:  # static files: nothing is parsed, nothing kept
-            return
         store = readers.cache_data
 
         def cache_data(filename: str, data: Any) -> None:
             self.read_paths.append(filename)
+            mine.add(filename)
             store(filename, data)
 
         readers.cache_data = cache_data
+
+    def _save_reader_caches(self) -> None:
+        """Pelican's own reader cache files, stamped its way, for the next process."""
+        stamp = self._disk_stamp
+        if stamp is None:
+            return
+        for cache_file, paths in self.cache_files.items():
+            entries = {}
+            for path in paths:
+                found = self.reader_cache.get(path)
+                if found is not None and os.path.isfile(path):
+                    entries[path] = (stamp(path), found[1])
+            os.makedirs(os.path.dirname(cache_file), exist_ok=True)
+            with open(cache_file, "wb") as stream:
+                pickle.dump(entries, stream)
 
     def forget(self, paths: Iterable[str]) -> None:
         """Files a watcher saw change: read them again even if mtime and size look the same."""
@@ -118,6 +147,7 @@ class Resident:
         self.partial = False
         if self.reader_code != session.code:
             self.reader_cache.clear()
+            self.cache_files.clear()
             self.reader_code = session.code
 
     def run(self, settings: dict[str, Any], session: Any) -> dict[str, Any]:
@@ -176,6 +206,7 @@ class Resident:
         if session is None or self.state is None:
             return
         session.save_state(self.state)
+        self._save_reader_caches()
         ra_core.html.save(session.cache / "html_tags.pickle")
         ra_core.memo.save(session.cache / "memo.pickle")
 

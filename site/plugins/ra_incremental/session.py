@@ -188,7 +188,7 @@ class Session:
         settings.update(
             CACHE_CONTENT=True,
             # a resident process keeps the readers' output in memory (resident.py)
-            LOAD_CONTENT_CACHE=trusted and resident is None,
+            LOAD_CONTENT_CACHE=trusted and (resident is None or not resident.reader_cache),
             CACHE_PATH=str(pelican_cache),
             CONTENT_CACHING_LAYER="reader",
             CHECK_MODIFIED_METHOD="sha1",
