@@ -29,6 +29,7 @@ from commerce_api.oauth.provider import oauth_lifespan
 from commerce_api.pages import serve_theme_file, template_config
 from commerce_api.payments import Payments
 from commerce_api.settings import Settings, get_settings
+from commerce_api.web import add_from_form
 from commerce_api.web.guard import same_site_cookies
 from server_kernel import run_periodically
 
@@ -125,6 +126,7 @@ def create_app(
             {
                 "settings": settings,
                 "member_lookup": member_lookup or session_member_id,
+                "cart_form_post": add_from_form,  # see commerce_api.deps.cart_form_post
                 "background": sweep,  # _identity_lifespan: the mail sender
             }
         ),

@@ -1,8 +1,9 @@
 """Thin handlers for the no-JavaScript shop. Every page is HTML, errors included.
 
 - ``POST /cart/items`` with a form body (the static product and event pages' "Add to cart")
-  is answered by :func:`add_from_form`, a ``before_request`` hook on the JSON handler, so the
-  JSON API is unchanged: 303 to ``GET /cart/view``, setting the cart cookie.
+  is answered by :func:`add_from_form`, which ``create_app`` installs as the JSON handler's
+  ``before_request`` hook (:func:`commerce_api.deps.cart_form_post`), so the JSON API is
+  unchanged: 303 to ``GET /cart/view``, setting the cart cookie.
 - ``GET /cart/view``: lines, totals, quantity and remove forms, and a "Checkout" form with an
   idempotency key generated into the page (a resubmitted form returns the same order).
 - ``POST /cart/view/checkout``: 303 to SumUp's hosted checkout; remembers the order in the

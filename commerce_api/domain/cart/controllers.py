@@ -10,7 +10,7 @@ from litestar import Controller, Response, delete, get, post, put
 from litestar.di import Provide
 from litestar.params import CookieParameter, FromPath, HeaderParameter, JSONBody
 
-from commerce_api.deps import CartTokenDep, DbDep, SettingsDep
+from commerce_api.deps import CartTokenDep, DbDep, SettingsDep, cart_form_post
 from commerce_api.domain.cart._service import (
     CartView,
     add_item,
@@ -28,7 +28,6 @@ from commerce_api.errors import (
     UnknownItem,
     responses,
 )
-from commerce_api.web import add_from_form
 
 __all__ = ["CART_COOKIE", "CART_COOKIE_MAX_AGE", "CartController", "cart_token", "need_cart_token"]
 
@@ -90,7 +89,7 @@ class CartController(Controller):
             "JSON. An HTML form post (application/x-www-form-urlencoded: item_id, quantity) "
             "from the static pages is answered with a 303 to the HTML cart page /cart/view."
         ),
-        before_request=add_from_form,
+        before_request=cart_form_post,
         responses=responses(
             BadRequest, NotFound, UnknownItem, CurrencyMismatch, OutOfStock, PayloadTooLarge
         ),
