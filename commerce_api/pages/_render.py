@@ -1,7 +1,8 @@
 """Render a page: Litestar's Jinja template engine over ``templates/`` and the site's theme.
 
-Autoescape is on for every template; the layout, the shared header and the money format are
-the same for the shop's pages and the accounts' pages.
+Autoescape is on for every template; the layout and the shared header are the same for the
+shop's pages and the accounts' pages. Prices come as text in the views (``total_text``...),
+formatted by ``manifest_contract.format_money`` like the site's.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from litestar.template.config import TemplateConfig
 from commerce_api.errors import CommerceError
 from commerce_api.pages._theme import THEME_TEMPLATES, theme_files
 from commerce_api.settings import Settings
-from manifest_contract import format_money
 
 __all__ = ["SITE_NAME", "error_page", "render", "template_config"]
 
@@ -39,11 +39,6 @@ _REFUND_WORDS = {
 }
 
 
-def money(minor: int, currency: str | None) -> str:
-    """``£6.50``, ``JP¥1,200``: :func:`manifest_contract.format_money`, as the site prints it."""
-    return format_money(minor, currency) if currency else ""
-
-
 def template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:
     """The app's template engine: our templates first, then the theme's (the header macro)."""
     environment = Environment(
@@ -58,7 +53,6 @@ def template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:
         site_name=SITE_NAME,
         stylesheet=theme_files()["stylesheet"].path,
         icon=theme_files()["icon"].path,
-        money=money,
         refund_words=_REFUND_WORDS,
     )
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))

@@ -42,6 +42,7 @@ async def test_add_view_change_remove_with_server_totals(client: AsyncTestClient
         "lines": [],
         "total_minor": 0,
         "item_count": 0,
+        "total_text": "",
     }
     created = await client.post(
         "/cart/items",

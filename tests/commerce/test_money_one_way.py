@@ -1,6 +1,7 @@
-"""A price reads the same on the static product page and on the shop's own cart page: both
-print through ``manifest_contract.format_money`` (the yen without decimals, a three-decimal
-currency with three), never "1,200 JPY" on one and "JP¥1,200" on the other."""
+"""A price reads the same on the static product page, on the shop's own cart page and in the
+cart island (the JSON's ``*_text``): all print through ``manifest_contract.format_money`` (the
+yen without decimals, a three-decimal currency with three), never "1,200 JPY" on one and
+"JP¥1,200" on the other."""
 
 from __future__ import annotations
 
@@ -57,5 +58,7 @@ async def test_the_cart_page_prints_the_price_as_the_product_page_does(
         )
         assert added.status_code == 200, added.text  # followed to the cart page
         cart = BeautifulSoup(added.text, "html.parser")
+        as_json = (await shop.get("/cart")).json()  # what the cart island prints
+    assert as_json["total_text"] == as_json["lines"][0]["line_total_text"] == shown
     assert cart.select_one("[data-cart-total]").get_text(strip=True) == shown  # type: ignore[union-attr]
     assert f"1 \N{MULTIPLICATION SIGN} {shown} = {shown}" in " ".join(cart.get_text().split())

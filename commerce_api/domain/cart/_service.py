@@ -26,6 +26,7 @@ from commerce_api.errors import (
 )
 from commerce_api.tokens import looks_like_token, new_token
 from commerce_api.words import currency_name
+from manifest_contract import format_money
 
 NOT_ON_SALE = "this item is not on sale"
 NOT_IN_CART = "that item is not in your cart"
@@ -56,6 +57,9 @@ class CartLineView:
     line_total_minor: int
     available: bool
     """False when the item was withdrawn or has too little stock left for this quantity."""
+    unit_price_text: str
+    """The price as every page prints it (``manifest_contract.format_money``): ``£6.50``."""
+    line_total_text: str
 
 
 @dataclass
@@ -65,9 +69,13 @@ class CartView:
     lines: list[CartLineView]
     total_minor: int
     item_count: int
+    total_text: str
+    """``£13.00`` (empty for an empty cart): the cart island prints it as the pages do."""
 
 
-EMPTY_CART = CartView(token=None, currency=None, lines=[], total_minor=0, item_count=0)
+EMPTY_CART = CartView(
+    token=None, currency=None, lines=[], total_minor=0, item_count=0, total_text=""
+)
 
 
 def check_token(token: str) -> str:
@@ -124,15 +132,23 @@ def _view(cart: Cart, items: dict[str, Item]) -> CartView:
                 quantity=line.quantity,
                 line_total_minor=item.price_minor * line.quantity,
                 available=ok,
+                unit_price_text=format_money(item.price_minor, item.currency),
+                line_total_text=format_money(item.price_minor * line.quantity, item.currency),
             )
         )
     currency = items[cart.lines[0].item_id].currency if cart.lines else None
+    return _cart_view(cart.token, currency, lines)
+
+
+def _cart_view(token: str | None, currency: str | None, lines: list[CartLineView]) -> CartView:
+    total = sum(line.line_total_minor for line in lines)
     return CartView(
-        token=cart.token,
+        token=token,
         currency=currency,
         lines=lines,
-        total_minor=sum(line.line_total_minor for line in lines),
+        total_minor=total,
         item_count=sum(line.quantity for line in lines),
+        total_text=format_money(total, currency) if currency else "",
     )
 
 
@@ -287,16 +303,12 @@ def _view_of(token: str, lines: list[_Row]) -> CartView:
             line_total_minor=row.item.price_minor * row.quantity,
             available=row.item.active
             and (row.item.available is None or row.item.available >= row.quantity),
+            unit_price_text=format_money(row.item.price_minor, row.item.currency),
+            line_total_text=format_money(row.item.price_minor * row.quantity, row.item.currency),
         )
         for row in lines
     ]
-    return CartView(
-        token=token,
-        currency=lines[0].item.currency if lines else None,
-        lines=views,
-        total_minor=sum(view.line_total_minor for view in views),
-        item_count=sum(view.quantity for view in views),
-    )
+    return _cart_view(token, lines[0].item.currency if lines else None, views)
 
 
 def _checked_line(lines: list[_Row], item: Any, item_id: str, quantity: int) -> _Row:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from commerce_api.db.models import Order, Ticket
+from manifest_contract import format_money
 
 __all__ = ["OrderLineView", "OrderView", "TicketSummary"]
 
@@ -18,6 +19,9 @@ class OrderLineView:
     unit_price_minor: int
     quantity: int
     line_total_minor: int
+    unit_price_text: str
+    """The price as every page prints it (``manifest_contract.format_money``): ``£6.50``."""
+    line_total_text: str
 
 
 @dataclass
@@ -36,6 +40,8 @@ class OrderView:
     state: str
     currency: str
     total_minor: int
+    total_text: str
+    """``£13.00``: the receipt page and the islands print it as is."""
     lines: list[OrderLineView]
     tickets: list[TicketSummary]
     created_at: datetime
@@ -57,6 +63,7 @@ class OrderView:
             state=order.state,
             currency=order.currency,
             total_minor=order.total_minor,
+            total_text=format_money(order.total_minor, order.currency),
             lines=[
                 OrderLineView(
                     item_id=line.item_id,
@@ -65,6 +72,8 @@ class OrderView:
                     unit_price_minor=line.unit_price_minor,
                     quantity=line.quantity,
                     line_total_minor=line.line_total_minor,
+                    unit_price_text=format_money(line.unit_price_minor, order.currency),
+                    line_total_text=format_money(line.line_total_minor, order.currency),
                 )
                 for line in order.lines
             ],

@@ -34,19 +34,6 @@
     return node;
   }
 
-  function money(minor, currency) {
-    if (minor == null || !currency) return "";
-    try {
-      const format = new Intl.NumberFormat(document.documentElement.lang || "en-GB", {
-        style: "currency",
-        currency,
-      });
-      return format.format(minor / 10 ** format.resolvedOptions().maximumFractionDigits);
-    } catch {
-      return `${minor} ${currency}`;
-    }
-  }
-
   function when(iso) {
     if (!iso) return "";
     const date = new Date(iso);
@@ -218,7 +205,7 @@
       "li",
       { "data-order": order.reference },
       el("span", {}, el("strong", { text: order.reference }), ` ${items}`),
-      el("span", { text: `${money(order.total_minor, order.currency)} · ${order.state}` }),
+      el("span", { text: `${order.total_text || ""} · ${order.state}` }),
     );
   }
 

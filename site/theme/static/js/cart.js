@@ -53,20 +53,6 @@
     else local.removeItem(TOKEN_KEY);
   }
 
-  function money(minor, currency) {
-    if (minor == null || !currency) return "";
-    try {
-      const format = new Intl.NumberFormat(document.documentElement.lang || "en-GB", {
-        style: "currency",
-        currency,
-      });
-      const digits = format.resolvedOptions().maximumFractionDigits;
-      return format.format(minor / 10 ** digits); // display only; the server does the sums
-    } catch {
-      return `${minor} ${currency}`;
-    }
-  }
-
   function el(tag, attrs = {}, ...children) {
     const node = document.createElement(tag);
     for (const [key, value] of Object.entries(attrs)) {
@@ -206,7 +192,7 @@
           "li",
           { "data-cart-line": line.item_id },
           el("span", { text: label + (line.available === false ? " (no longer available)" : "") }),
-          el("span", { text: money(line.line_total_minor, cart.currency) }),
+          el("span", { text: line.line_total_text || "" }),
           el("button", {
             type: "button",
             class: "ra-cart__remove",
@@ -217,7 +203,7 @@
         ),
       );
     }
-    const amount = money(cart.total_minor, cart.currency);
+    const amount = cart.total_text || ""; // formatted by the API as every page prints it
     const total = el("p", {}, "Total ", el("strong", { "data-cart-total": "", text: amount }));
     // The same question the no-JavaScript cart page asks: tickets are sent by email.
     const needsEmail = lines.some((line) => line.kind === "ticket");
@@ -375,13 +361,13 @@
   function orderDetails(order) {
     const lines = el("ul", { class: "ra-order__lines" });
     for (const line of order.lines || []) {
-      const amount = money(line.line_total_minor, order.currency);
+      const amount = line.line_total_text || "";
       lines.append(el("li", { text: `${line.quantity} × ${line.title}: ${amount}` }));
     }
     const parts = [
       el("p", {}, "Reference ", el("strong", { text: order.reference || "" })),
       lines,
-      el("p", { text: `Total ${money(order.total_minor, order.currency)}` }),
+      el("p", { text: `Total ${order.total_text || ""}` }),
     ];
     const tickets = order.tickets || [];
     if (tickets.length) {
