@@ -48,21 +48,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(new_content(args.content, args.kind, args.title))
             return 0
         if args.command == "check":
-            from editor_tools.check import run
+            from editor_tools.check import run as check
 
-            return run(args.content, args.output, build_first=not args.no_build)
+            return check(args.content, args.output, build_first=not args.no_build)
         if args.command == "import-ghost":
-            from editor_tools.ghost import run
+            from editor_tools.ghost import run as import_ghost
 
-            return run(args.file, args.content, args.images, args.ghost_url)
+            return import_ghost(args.file, args.content, args.images, args.ghost_url)
         if args.command == "preview":
-            from editor_tools.preview import run
+            from editor_tools.preview import run as preview
 
-            return run(args.content, args.output, args.host, args.port)
+            return preview(args.content, args.output, args.host, args.port)
         if args.command == "publish":
-            from editor_tools.publish import run
+            from editor_tools.publish import run as publish
 
-            return run(args.content, args.output, args.start)
+            return publish(args.content, args.output, args.start)
     except EditorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -22,6 +22,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.openapi import ResponseSpec
+from litestar.types import ExceptionHandlersMap
 
 from server_kernel import problems
 from server_kernel.problems import PROBLEM_MEDIA_TYPE, ProblemError
@@ -99,7 +100,7 @@ def _tombstone(_request: Request[Any, Any, Any], exc: Gone) -> Response[Any]:
     return Response(with_context(exc.tombstone), status_code=410, media_type=AP_CONTENT_TYPE)
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     **problems.exception_handlers(
         database_unavailable=lambda: DatabaseUnavailable("The database did not answer."),
         invalid_field_status=400,

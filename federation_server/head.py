@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -15,13 +16,13 @@ def head_as_get(app: ASGIApp) -> ASGIApp:
     """``app`` with HEAD requests served as GET and their body dropped."""
 
     async def handle(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
+        if scope["type"] != ScopeType.HTTP or scope["method"] != "HEAD":
             await app(scope, receive, send)
             return
 
         async def without_body(message: Message) -> None:
             if message["type"] == "http.response.body":
-                message = {**message, "body": b""}  # type: ignore[typeddict-item]
+                message = {**message, "body": b""}
             await send(message)
 
         get: Any = {**scope, "method": "GET"}

@@ -33,13 +33,9 @@ _SLUG = r"[A-Za-z0-9][A-Za-z0-9._~-]*"
 _TEXT = r"^(?=[\s\S]*\S)[^\x00]*\Z"  # some non-space character, no NUL (PostgreSQL refuses it)
 
 
-def _text(max_length: int) -> Any:
-    return Annotated[str, msgspec.Meta(min_length=1, max_length=max_length, pattern=_TEXT)]
-
-
-Text = _text(1000)
-Title = _text(300)
-Category = _text(100)
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=_TEXT)]
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=_TEXT)]
+Category = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=_TEXT)]
 Minor = Annotated[int, msgspec.Meta(ge=0, le=MAX_INT)]
 HttpUrl = Annotated[str, msgspec.Meta(max_length=1000, pattern=r"^https?://[^\x00]+\Z")]
 Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}\Z")]

@@ -33,6 +33,7 @@ import asyncpg
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
 from sqlalchemy import exc as sa_exc
 
 __all__ = [
@@ -166,8 +167,6 @@ _HTTP_SLUGS = {
 }
 _MISSING = re.compile(r"missing required field `([^`]+)`")
 
-Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
-
 
 def _field_name(entry: dict[str, Any]) -> str:
     """The input a Litestar/msgspec validation error is about (``data`` means the body)."""
@@ -195,7 +194,7 @@ def exception_handlers(
     database_unavailable: Callable[[], ProblemError],
     invalid_field_status: int = 422,
     head_with_get: bool = False,
-) -> dict[type[Exception], Handler]:
+) -> ExceptionHandlersMap:
     """The handlers for ``Litestar(exception_handlers=...)``.
 
     ``database_unavailable`` makes the server's 503 error for a database that is away;

@@ -105,8 +105,8 @@ def _placeholder(soup: BeautifulSoup, kept: list[str], text: str) -> Tag:
 def _code_language(pre: Tag) -> str:
     """``language-python`` on the ``<code>`` inside a ``<pre>`` -> ``python``."""
     code = pre.find("code")
-    classes = code.get("class", []) if isinstance(code, Tag) else []
-    return next((c[len("language-") :] for c in classes if c.startswith("language-")), "")
+    classes = code.get_attribute_list("class") if isinstance(code, Tag) else []
+    return next((c[len("language-") :] for c in classes if c and c.startswith("language-")), "")
 
 
 def to_markdown(html: str, rewriter: Rewriter) -> str:

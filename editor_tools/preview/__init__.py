@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from editor_tools._errors import EditorError
@@ -41,7 +42,7 @@ def _announce(result: BuildResult, url: str) -> None:
         )
 
 
-def _changes_need_restart(changes: set[tuple[object, str]]) -> bool:
+def _changes_need_restart(changes: AbstractSet[tuple[object, str]]) -> bool:
     return any(path.endswith(".py") and path.startswith(str(SITE_DIR)) for _, path in changes)
 
 

@@ -40,7 +40,7 @@ class Status:
     def update(self, **changes: object) -> Snapshot:
         with self._changed:
             values = {**self.current.__dict__, **changes}
-            self.current = Snapshot(**values)  # type: ignore[arg-type]
+            self.current = Snapshot(**values)
             self._changed.notify_all()
             return self.current
 

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,8 +28,8 @@ class Target(Protocol):
     name: str
 
     def list(self) -> set[str]: ...
-    def put_many(self, root: Path, relatives: list[str]) -> None: ...
-    def delete(self, relatives: list[str]) -> None: ...
+    def put_many(self, root: Path, relatives: Sequence[str]) -> None: ...
+    def delete(self, relatives: Sequence[str]) -> None: ...
     def read_state(self) -> dict[str, float]: ...
     def write_state(self, state: dict[str, float]) -> None: ...
 
@@ -45,7 +46,7 @@ class FolderTarget:
             return set()
         return {p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file()}
 
-    def put_many(self, root: Path, relatives: list[str]) -> None:
+    def put_many(self, root: Path, relatives: Sequence[str]) -> None:
         for relative in relatives:
             self.put(relative, root / relative)
 
@@ -56,7 +57,7 @@ class FolderTarget:
             shutil.copyfileobj(file.open("rb"), temp)
         os.replace(temp.name, target)  # a reader sees the old file or the new one
 
-    def delete(self, relatives: list[str]) -> None:
+    def delete(self, relatives: Sequence[str]) -> None:
         for relative in relatives:
             (self.root / relative).unlink(missing_ok=True)
 
@@ -92,13 +93,13 @@ class RsyncTarget:
         return {line.split(None, 4)[4] for line in done.stdout.splitlines()
                 if line.startswith("-") and len(line.split(None, 4)) == 5}  # fmt: skip
 
-    def put_many(self, root: Path, relatives: list[str]) -> None:
+    def put_many(self, root: Path, relatives: Sequence[str]) -> None:
         with tempfile.NamedTemporaryFile("w", suffix=".list") as listing:
             listing.write("\n".join(relatives) + "\n")
             listing.flush()
             self._rsync("-a", "--files-from", listing.name, f"{root}/", self.destination)
 
-    def delete(self, relatives: list[str]) -> None:
+    def delete(self, relatives: Sequence[str]) -> None:
         if not relatives:
             return
         with tempfile.TemporaryDirectory() as empty, tempfile.NamedTemporaryFile("w") as rules:
@@ -144,7 +145,7 @@ class S3Target:
                 found.add(key[len(self.prefix) + 1 :] if self.prefix else key)
         return found
 
-    def put_many(self, root: Path, relatives: list[str]) -> None:
+    def put_many(self, root: Path, relatives: Sequence[str]) -> None:
         for relative in relatives:
             self.put(relative, root / relative)
 
@@ -156,7 +157,7 @@ class S3Target:
         }
         self.client.upload_file(str(file), self.bucket, self._key(relative), ExtraArgs=extra)
 
-    def delete(self, relatives: list[str]) -> None:
+    def delete(self, relatives: Sequence[str]) -> None:
         for start in range(0, len(relatives), 1000):  # the API's limit per call
             chunk = [{"Key": self._key(r)} for r in relatives[start : start + 1000]]
             self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": chunk})

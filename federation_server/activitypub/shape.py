@@ -228,7 +228,9 @@ def _event(entry: dict[str, Any], ctx: ShapeContext) -> dict[str, Any]:
 
 
 def _product(entry: dict[str, Any], ctx: ShapeContext) -> dict[str, Any]:
-    price = entry.get("price") if isinstance(entry.get("price"), dict) else {}
+    price = entry.get("price")
+    if not isinstance(price, dict):
+        price = {}
     bits = []
     if price.get("display"):
         bits.append(escape(str(price["display"])))

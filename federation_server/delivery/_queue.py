@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from federation_server.activitypub.jsonld import dumps
 from federation_server.db.base import utcnow
 from federation_server.db.upsert import dialect_insert
+from server_kernel.db import rows_affected
 from server_kernel.jobs import claim_due, lease_free
 
 from ._policy import HostHealth, Outcome, classify, retry_at
@@ -323,7 +324,7 @@ async def expire(session: AsyncSession, *, now: datetime, max_age_seconds: float
         .values(status=DeliveryStatus.FAILED, last_error="expired in the queue", finished_at=now)
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount or 0)
+    return rows_affected(result)
 
 
 async def failing_hosts(session: AsyncSession, hosts: set[str], threshold: int) -> set[str]:
@@ -385,4 +386,4 @@ async def remove_gone_followers(session: AsyncSession, inboxes: Sequence[str]) -
             or_(Follower.inbox.in_(list(inboxes)), Follower.shared_inbox.in_(list(inboxes)))
         )
     )
-    return int(result.rowcount or 0)
+    return rows_affected(result)

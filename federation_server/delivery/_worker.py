@@ -263,8 +263,8 @@ class Worker:
             except SendError as error:
                 return Attempt(job, None, str(error), permanent=error.permanent, local=error.local)
         retry_after = parse_retry_after(result.retry_after, self.clock())
-        error = None
+        refused = None
         if not 200 <= result.status < 300:
             answer = result.body_start.decode("utf-8", "replace").strip()
-            error = f"HTTP {result.status}: {answer}" if answer else f"HTTP {result.status}"
-        return Attempt(job, result.status, error, retry_after)
+            refused = f"HTTP {result.status}: {answer}" if answer else f"HTTP {result.status}"
+        return Attempt(job, result.status, refused, retry_after)

@@ -51,23 +51,21 @@ async def read_status(session: AsyncSession, now: datetime | None = None) -> Sta
     """Followers per actor, queue depth and per-host delivery figures since ``now - 24 h``."""
     now = now or utcnow()
     names = (await session.scalars(select(LocalActor.name).order_by(LocalActor.name))).all()
-    counts = dict(
-        (
-            await session.execute(
-                select(Follower.actor_name, func.count()).group_by(Follower.actor_name)
-            )
-        ).all()
-    )
+    counts: dict[str, int] = {
+        name: count
+        for name, count in await session.execute(
+            select(Follower.actor_name, func.count()).group_by(Follower.actor_name)
+        )
+    }
     followers = {name: int(counts.get(name, 0)) for name in names}
-    pending = dict(
-        (
-            await session.execute(
-                select(Delivery.host, func.count())
-                .where(Delivery.status == DeliveryStatus.PENDING)
-                .group_by(Delivery.host)
-            )
-        ).all()
-    )
+    pending: dict[str, int] = {
+        name: count
+        for name, count in await session.execute(
+            select(Delivery.host, func.count())
+            .where(Delivery.status == DeliveryStatus.PENDING)
+            .group_by(Delivery.host)
+        )
+    }
     status = Status(followers=followers, queue_depth=int(sum(pending.values())))
 
     def host(name: str) -> HostReport:

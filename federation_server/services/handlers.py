@@ -38,6 +38,7 @@ from federation_server.services.remote import (
     save_key,
 )
 from federation_server.signatures import PublicKeyInfo
+from server_kernel.db import rows_affected
 
 log = logging.getLogger(__name__)
 M = TypeVar("M")
@@ -108,7 +109,7 @@ async def on_undo(ctx: Context, incoming: Incoming) -> bool:
                     Follower.actor_name == name, Follower.follower_uri == incoming.actor
                 )
             )
-            return bool(result.rowcount)
+            return bool(rows_affected(result))
         if not object_id:
             return False
         removed = await session.execute(
@@ -116,14 +117,14 @@ async def on_undo(ctx: Context, incoming: Incoming) -> bool:
                 Follower.follow_id == object_id, Follower.follower_uri == incoming.actor
             )
         )
-        if removed.rowcount:
+        if rows_affected(removed):
             return True
         undone = await session.execute(
             delete(Interaction).where(
                 Interaction.activity_id == object_id, Interaction.actor_uri == incoming.actor
             )
         )
-        return bool(undone.rowcount)
+        return bool(rows_affected(undone))
 
 
 async def _forget(session: AsyncSession, ctx: Context, actor: str) -> None:
@@ -157,7 +158,7 @@ async def on_delete(ctx: Context, incoming: Incoming) -> bool:
                     Interaction.activity_id == object_id, Interaction.actor_uri == incoming.actor
                 )
             )
-            return bool(result.rowcount)
+            return bool(rows_affected(result))
     return False
 
 
@@ -192,7 +193,7 @@ async def on_reject(ctx: Context, incoming: Incoming) -> bool:
         result = await session.execute(
             delete(Following).where(Following.target_uri == incoming.actor)
         )
-        return bool(result.rowcount)
+        return bool(rows_affected(result))
 
 
 async def _store_interaction(

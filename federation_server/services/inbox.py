@@ -34,6 +34,7 @@ from federation_server.errors import (
 from federation_server.services.handlers import forget_actor
 from federation_server.services.remote import FetchError, KeyResolver, is_known_actor
 from federation_server.signatures import verify_request
+from server_kernel.db import rows_affected
 
 #: Activity types that mean nothing without an ``object`` (a URL or an object with an id).
 NEEDS_OBJECT = frozenset(
@@ -223,12 +224,12 @@ async def _store(
     hosts = {host_of(actor), host_of(key_id)}
     if _alone(ctx, resolver, hosts):
         async with ctx.database.autocommit() as conn:
-            stored = bool((await conn.execute(_STORE, values)).rowcount)
+            stored = bool(rows_affected(await conn.execute(_STORE, values)))
     else:
         async with ctx.database.session() as session, session.begin():
             await resolver.persist(session)
             await _revive_hosts(ctx, session, hosts)
-            stored = bool((await session.execute(_STORE, values)).rowcount)  # type: ignore[attr-defined]
+            stored = bool(rows_affected(await session.execute(_STORE, values)))
     if stored:
         ctx.inbox_wake.set()
     return stored

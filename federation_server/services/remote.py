@@ -179,7 +179,7 @@ class KeyResolver:
         if key is None or not isinstance(key.get("publicKeyPem"), str):
             return None
         owner = id_of(key.get("owner")) or id_of(document)
-        if owner != id_of(document) or domain_of(owner) != domain_of(key_id):
+        if owner is None or owner != id_of(document) or domain_of(owner) != domain_of(key_id):
             # An actor may only vouch for keys on its own host, and only for itself.
             return None
         info = PublicKeyInfo(pem=key["publicKeyPem"], owner=owner)

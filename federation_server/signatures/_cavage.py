@@ -51,7 +51,7 @@ def sign_request(
     out.setdefault(present.get("host", "Host"), host)
     out.setdefault(present.get("date", "Date"), date)
     signed = {"host": host.strip(), "date": date.strip()}
-    names = SIGNED_HEADERS
+    names: tuple[str, ...] = SIGNED_HEADERS
     if body or target.method in _BODY_METHODS:
         signed["digest"] = out[present.get("digest", "Digest")] = digest_header(body or b"")
     else:
