@@ -1,7 +1,7 @@
 """The drain: send queued outbox rows, retrying failures with exponential backoff.
 
 Runs as ``python -m commerce_api mail send`` and periodically inside ``serve`` (only with
-``MAIL_BACKEND=smtp``). Each row is claimed with a conditional UPDATE that pushes its
+``MAIL_BACKEND=smtp``). Each row is claimed (``server_kernel.jobs.claim_due``) by pushing its
 ``next_attempt_at`` forward (a lease), so concurrent drains (several processes, or the command
 next to ``serve``) never send one message twice at the same time. Delivery is at least once:
 if the process dies after the relay accepted a message but before it is marked sent, the
@@ -14,13 +14,13 @@ import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import OutboxMessage
 from commerce_api.mail._smtp import Transport
 from commerce_api.mail._states import FAILED, QUEUED, SENT
-from server_kernel.db import rows_affected
+from server_kernel.jobs import backoff, claim_due
 
 __all__ = ["DrainReport", "RetryPolicy", "send_queued"]
 
@@ -37,8 +37,7 @@ class RetryPolicy:
     """After this many failed attempts a message is marked ``failed``."""
 
     def delay(self, attempts: int) -> timedelta:
-        seconds = self.first_delay_seconds * 2 ** max(0, attempts - 1)
-        return timedelta(seconds=min(seconds, self.max_delay_seconds))
+        return backoff(attempts, first=self.first_delay_seconds, cap=self.max_delay_seconds)
 
 
 @dataclass
@@ -66,25 +65,22 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:300]
 
 
-async def _claim(db: Database, message_id: int, now: datetime) -> OutboxMessage | None:
+async def _claim_next(db: Database, now: datetime) -> OutboxMessage | None:
+    """Lease the message due first at ``now``, counting the attempt; None when none is due."""
     async with db.transaction() as session:
-        claimed = rows_affected(
-            await session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id == message_id,
-                    OutboxMessage.status == QUEUED,
-                    OutboxMessage.next_attempt_at <= now,
-                )
-                .values(
-                    next_attempt_at=now + LEASE,
-                    attempts=OutboxMessage.attempts + 1,
-                )
-            )
+        claimed = await claim_due(
+            session,
+            OutboxMessage.id,
+            due=(OutboxMessage.status == QUEUED,),
+            free=OutboxMessage.next_attempt_at <= now,
+            lease={"next_attempt_at": now + LEASE, "attempts": OutboxMessage.attempts + 1},
+            returning=(OutboxMessage.id,),
+            order_by=(OutboxMessage.next_attempt_at, OutboxMessage.id),
+            limit=1,
         )
         if not claimed:
             return None
-        return await session.get_one(OutboxMessage, message_id)
+        return await session.get_one(OutboxMessage, claimed[0].id)
 
 
 async def send_queued(
@@ -99,20 +95,10 @@ async def send_queued(
     policy = policy or RetryPolicy()
     now = now or utcnow()
     report = DrainReport()
-    async with db.sessions() as session:
-        due = (
-            await session.execute(
-                select(OutboxMessage.id)
-                .where(OutboxMessage.status == QUEUED, OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                .limit(limit)
-            )
-        ).scalars()
-        ids = list(due)
-    for message_id in ids:
-        message = await _claim(db, message_id, now)
+    for _ in range(limit):
+        message = await _claim_next(db, now)
         if message is None:
-            continue  # another drain has it
+            break  # nothing left that is due and not held by another drain
         values: dict[str, object]
         try:
             await transport.deliver(message)
@@ -131,6 +117,6 @@ async def send_queued(
             report.sent += 1
         async with db.transaction() as session:
             await session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
+                update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values)
             )
     return report

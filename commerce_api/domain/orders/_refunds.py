@@ -29,6 +29,7 @@ from commerce_api.domain.orders._tickets import void_tickets
 from commerce_api.errors import CommerceError
 from commerce_api.payments import Payments
 from commerce_api.sumup import SumUpError, SumUpRejected
+from server_kernel.jobs import backoff
 
 __all__ = [
     "ADMIN",
@@ -62,11 +63,6 @@ BATCH = 100
 LEASE = timedelta(minutes=5)
 """How long a claimed attempt keeps other passes off (longer than any SumUp request lasts);
 if the process dies mid-attempt, the refund is picked up again after it."""
-
-
-def backoff(attempts: int, retry_seconds: int) -> timedelta:
-    """Wait before attempt ``attempts + 1``: ``retry_seconds`` doubled per attempt, capped."""
-    return min(timedelta(seconds=retry_seconds) * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
 
 
 async def owe_refund(
@@ -204,7 +200,9 @@ async def attempt_refund(
     if outcome.state == DONE:
         values.update(done_at=utcnow(), next_attempt_at=None)
     elif outcome.state == OWED:
-        values["next_attempt_at"] = utcnow() + backoff(prior + 1, retry_seconds)
+        # retry_seconds, doubled per attempt, at most a day
+        wait = backoff(prior + 1, first=retry_seconds, cap=MAX_BACKOFF.total_seconds())
+        values["next_attempt_at"] = utcnow() + wait
     else:
         values["next_attempt_at"] = None
     async with db.transaction() as session:
