@@ -35,7 +35,11 @@ __all__ = [
 def output_files(staging: Path, context: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     """(every file in ``staging``, the files this build made) as sorted POSIX paths relative
     to it. Files reused from the last build are done (rewritten and compressed when they were
-    first written); post-processing only touches the second list. One walk of the tree."""
+    first written); post-processing only touches the second list. One walk of the tree.
+
+    Reused too: a file a generator linked to the last output's file of the same name (the
+    same inode, e.g. an unchanged .ics, a derived image), recorded in ``session.identical``
+    so that its .gz/.br are linked as well."""
     every: list[str] = []
     for folder, _, files in os.walk(staging):
         rel = os.path.relpath(folder, staging)
@@ -43,8 +47,22 @@ def output_files(staging: Path, context: Mapping[str, Any]) -> tuple[list[str], 
         every.extend(prefix + name for name in files)
     every.sort()
     session = session_of(context)
-    linked = session.linked if session is not None else set()
-    return every, [name for name in every if name not in linked]
+    if session is None:
+        return every, every
+    new = [name for name in every if name not in session.linked]
+    if session.previous is None:
+        return every, new
+    fresh = []
+    for name in new:
+        try:
+            same = os.path.samefile(os.path.join(staging, name), os.path.join(session.output, name))
+        except OSError:
+            same = False
+        if same:
+            session.identical.add(name)
+        else:
+            fresh.append(name)
+    return every, fresh
 
 
 def previous_output(settings: Mapping[str, Any]) -> Path | None:

@@ -91,6 +91,8 @@ class Session:
     read_digests: dict[str, str | None] = field(default_factory=dict)
     reused: set[str] = field(default_factory=set)
     linked: set[str] = field(default_factory=set)
+    #: files a generator linked to the last output's file of the same name (see output_files)
+    identical: set[str] = field(default_factory=set)
     settings_keys: set[str] = field(default_factory=set)
     #: parsed-template facts by source digest, kept between builds (see templates.py)
     template_store: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -252,7 +254,7 @@ class Session:
         if self.staging is None:
             return
         output, staging = str(self.output), str(self.staging)
-        for relpath in self.linked:
+        for relpath in self.linked | self.identical:
             for suffix in DERIVED_SUFFIXES:
                 name = relpath + suffix
                 with suppress(FileNotFoundError, FileExistsError):
