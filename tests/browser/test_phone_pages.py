@@ -146,6 +146,15 @@ def screenshot(page: Any, path: Path) -> None:
     page.screenshot(path=path, full_page=True)
 
 
+def assert_fits_and_passes_axe(page: Any, where: str) -> None:
+    """Nothing wider than the screen or cut at its edge outside a scroll box; axe finds
+    nothing."""
+    layout = page.evaluate(OVERFLOW_JS)
+    assert layout["scrollWidth"] <= layout["width"], f"{where} is {layout['scrollWidth']} px wide"
+    assert layout["cut"] == [], f"{where}: cut at the screen's edge: {layout['cut']}"
+    assert axe_violations(page) == []
+
+
 def _open_cart_with_honey(page: Any) -> None:
     expect(page.locator("html")).to_have_attribute("data-cart-ready", "true")
     page.locator("form[data-cart-form] button[type='submit']").first.click()
@@ -178,10 +187,7 @@ def test_page_fits_the_screen_passes_axe_and_logs_no_errors(
         assert page.locator("[data-checkout]").bounding_box()["x"] >= 0
     screenshot(page, artefacts / f"{name}-{screen.name}.png")
 
-    layout = page.evaluate(OVERFLOW_JS)
-    assert layout["scrollWidth"] <= layout["width"], f"{path} is {layout['scrollWidth']} px wide"
-    assert layout["cut"] == [], f"{path}: cut at the screen's edge: {layout['cut']}"
-    assert axe_violations(page) == []
+    assert_fits_and_passes_axe(page, path)
     assert errors == []
 
 
@@ -234,10 +240,7 @@ def test_shop_api_page_wears_the_site_fits_and_passes_axe_and_vnu(
     expect(page.locator(".site-nav").get_by_role("link", name="Market")).to_be_visible()
     background = page.evaluate(PAGE_BACKGROUND)
     assert background == "rgb(255, 253, 248)", background  # site.css's --paper, not the default
-    layout = page.evaluate(OVERFLOW_JS)
-    assert layout["scrollWidth"] <= layout["width"], f"{url} is {layout['scrollWidth']} px wide"
-    assert layout["cut"] == [], f"{url}: cut at the screen's edge: {layout['cut']}"
-    assert axe_violations(page) == []
+    assert_fits_and_passes_axe(page, url)
     assert [e for e in errors if shop.sumup.url not in e] == []  # not the fake SumUp's page
 
     served = page.request.get(url)  # the bytes as served (not the DOM after axe ran)
