@@ -113,6 +113,14 @@ def test_edits_that_change_lists_run_pelican_and_match_a_clean_build(
     assert builder.resident.partial
     same_as_clean_build(builder, tmp_path / "fresh3" / "site")
 
+    event, product = content / "events" / "event-0000.md", content / "market" / "product-0001.md"
+    append(event, "Bring boots: the orchard is muddy.")
+    append(product, "Keeps for a year unopened.")
+    build(builder)
+    assert builder.resident.partial  # bodies only: the event's dates, the price stay
+    assert sorted(builder.resident.read_paths) == sorted([str(event), str(product)])
+    same_as_clean_build(builder, tmp_path / "fresh4" / "site")
+
 
 def test_a_failed_edit_keeps_the_output_and_the_next_build_starts_afresh(
     builder: ResidentBuilder, tmp_path: Path
@@ -151,7 +159,8 @@ def test_a_preview_started_again_reads_only_what_changed_meanwhile(
 def test_the_sample_content_after_body_edits_matches_a_clean_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The sample has what the synthetic corpus lacks: galleries, drafts, pages with images."""
+    """The sample has what the synthetic corpus lacks: galleries, drafts, pages with images,
+    recurring events."""
     import shutil
 
     monkeypatch.setenv("SITE_URL", SITE_URL)
@@ -164,8 +173,10 @@ def test_the_sample_content_after_body_edits_matches_a_clean_build(
         for name in ("bees-arrive.md", "cider-pressing.md"):
             append(content / "blog" / name, "An edit in the preview.")
         append(content / "pages" / "about.md", "An edit of a page.")
+        append(content / "events" / "repair-cafe.md", "Bring a broken lamp.")  # recurring
+        append(content / "market" / "bramble-jam.md", "Made in September.")
         build(builder)
-        assert builder.resident.partial and len(builder.resident.read_paths) == 3
+        assert builder.resident.partial and len(builder.resident.read_paths) == 5
         same_as_clean_build(builder, tmp_path / "fresh" / "site")
     finally:
         builder.close()

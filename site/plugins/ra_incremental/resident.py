@@ -7,19 +7,19 @@ and runs every generator. A resident process keeps all of that in memory (``Resi
 - the digests of the content and code files, refreshed only for files whose size or mtime
   changed;
 - the readers' output (Markdown parsed to HTML plus front matter) keyed by path and
-  (mtime, size): only changed files are read again; ``reads`` counts the files read;
+  (mtime, size): only changed files are read again (``read_paths``: the ones a build read);
 - the last successful build's record (``BuildState``), the parsed-body and memo caches
   (written to the cache folder once, when the process stops: ``save``);
 - Pelican's generators and their shared context after the last successful build.
 
-When only the bodies of existing posts or pages changed (same front matter, so the same
-lists, URLs and order), ``run`` does not start Pelican again: it reads those files, updates
-their content objects in place (every list, tag and paginator holding them sees the change),
-re-sends ``all_generators_finalized`` (checks, derived images, manifest entries) and writes
-again, with the writer rendering only the pages whose recorded reads name an edited object
-(the others are linked from the last output as in any rebuild). Anything else (a new, deleted
-or renamed file, changed front matter, templates, images, settings) runs Pelican in full. The
-output is then what a full build gives; the differential tests hold it to that.
+When only the bodies of existing posts, pages, events or products changed (same front matter,
+so the same lists, URLs and order), ``run`` does not start Pelican again: it reads those files,
+updates their content objects in place (every list, tag and paginator holding them sees the
+change), re-sends ``all_generators_finalized`` (checks, derived images, manifest entries) and
+writes again, with the writer rendering only the pages whose recorded reads name an edited
+object (the others are linked from the last output as in any rebuild). Anything else (a new,
+deleted or renamed file, changed front matter, templates, images, settings) runs Pelican in
+full. The output is then what a full build gives; the differential tests hold it to that.
 """
 
 from __future__ import annotations
@@ -33,9 +33,16 @@ from typing import Any
 
 from ra_incremental.state import BuildState
 
-#: Content types whose edits may take the partial re-run (Pelican's own posts and pages;
-#: events and products get fields from their generators after reading).
-PARTIAL_KINDS = ("Article", "Page")
+#: Content types whose edits may take the partial re-run -> the generator that reads them.
+#: What a generator derives from a content object after reading it (a product's price, an
+#: event's dates) comes from its front matter, which a partial re-run leaves as it was.
+PARTIAL_KINDS = {
+    "Article": "ArticlesGenerator",
+    "Page": "PagesGenerator",
+    "Event": "EventsGenerator",
+    "Product": "MarketGenerator",
+}
+#: Pelican's own generators announce a read with these signals.
 _READ_SIGNALS = {
     "Article": ("article_generator_preread", "article_generator_context"),
     "Page": ("page_generator_preread", "page_generator_context"),
@@ -166,6 +173,7 @@ class Resident:
                     dict(self.sources),
                 )  # fmt: skip
                 return context
+        last = None  # a full run: the last one's objects may go (peak memory)
         pelican = Pelican(settings)
         captured: dict[str, Any] = {}
 
@@ -250,26 +258,32 @@ def _partial_run(last: LastRun, settings: dict[str, Any], session: Any) -> dict[
     for path in changed:
         old = by_path.get(path)
         kind = type(old).__name__
-        generator = generator_of.get("ArticlesGenerator" if kind == "Article" else "PagesGenerator")
-        if old is None or kind not in PARTIAL_KINDS or generator is None:
+        generator = generator_of.get(PARTIAL_KINDS.get(kind, ""))
+        if old is None or generator is None:
             return None
-        preread, context_signal = _READ_SIGNALS[kind]
+        announce: dict[str, Any] = {}
+        if kind in _READ_SIGNALS:
+            preread, read = _READ_SIGNALS[kind]
+            announce = {
+                "preread_signal": getattr(signals, preread),
+                "preread_sender": generator,
+                "context_signal": getattr(signals, read),
+                "context_sender": generator,
+            }
         try:
             new = generator.readers.read_file(
                 base_path=generator.path,
                 path=os.path.relpath(path, generator.path),
                 content_class=type(old),
                 context=context,
-                preread_signal=getattr(signals, preread),
-                preread_sender=generator,
-                context_signal=getattr(signals, context_signal),
-                context_sender=generator,
+                **announce,
             )
         except Exception:  # the full run reports it
             return None
         if (
             type(new) is not type(old)
             or not new.is_valid()
+            or getattr(new, "problems", None)  # an event's own checks
             or new.metadata != old.metadata
             or new.get_static_links() - context["static_links"]
             or len(content_errors(context)) != errors_before
@@ -286,8 +300,13 @@ def _partial_run(last: LastRun, settings: dict[str, Any], session: Any) -> dict[
     for generator in last.generators:
         generator.output_path = staging
     for old, new in replaced:
-        fresh = vars(new)
-        fresh.pop("_context", None)
+        # What the body gives (its HTML, summary, checks, mtime); the front matter's own
+        # attributes are equal, and a generator may have refined them since (a price).
+        fresh = {
+            name: value
+            for name, value in vars(new).items()
+            if name not in new.metadata and name != "_context"
+        }
         vars(old).update(fresh)  # attributes generators and plugins added stay
         for memo in (Content.get_content, Content.get_summary):
             for key in [k for k in memo.cache if k and k[0] is old]:
