@@ -17,7 +17,6 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 
 from commerce_api import dev_mail
 from commerce_api.db import Database
@@ -26,12 +25,14 @@ from commerce_api.domain.identity import Identity, session_member_id
 from commerce_api.errors import exception_handlers
 from commerce_api.mail import MailSender
 from commerce_api.oauth.provider import oauth_lifespan
+from commerce_api.openapi import completed_openapi
 from commerce_api.pages import serve_theme_file, template_config
 from commerce_api.payments import Payments
 from commerce_api.settings import Settings, get_settings
 from commerce_api.web import add_from_form
 from commerce_api.web.guard import same_site_cookies
 from server_kernel import run_periodically
+from server_kernel.allow import allow_every_method
 
 __all__ = ["create_app", "route_handlers", "serve_app"]
 
@@ -121,6 +122,7 @@ def create_app(
         dependencies=dependencies,
         exception_handlers=exception_handlers,
         guards=[same_site_cookies],
+        before_send=[allow_every_method],
         lifespan=[lifespan, _identity_lifespan, oauth_lifespan],
         state=State(
             {
@@ -151,7 +153,7 @@ def create_app(
                 "an RFC 9457 problem (application/problem+json) naming the offending field."
             ),
             path="/schema",
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[completed_openapi()],
         ),
         template_config=template_config(settings),
         request_max_body_size=settings.max_body_bytes,

@@ -29,6 +29,9 @@ deeply for the JSON decoder (``RecursionError``) is a 400, not a 500, and logs n
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
+from litestar.exceptions import HTTPException
 from litestar.openapi.datastructures import ResponseSpec
 
 from server_kernel import problems
@@ -171,16 +174,20 @@ exception_handlers = problems.exception_handlers(
 )
 
 
-def responses(*errors: type[CommerceError]) -> dict[int, ResponseSpec]:
-    """OpenAPI ``responses=`` for a handler: one problem+json entry per status it can raise."""
+def responses(
+    *errors: type[CommerceError] | type[HTTPException], media_type: str = PROBLEM_MEDIA_TYPE
+) -> dict[int, ResponseSpec]:
+    """OpenAPI ``responses=`` for a handler: one entry per status it can raise (a Litestar
+    ``HTTPException`` such as a 429 too), answered as ``media_type``."""
     by_status: dict[int, list[str]] = {}
     for error in (*errors, InvalidInput):
-        by_status.setdefault(error.status_code, []).append(error.title)
+        title = getattr(error, "title", None) or HTTPStatus(error.status_code).phrase
+        by_status.setdefault(error.status_code, []).append(title)
     return {
         status: ResponseSpec(
-            data_container=Problem,
+            data_container=Problem if media_type == PROBLEM_MEDIA_TYPE else str,
             description="; ".join(dict.fromkeys(titles)),
-            media_type=PROBLEM_MEDIA_TYPE,
+            media_type=media_type,
         )
         for status, titles in sorted(by_status.items())
     }

@@ -14,6 +14,7 @@ import re
 import secrets
 
 __all__ = [
+    "TOKEN_PATTERN",
     "hash_token",
     "looks_like_token",
     "new_order_reference",
@@ -21,7 +22,10 @@ __all__ = [
     "new_token",
 ]
 
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+#: Carts, orders, ticket codes and emailed links: what ``looks_like_token`` accepts (also the
+#: pattern the OpenAPI document gives them).
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
+_TOKEN = re.compile(TOKEN_PATTERN)
 
 
 def new_token(nbytes: int = 32) -> str:

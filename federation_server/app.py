@@ -10,6 +10,7 @@ from typing import Any
 from litestar import Litestar, Request, get
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
 
 from federation_server.context import Context
 from federation_server.db.engine import create_database
@@ -17,6 +18,7 @@ from federation_server.db.migrate import upgrade_engine
 from federation_server.delivery import run_worker
 from federation_server.errors import EXCEPTION_HANDLERS
 from federation_server.head import head_as_get
+from federation_server.openapi import completed_openapi
 from federation_server.routes import ROUTE_HANDLERS
 from federation_server.services.actors import (
     ensure_local_actors,
@@ -85,6 +87,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         dependencies={"ctx": Provide(context_of, sync_to_thread=False)},
         cors_config=CORSConfig(allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"]),
+        openapi_config=OpenAPIConfig(
+            title="Rose Ash federation server",
+            version="1.0.0",
+            description="WebFinger, actors, collections, objects and the inboxes. Errors are "
+            "RFC 9457 problems (application/problem+json); a deleted object is its Tombstone.",
+            path="/schema",
+            render_plugins=[completed_openapi()],
+        ),
         debug=False,
     )
     app.asgi_handler = head_as_get(app.asgi_handler)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, Response, get, post, route
+from litestar import Controller, MediaType, Request, Response, get, post, route
+from litestar.openapi import ResponseSpec
 from litestar.response import Redirect
 from sqlalchemy import select
 
@@ -50,6 +51,25 @@ def _bearer_error(description: str, status: int = 401, error: str = "invalid_tok
         status_code=status,
         headers={"WWW-Authenticate": f'Bearer error="{error}"', **NO_STORE},
     )
+
+
+def _oauth_errors(*statuses: int) -> dict[int, ResponseSpec]:
+    """``responses=`` of an OAuth endpoint: RFC 6749 §5.2 / RFC 6750 JSON errors."""
+    return {
+        status: ResponseSpec(
+            data_container=dict[str, str],
+            description=_OAUTH_ERRORS[status],
+            media_type=MediaType.JSON,
+        )
+        for status in statuses
+    }
+
+
+_OAUTH_ERRORS = {
+    400: "invalid_request, invalid_grant, unsupported_grant_type, invalid_scope...",
+    401: "invalid_client, or no valid Bearer token",
+    403: "insufficient_scope",
+}
 
 
 class OAuthController(Controller):
@@ -99,6 +119,7 @@ class OAuthController(Controller):
             "`invalid_scope`)."
         ),
         status_code=200,
+        responses=_oauth_errors(400, 401),
     )
     async def token(self, oauth: OAuthDep, request: Request[Any, Any, Any]) -> Response[Any]:
         return await (await oauth.bridge()).endpoint("token", request)
@@ -109,6 +130,7 @@ class OAuthController(Controller):
         description="Form-encoded `token` and optional `token_type_hint`. Revoking a refresh "
         "token revokes every token of its family. Unknown tokens also answer 200.",
         status_code=200,
+        responses=_oauth_errors(400, 401),
     )
     async def revoke(self, oauth: OAuthDep, request: Request[Any, Any, Any]) -> Response[Any]:
         return await (await oauth.bridge()).endpoint("revocation", request)
@@ -119,6 +141,7 @@ class OAuthController(Controller):
         description="Form-encoded `token`; confidential clients only (HTTP Basic). Answers "
         '`{"active": false}` for unknown, expired or revoked tokens.',
         status_code=200,
+        responses=_oauth_errors(400, 401),
     )
     async def introspect(self, oauth: OAuthDep, request: Request[Any, Any, Any]) -> Response[Any]:
         return await (await oauth.bridge()).endpoint("introspection", request)
@@ -131,6 +154,7 @@ class OAuthController(Controller):
         "follow the token's scopes. Errors are RFC 6750 (`invalid_token` 401, "
         "`insufficient_scope` 403).",
         status_code=200,
+        responses=_oauth_errors(401, 403),
     )
     async def userinfo(
         self, identity: IdentityDep, request: Request[Any, Any, Any]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException
 from litestar.params import CookieParameter, FromPath
@@ -37,7 +37,19 @@ from commerce_api.domain.checkout import (
     start_payment,
 )
 from commerce_api.domain.orders import PENDING, cancel_booking, order_by_token, order_view
-from commerce_api.errors import BadRequest, CommerceError, InvalidInput
+from commerce_api.errors import (
+    BadRequest,
+    CommerceError,
+    Conflict,
+    EmptyCart,
+    InvalidInput,
+    NotFound,
+    OutOfStock,
+    PaymentProviderError,
+    PaymentUnavailable,
+    UnknownItem,
+    responses,
+)
 from commerce_api.pages import render
 from commerce_api.settings import Settings
 from commerce_api.tokens import looks_like_token, new_token
@@ -146,13 +158,24 @@ async def _posted(request: AnyRequest, settings: Settings, token: str | None) ->
     return form, token
 
 
+def pages(*errors: type[CommerceError]) -> dict[int, Any]:
+    """``responses=`` of a page handler: each error is a page with the error's own status."""
+    return responses(BadRequest, *errors, media_type=MediaType.HTML)
+
+
 class ShopPagesController(Controller):
     path = "/"
     tags = ["shop pages (HTML)"]
     exception_handlers = {CommerceError: _html_error, HTTPException: _html_error}
 
-    @get(CART_PAGE, summary="The cart as an HTML page (no JavaScript needed)")
-    async def cart_page(self, db: DbDep, settings: SettingsDep, token: CartCookie) -> Response[str]:
+    @get(
+        CART_PAGE,
+        summary="The cart as an HTML page (no JavaScript needed)",
+        responses=pages(NotFound),
+    )
+    async def cart_page(
+        self, db: DbDep, settings: SettingsDep, token: CartCookie = None
+    ) -> Response[str]:
         cart = await view_cart(db, token)
         return render(
             "cart.html",
@@ -163,7 +186,12 @@ class ShopPagesController(Controller):
             shop_url=_shop_url(settings),
         )
 
-    @post(f"{CART_PAGE}/quantity", status_code=303, summary="Change a line's quantity (form)")
+    @post(
+        f"{CART_PAGE}/quantity",
+        status_code=303,
+        summary="Change a line's quantity (form)",
+        responses=pages(NotFound, UnknownItem, OutOfStock),
+    )
     async def change_quantity(
         self, request: AnyRequest, db: DbDep, settings: SettingsDep, token: CartCookie
     ) -> Redirect:
@@ -172,7 +200,12 @@ class ShopPagesController(Controller):
         await set_quantity(db, token, _field(form, "item_id"), quantity)
         return Redirect(CART_PAGE, status_code=303)
 
-    @post(f"{CART_PAGE}/remove", status_code=303, summary="Remove a line (form)")
+    @post(
+        f"{CART_PAGE}/remove",
+        status_code=303,
+        summary="Remove a line (form)",
+        responses=pages(NotFound),
+    )
     async def remove(
         self, request: AnyRequest, db: DbDep, settings: SettingsDep, token: CartCookie
     ) -> Redirect:
@@ -184,6 +217,7 @@ class ShopPagesController(Controller):
         f"{CART_PAGE}/checkout",
         status_code=303,
         summary="Check out (form): 303 to SumUp's hosted checkout",
+        responses=pages(NotFound, EmptyCart, OutOfStock, PaymentProviderError, PaymentUnavailable),
     )
     async def checkout(
         self,
@@ -218,7 +252,11 @@ class ShopPagesController(Controller):
             return page
         return _to_payment(order, settings)
 
-    @get("/orders/{order_token:str}/receipt", summary="An order's receipt as an HTML page")
+    @get(
+        "/orders/{order_token:str}/receipt",
+        summary="An order's receipt as an HTML page",
+        responses=pages(NotFound),
+    )
     async def receipt(
         self, db: DbDep, settings: SettingsDep, order_token: FromPath[str]
     ) -> Response[str]:
@@ -234,6 +272,7 @@ class ShopPagesController(Controller):
         "/orders/{order_token:str}/retry",
         status_code=303,
         summary="Try again (form): check an unpaid order's lines out anew, 303 to SumUp",
+        responses=pages(NotFound, Conflict, OutOfStock, PaymentProviderError, PaymentUnavailable),
     )
     async def retry(
         self,
@@ -266,6 +305,7 @@ class ShopPagesController(Controller):
         "/orders/{order_token:str}/cancel-booking",
         status_code=303,
         summary="Cancel a free booking (form, the link in the booking email)",
+        responses=pages(NotFound, Conflict),
     )
     async def cancel_booking(
         self, request: AnyRequest, db: DbDep, settings: SettingsDep, order_token: FromPath[str]
@@ -279,6 +319,7 @@ class ShopPagesController(Controller):
         "/receipts/latest",
         status_code=303,
         summary="303 to the receipt of the order this browser last checked out",
+        responses=pages(NotFound),
     )
     async def latest_receipt(
         self,

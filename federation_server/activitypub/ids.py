@@ -67,10 +67,13 @@ class Urls:
 
 
 def domain_of(uri: str | None) -> str | None:
-    """Lower-cased host of ``uri`` (without port), or None when it has none."""
+    """Lower-cased host of ``uri`` (without port), or None when it has none or is no URL."""
     if not uri:
         return None
-    host = urlsplit(uri).hostname
+    try:
+        host = urlsplit(uri).hostname
+    except ValueError:  # "http://[": a remote's keyId or actor answered 500
+        return None
     return host.lower() if host else None
 
 

@@ -74,11 +74,19 @@ def parse_activity(body: bytes) -> dict[str, Any]:
     if not isinstance(kind, str) or not kind:
         raise BadRequest("The activity has no type.")
     actor = id_of(activity.get("actor"))
-    if not actor or urlsplit(actor).scheme not in {"http", "https"}:
+    if not actor or _scheme(actor) not in {"http", "https"}:
         raise BadRequest("The activity has no actor URL.")
     if kind in NEEDS_OBJECT and id_of(activity.get("object")) is None:
         raise BadRequest(f"A {kind} needs an object: a URL or an object with an id.")
     return activity
+
+
+def _scheme(url: str) -> str:
+    """The URL's scheme; "" for one ``urlsplit`` refuses (``http://[`` raised a 500)."""
+    try:
+        return urlsplit(url).scheme
+    except ValueError:
+        return ""
 
 
 _KEY_ID = re.compile(r'keyid\s*=\s*"([^"]+)"', re.IGNORECASE)

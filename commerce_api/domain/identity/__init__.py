@@ -23,7 +23,13 @@ from commerce_api.domain.identity._errors import (
     TooManyAttempts,
     WeakPassword,
 )
-from commerce_api.domain.identity._passwords import PasswordPolicy, Passwords, PasswordTooWeak
+from commerce_api.domain.identity._passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    PasswordPolicy,
+    Passwords,
+    PasswordTooWeak,
+)
 from commerce_api.domain.identity._sessions import (
     SignedIn,
     clear_session_cookie,
@@ -35,6 +41,8 @@ from commerce_api.domain.identity._sessions import (
 from commerce_api.domain.identity._throttle import Throttle
 
 __all__ = [
+    "MAX_PASSWORD_LENGTH",
+    "MIN_PASSWORD_LENGTH",
     "Accounts",
     "CsrfRejected",
     "CurrentDep",

@@ -25,6 +25,7 @@ from commerce_api.domain.identity._errors import (
     InvalidCredentials,
     InvalidLink,
     SignInRequired,
+    TooManyAttempts,
     WeakPassword,
 )
 from commerce_api.domain.identity._sessions import (
@@ -141,7 +142,7 @@ class AccountController(Controller):
         status_code=202,
         summary="Create an account; a confirmation link is emailed",
         description="The answer is the same whether or not the address is registered.",
-        responses=responses(WeakPassword),
+        responses=responses(WeakPassword, TooManyAttempts),
     )
     async def register(
         self, identity: IdentityDep, request: Request[Any, Any, Any], data: JSONBody[Register]
@@ -165,7 +166,7 @@ class AccountController(Controller):
         status_code=200,
         summary="Sign in: sets the session cookie and merges the browser's cart",
         description="Repeated failures per account or per address answer 429 with Retry-After.",
-        responses=responses(InvalidCredentials, EmailNotVerified, BadRequest),
+        responses=responses(InvalidCredentials, EmailNotVerified, BadRequest, TooManyAttempts),
     )
     async def signin(
         self, identity: IdentityDep, request: Request[Any, Any, Any], data: JSONBody[Credentials]
@@ -199,6 +200,7 @@ class AccountController(Controller):
         "/password/forgot",
         status_code=202,
         summary="Email a password reset link (same answer for unknown addresses)",
+        responses=responses(TooManyAttempts),
     )
     async def forgot(
         self, identity: IdentityDep, request: Request[Any, Any, Any], data: JSONBody[EmailBody]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 
@@ -152,7 +152,11 @@ class NewsletterController(Controller):
             return error_page("Link not valid", exc)
         return render("message.html", title="Subscribed", message="Thank you: you are subscribed.")
 
-    @get("/unsubscribe", include_in_schema=False)
+    @get(
+        "/unsubscribe",
+        media_type=MediaType.HTML,
+        summary="The page of the unsubscribe link: a button that POSTs it",
+    )
     async def unsubscribe_page(self, request: Request[Any, Any, Any]) -> Response[str]:
         return render(
             "token_form.html",
@@ -169,8 +173,9 @@ class NewsletterController(Controller):
         status_code=200,
         summary="Unsubscribe by the signed link in every email (RFC 8058 one-click POST)",
         description="Works without signing in; the body (List-Unsubscribe=One-Click) is "
-        "accepted and ignored.",
-        responses=responses(InvalidLink),
+        "accepted and ignored. Answered with a page.",
+        media_type=MediaType.HTML,
+        responses=responses(InvalidLink, media_type=MediaType.HTML),
     )
     async def unsubscribe(
         self, identity: IdentityDep, s: FromQuery[str] = "", sig: FromQuery[str] = ""

@@ -20,6 +20,7 @@ from typing import Any
 
 from litestar import Response, post
 from litestar.background_tasks import BackgroundTask
+from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import JSONBody
 
@@ -74,7 +75,7 @@ async def _confirm(db: DbDep, payments: PaymentsDep, checkout_id: str) -> None:
     tags=["payments"],
     summary="SumUp checkout status webhook",
     status_code=200,
-    responses=responses(PayloadTooLarge),
+    responses=responses(PayloadTooLarge, TooManyRequestsException),
     middleware=[_webhook_rate.middleware],
 )
 async def sumup_webhook(
