@@ -5,6 +5,12 @@
 ``_overridden_files`` sets that ``Writer.__init__``/``_open_w`` keep; ``ra_incremental``
 freezes URLs through ``Content``'s ``override_url``; ``ra_markdown`` swaps its reader in
 through ``readers_init``, which ``Readers.__init__`` sends before it makes the readers.
+``ra_incremental.resident`` (the preview's resident process) gives the readers its own cache
+dict and file stamps (``FileDataCacher``/``FileStampDataCacher``'s ``_cache``,
+``_filestamp_func``, ``_cache_path``, ``_cache_data_policy``), counts reads through
+``cache_data``, re-reads a file as ``Pelican.run``'s generators would (``Readers.read_file``),
+drops ``get_content``'s memoized entries of an object it updates in place and refreshes its
+metadata links.
 pyproject.toml allows only the Pelican minor version these were read against. When Pelican
 changes any of them this test fails: read the new code, adjust ours, then record the new
 digest here.
@@ -16,6 +22,8 @@ import hashlib
 import inspect
 from importlib import metadata
 
+import pelican
+import pelican.cache
 import pelican.contents
 import pelican.readers
 import pelican.writers
@@ -32,6 +40,26 @@ PINNED = {
     "Readers.__init__": (pelican.readers.Readers.__init__, "3026099450bc1e15"),
     "Content.url": (pelican.contents.Content.url.fget, "7fd9b8dd55c6030b"),
     "Content.get_url_setting": (pelican.contents.Content.get_url_setting, "e0eb063bf0a5ae24"),
+    "FileDataCacher.__init__": (pelican.cache.FileDataCacher.__init__, "0e94df62b258a9c2"),
+    "FileStampDataCacher.__init__": (
+        pelican.cache.FileStampDataCacher.__init__,
+        "f37211462c4b3e80",
+    ),
+    "FileStampDataCacher.cache_data": (
+        pelican.cache.FileStampDataCacher.cache_data,
+        "1278c0b3c9b2ca32",
+    ),
+    "FileStampDataCacher.get_cached_data": (
+        pelican.cache.FileStampDataCacher.get_cached_data,
+        "9e22f9c49dede667",
+    ),
+    "Readers.read_file": (pelican.readers.Readers.read_file, "356c609e59c1b30a"),
+    "Pelican.run": (pelican.Pelican.run, "296180f3ec4d7bff"),
+    "Content.get_content": (pelican.contents.Content.get_content.func, "4e739d13a9818c9c"),
+    "Content.refresh_metadata_intersite_links": (
+        pelican.contents.Content.refresh_metadata_intersite_links,
+        "3b1caecaf71617f3",
+    ),
 }
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -136,9 +137,12 @@ class Resident:
                 found = self.reader_cache.get(path)
                 if found is not None and os.path.isfile(path):
                     entries[path] = (stamp(path), found[1])
-            os.makedirs(os.path.dirname(cache_file), exist_ok=True)
-            with open(cache_file, "wb") as stream:
+            folder = os.path.dirname(cache_file)
+            os.makedirs(folder, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=".readers-", dir=folder)
+            with os.fdopen(handle, "wb") as stream:  # Pelican cannot load half a pickle
                 pickle.dump(entries, stream)
+            os.replace(temp, cache_file)
 
     def forget(self, paths: Iterable[str]) -> None:
         """Files a watcher saw change: read them again even if mtime and size look the same."""
