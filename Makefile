@@ -11,6 +11,10 @@ HOST    ?= 127.0.0.1
 # `make bench-commerce BENCH_ARGS=--quick`: the short run (a few minutes).
 BENCH_ARGS ?=
 PORT    ?= 8000
+# `make test` runs the test files in 3 worker processes (pytest-xdist; each file stays in one
+# worker, so its session fixtures are built once per worker): most tests wait on servers they
+# started, so 3 beats 2 on two cores. TEST_WORKERS= runs them in one process.
+TEST_WORKERS ?= -n 3 --dist loadfile
 # preview and serve never build into build/ (drafts, localhost URLs) unless OUTPUT= is given
 ifeq ($(origin OUTPUT),file)
 PREVIEW_OUTPUT := var/preview
@@ -57,7 +61,7 @@ build:
 
 test: checkers interop-deps
 	@$(INSTALL) dev
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(TEST_WORKERS)
 
 lint:
 	@$(INSTALL) dev

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from dateutil.rrule import rruleset, rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 if TYPE_CHECKING:
     from .content import Event
@@ -46,8 +46,10 @@ def expand(event: Event, horizon: datetime) -> list[Occurrence]:
         return [Occurrence(event, event.start, event.end)]
     duration = event.end - event.start
     found: list[Occurrence] = []
-    sittings = rruleset()
-    sittings.rrule(rrulestr(event.rrule, dtstart=event.start))
+    rule = rrulestr(event.rrule, dtstart=event.start)
+    sittings = rule if isinstance(rule, rruleset) else rruleset()
+    if isinstance(rule, rrule):
+        sittings.rrule(rule)
     for skipped in event.exdates:
         sittings.exdate(skipped)
     for start in sittings:

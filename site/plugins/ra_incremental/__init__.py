@@ -12,7 +12,7 @@
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +89,7 @@ def _split_articles(generator: Any) -> None:
         generator.generate_output = split.split_output(generator.generate_output, generator.context)
 
 
-def run(settings: dict[str, Any]) -> Mapping[str, Any] | None:
+def run(settings: dict[str, Any]) -> MutableMapping[str, Any] | None:
     """Pelican's run for the build these settings belong to; a resident process may re-run
     only part of it (resident.py). The shared context, when known here."""
     from pelican import Pelican

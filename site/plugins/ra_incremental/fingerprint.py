@@ -37,7 +37,7 @@ _SKIPPED_DIRS = frozenset({"__pycache__", ".cache", ".git", ".pytest_cache", ".r
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
-def _new() -> hashlib._Hash:
+def _new() -> hashlib.blake2b:
     return hashlib.blake2b(digest_size=20)
 
 

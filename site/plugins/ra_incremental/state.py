@@ -51,7 +51,7 @@ class BuildState:
     output_identity: list[int] = field(default_factory=list)
     valid_until: float = 0.0
     #: output path (relative, posix) -> [dependency key, [recorded reads]]
-    pages: dict[str, list] = field(default_factory=dict)  # type: ignore[type-arg]
+    pages: dict[str, list[Any]] = field(default_factory=dict)
     #: recorded read ("Kind:source" NUL attribute) -> digest when last rendered
     reads: dict[str, str | None] = field(default_factory=dict)
     version: int = STATE_VERSION

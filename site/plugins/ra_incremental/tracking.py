@@ -149,7 +149,7 @@ def instrument(env: Environment, recorder: Recorder) -> None:
         if reads is not None:
             if isinstance(obj, Content):
                 reads.add(obj, attribute)
-            elif _computed(type(obj), attribute):
+            elif _computed(obj.__class__, attribute):
                 reads.add_arguments(_content_fields(obj))
         return base_getattr(obj, attribute)
 

@@ -61,11 +61,11 @@ class MarketCategory(URLWrapper):
         return str(self.settings[f"MARKET_CATEGORY_{key}"]).format(**self.as_dict())
 
     @property
-    def url(self) -> str:  # type: ignore[override]
+    def url(self) -> str:
         return self._setting("URL")
 
     @property
-    def save_as(self) -> str:  # type: ignore[override]
+    def save_as(self) -> str:
         return self._setting("SAVE_AS")
 
     def __lt__(self, other: object) -> bool:
