@@ -51,8 +51,9 @@ def _same_file(ours: Path, clean: Path) -> bool:
     return bool(mine == theirs)
 
 
-def same_as_clean_build(builder: ResidentBuilder, fresh: Path) -> None:
-    run = run_build(builder.content, fresh)
+def same_as_clean_build(builder: ResidentBuilder, fresh: Path, preview: bool = False) -> None:
+    """The same settings: ``preview`` builds as ``make preview`` does (drafts written)."""
+    run = run_build(builder.content, fresh, env={"RA_PREVIEW": "1"} if preview else None)
     assert run.returncode == 0, run.stderr
     ours, clean = set(snapshot(builder.output)), set(snapshot(fresh))
     assert sorted(ours ^ clean) == []  # the same files, compressed copies and images too
@@ -156,15 +157,19 @@ def test_a_preview_started_again_reads_only_what_changed_meanwhile(
         again.close()
 
 
+@pytest.mark.parametrize("preview", [False, True], ids=["build", "preview-settings"])
 def test_the_sample_content_after_body_edits_matches_a_clean_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, preview: bool
 ) -> None:
     """The sample has what the synthetic corpus lacks: galleries, drafts, pages with images,
-    recurring events."""
+    recurring events. With the preview's settings its drafts are written, and edited too."""
     import shutil
 
     monkeypatch.setenv("SITE_URL", SITE_URL)
-    monkeypatch.delenv("RA_PREVIEW", raising=False)
+    if preview:
+        monkeypatch.setenv("RA_PREVIEW", "1")
+    else:
+        monkeypatch.delenv("RA_PREVIEW", raising=False)
     content = tmp_path / "content"
     shutil.copytree(SAMPLE_CONTENT, content)
     builder = ResidentBuilder(content, tmp_path / "out" / "site", "content")
@@ -175,8 +180,13 @@ def test_the_sample_content_after_body_edits_matches_a_clean_build(
         append(content / "pages" / "about.md", "An edit of a page.")
         append(content / "events" / "repair-cafe.md", "Bring a broken lamp.")  # recurring
         append(content / "market" / "bramble-jam.md", "Made in September.")
+        append(content / "blog" / "next-years-plans.md", "A draft grows.")
+        append(content / "events" / "midsummer-cider-2027.md", "A draft event grows.")
         build(builder)
-        assert builder.resident.partial and len(builder.resident.read_paths) == 5
-        same_as_clean_build(builder, tmp_path / "fresh" / "site")
+        assert builder.resident.partial and len(builder.resident.read_paths) == 7
+        if preview:
+            page = builder.output / "drafts" / "events" / "midsummer-cider-2027" / "index.html"
+            assert "A draft event grows." in page.read_text(encoding="utf-8")
+        same_as_clean_build(builder, tmp_path / "fresh" / "site", preview)
     finally:
         builder.close()
