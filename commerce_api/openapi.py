@@ -8,6 +8,7 @@ its handler declares (see :mod:`server_kernel.openapi`):
   whose errors are pages too (Litestar documents its own 400 as plain JSON);
 - a redirect's empty ``text/plain`` body (Litestar's ``Redirect``), and 304 where a client
   may send ``If-None-Match``;
+- the forms handlers read themselves (HTML forms, OAuth's form-encoded endpoints);
 - the formats of tokens, keys, emails and passwords, which the services check (a value of the
   right form that names nothing is a 404, not a 400), so a client and a fuzzer send real ones.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commerce_api.csrf import CSRF_FIELD
 from commerce_api.domain.cart import MAX_QUANTITY
 from commerce_api.domain.identity import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from commerce_api.tokens import TOKEN_PATTERN
@@ -68,6 +70,55 @@ _PROPERTIES: dict[str, dict[str, dict[str, Any]]] = {
 }
 
 
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_TEXT = {"type": "string", "minLength": 1}
+
+
+def _form(required: tuple[str, ...], **fields: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": list(required), "properties": fields}
+
+
+_LINE = {"item_id": _TEXT, "quantity": {"type": "integer", **_QUANTITY}}
+#: csrf.csrf_token: the signing tag (base64url of an HMAC-SHA256)
+_CSRF = {CSRF_FIELD: {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$"}}
+#: The forms handlers read themselves (a ``before_request`` hook or ``request.form()``):
+#: ``(method, path)`` -> (the form, whether the answer is then a page, not JSON).
+_FORMS: dict[tuple[str, str], tuple[dict[str, Any], bool]] = {
+    ("post", "/cart/items"): (_form(("item_id",), **_LINE), True),
+    ("post", "/newsletters/{newsletter_id}/subscribe"): (_form(("email",), email=_EMAIL), True),
+    ("post", "/cart/view/quantity"): (
+        _form(("item_id", "quantity", CSRF_FIELD), **_LINE, **_CSRF),
+        True,
+    ),
+    ("post", "/cart/view/remove"): (_form(("item_id", CSRF_FIELD), item_id=_TEXT, **_CSRF), True),
+    ("post", "/cart/view/checkout"): (
+        _form(
+            (CSRF_FIELD, "idempotency_key"),
+            **_CSRF,
+            idempotency_key={"type": "string", "pattern": "^[!-~]{1,200}$"},
+            email=_EMAIL,
+        ),
+        True,
+    ),
+    ("post", "/oauth/token"): (
+        _form(
+            ("grant_type",),
+            grant_type={"enum": ["authorization_code", "refresh_token", "client_credentials"]},
+            code=_TEXT,
+            redirect_uri=_TEXT,
+            code_verifier=_TEXT,
+            refresh_token=_TEXT,
+            client_id=_TEXT,
+            client_secret=_TEXT,
+            scope=_TEXT,
+        ),
+        False,
+    ),
+    ("post", "/oauth/revoke"): (_form(("token",), token=_TEXT, token_type_hint=_TEXT), False),
+    ("post", "/oauth/introspect"): (_form(("token",), token=_TEXT), False),
+}
+
+
 def completed_openapi() -> CompletedOpenAPI:
     """The ``/schema/openapi.json`` render plugin of the shop API."""
     return CompletedOpenAPI(complete)
@@ -75,6 +126,7 @@ def completed_openapi() -> CompletedOpenAPI:
 
 def complete(document: dict[str, Any]) -> None:
     _formats(document)
+    _forms(document)
     for _, method, operation in operations(document):
         pages = HTML_PAGES_TAG in operation.get("tags", ())
         oauth = "oauth" in operation.get("tags", ())
@@ -148,3 +200,28 @@ def _not_null(parameter: dict[str, Any]) -> None:
     if len(kept) == 1 and len(kept) < len(branches):
         rest = {k: v for k, v in schema.items() if k != "oneOf"}
         parameter["schema"] = {**kept[0], **rest}
+
+
+def _forms(document: dict[str, Any]) -> None:
+    """Each form an operation reads, beside its JSON body if it has one; a form answered with
+    a page documents that page for the 2xx/3xx/4xx it can be (``web.add_from_form``, the
+    newsletter form: a 303 or a "check your inbox" page, errors as pages)."""
+    for path, method, operation in operations(document):
+        found = _FORMS.get((method, path))
+        if found is None:
+            continue
+        form, pages = found
+        body = operation.setdefault("requestBody", {"required": True, "content": {}})
+        for media_type in _FORM_TYPES if pages else _FORM_TYPES[:1]:  # OAuth: RFC 6749 §4
+            body["content"][media_type] = {"schema": form}
+        if not pages or HTML_PAGES_TAG in operation.get("tags", ()):
+            continue
+        responses = operation["responses"]
+        for status, answer in responses.items():
+            if status.startswith("4"):
+                answer.setdefault("content", {}).setdefault(HTML, {"schema": _schema(HTML)})
+        if path == "/cart/items":
+            responses.setdefault("303", response("To the HTML cart page", ("text/plain",)))
+        else:
+            responses.setdefault("200", response("A page", ()))
+            responses["200"].setdefault("content", {})[HTML] = {"schema": _schema(HTML)}

@@ -56,6 +56,12 @@ def test_document_carries_token_formats_and_shared_answers(tmp_path: Path) -> No
     key = next(p for p in checkout["parameters"] if p["name"] == "Idempotency-Key")
     assert key["required"] is True
     assert {"400", "403", "413", "415", "503"} <= set(checkout["responses"])
+    add = document["paths"]["/cart/items"]["post"]
+    assert {"application/json", "application/x-www-form-urlencoded"} <= set(
+        add["requestBody"]["content"]
+    ), "the static pages' Add to cart is a form post"
+    token = document["paths"]["/oauth/token"]["post"]["requestBody"]["content"]
+    assert list(token) == ["application/x-www-form-urlencoded"]
     page = document["paths"]["/cart/view"]["get"]
     assert set(page["responses"]["200"]["content"]) == {"text/html"}
     assert not page["parameters"][0].get("required"), "the cart page works without a cart"
