@@ -117,6 +117,22 @@ def test_a_source_narrower_than_its_slot_is_a_warning_naming_file_and_field(
     assert [c.split()[1] for c in webp.split(",")] == ["400w", "500w"]  # never upscaled
 
 
+def test_many_narrow_uses_are_one_line_naming_each_image(corpus: Path) -> None:
+    for index in range(12):
+        (corpus / "content" / "blog" / f"small-{index:02d}.md").write_text(
+            f"Title: Small {index}\nDate: 2026-05-{index + 2:02d} 10:00\n"
+            "Image: images/tiny.png\nImage_alt: A tiny red square\n\nText.\n",
+            encoding="utf-8",
+        )
+    run = _build(corpus, "build", corpus / "cache")
+    assert run.warnings == [
+        "warning: 2 images narrower than the slots that show them, in 14 places (they show "
+        "soft): images/tiny.png (300 px; up to 1600 px in the lead slot; 13 uses, e.g. "
+        "content/blog/narrow.md: body); images/narrow.png (500 px; up to 1600 px in the lead "
+        "slot; 1 use, e.g. content/blog/narrow.md: image)"
+    ]
+
+
 def test_derived_images_are_made_once_and_reused_by_content_hash(corpus: Path) -> None:
     cache = corpus / "cache"
     _build(corpus, "one", cache)

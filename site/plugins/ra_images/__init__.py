@@ -5,7 +5,8 @@
   by content hash (``RA_IMAGE_CACHE``, default ``.cache/images`` in the repository);
 - templates call ``picture(path, alt, slot)``; Markdown bodies are rewritten by
   ``Catalogue.rewrite_body`` (through the theme's ``body`` filter);
-- a source narrower than its widest slot is a warning naming the file and field.
+- a source narrower than its widest slot is a warning naming the file and field (one
+  summary line naming the images when there are many).
 
 The derived files are written in ``finalized`` for every image, whatever pages this build
 rendered, so pages an incremental build reuses still find theirs.
@@ -18,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ra_images.check import check_galleries, gallery_entries, too_narrow
+from ra_images.check import check_galleries, gallery_entries, narrow_warnings, too_narrow
 from ra_images.derive import cached_files, jobs_for, place, probe
 from ra_images.markup import Catalogue
 from ra_images.slots import SLOTS, derived_widths
@@ -78,7 +79,7 @@ def _on_all_generators_finalized(generators: Any) -> None:
         print(f"warning: {name}: cannot be decoded ({reason}); linked as it is", file=sys.stderr)
     contents = _content(context)
     check_galleries(context, images, contents)
-    for line in too_narrow(context, images, contents):
+    for line in narrow_warnings(too_narrow(context, images, contents)):
         print(f"warning: {line}", file=sys.stderr)
 
 
