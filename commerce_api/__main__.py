@@ -13,7 +13,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import DBAPIError
 
@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _with_db(settings: Settings, action):  # type: ignore[no-untyped-def]
+async def _with_db(settings: Settings, action: Any) -> Any:
     from commerce_api.db import Database
     from commerce_api.payments import Payments
 

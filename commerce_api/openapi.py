@@ -130,7 +130,7 @@ def complete(document: dict[str, Any]) -> None:
     for _, method, operation in operations(document):
         pages = HTML_PAGES_TAG in operation.get("tags", ())
         oauth = "oauth" in operation.get("tags", ())
-        errors = (HTML,) if pages else (PROBLEM,)
+        errors: tuple[str, ...] = (HTML,) if pages else (PROBLEM,)
         responses = operation.setdefault("responses", {})
         for status, answer in responses.items():
             documented = set(answer.get("content", {}))

@@ -116,10 +116,10 @@ class OAuthBridge:
             if _must_reauthenticate(grant, member):
                 if "none" in prompts:
                     # OIDC Core §3.1.2.1: with prompt=none the OP MUST NOT show a page.
-                    error = LoginRequiredError(
+                    refusal = LoginRequiredError(
                         redirect_uri=grant.redirect_uri, state=plain.payload.state
                     )
-                    return Authorization("respond", server.handle_error_response(plain, error))
+                    return Authorization("respond", server.handle_error_response(plain, refusal))
                 # The member signs in again now; the fresh session satisfies both requests.
                 again = [(k, v) for k, v in params if k not in ("prompt", "max_age")]
                 return Authorization("sign_in", params=again, reauthenticate=True)
@@ -127,10 +127,10 @@ class OAuthBridge:
             if not client.first_party and decision is None:
                 if "none" in prompts:
                     # OIDC Core §3.1.2.6: no page may be shown, so consent cannot be asked.
-                    error = ConsentRequiredError(
+                    refusal = ConsentRequiredError(
                         redirect_uri=grant.redirect_uri, state=plain.payload.state
                     )
-                    return Authorization("respond", server.handle_error_response(plain, error))
+                    return Authorization("respond", server.handle_error_response(plain, refusal))
                 scopes = (grant.request.scope or "").split()
                 return Authorization(
                     "consent", client_name=client.name, scopes=scopes, params=params

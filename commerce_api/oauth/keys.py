@@ -16,7 +16,7 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any
 
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import KeySet, KeySetSerialization, RSAKey
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -85,7 +85,7 @@ async def rotate_signing_key(db: Database) -> str:
     return fresh.kid
 
 
-def _jwks(rows: list[SigningKey]) -> dict[str, Any]:
+def _jwks(rows: list[SigningKey]) -> KeySetSerialization:
     return {"keys": [_key(row).as_dict(private=False) for row in rows]}
 
 
@@ -93,7 +93,7 @@ async def public_jwks(db: Database) -> dict[str, Any]:
     """The JWKS document: the public half of every stored key, newest first."""
     async with db.sessions() as session:
         rows = list((await session.execute(_newest_first())).scalars())
-    return _jwks(rows)
+    return {"keys": _jwks(rows)["keys"]}
 
 
 def current_key(session: Session) -> RSAKey:

@@ -74,7 +74,7 @@ async def oauth_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 def _oauth(request: Request[Any, Any, Any]) -> OAuthProvider:
-    return request.app.state.oauth  # type: ignore[no-any-return]
+    return request.app.state.oauth
 
 
 oauth_dependencies = {"oauth": Provide(_oauth, sync_to_thread=False)}

@@ -53,6 +53,7 @@ from commerce_api.oauth.keys import current_key, server_jwks
 from commerce_api.oauth.store import current_session
 from commerce_api.settings import Settings
 from commerce_api.tokens import hash_token, new_token
+from server_kernel.db import rows_affected
 
 __all__ = ["Member", "OAuthServer", "PlainRequest", "user_claims"]
 
@@ -343,8 +344,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
             update(OAuthCode)
             .where(OAuthCode.id == row.id, OAuthCode.used_at.is_(None))
             .values(used_at=utcnow())
-        ).rowcount
-        if not claimed:
+        )
+        if not rows_affected(claimed):
             _revoke_family(row.family_id)  # RFC 6749 §4.1.2: a reused code revokes its tokens
             return None
         if row.expires_at <= utcnow():
@@ -384,20 +385,16 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         concurrent redemptions only one wins, and the loser revokes the family."""
         super().validate_token_request()
         row = self.request.refresh_token.row
-        claimed = (
-            current_session()
-            .execute(
-                update(OAuthToken)
-                .where(
-                    OAuthToken.id == row.id,
-                    OAuthToken.refresh_used_at.is_(None),
-                    OAuthToken.revoked_at.is_(None),
-                )
-                .values(refresh_used_at=utcnow())
+        claimed = current_session().execute(
+            update(OAuthToken)
+            .where(
+                OAuthToken.id == row.id,
+                OAuthToken.refresh_used_at.is_(None),
+                OAuthToken.revoked_at.is_(None),
             )
-            .rowcount
+            .values(refresh_used_at=utcnow())
         )
-        if not claimed:
+        if not rows_affected(claimed):
             _revoke_family(row.family_id)
             raise InvalidGrantError()
 
@@ -443,7 +440,7 @@ class OpenIDConnect(OpenIDCode):
     def get_client_algorithm(self, client: Client) -> str:
         return "RS256"
 
-    def get_encode_header(self, client: Client) -> dict[str, str]:
+    def get_encode_header(self, client: Client) -> dict[str, Any]:
         key = self._signing.key = current_key(current_session())
         return {"alg": "RS256", "kid": key.kid, "typ": "JWT"}
 

@@ -211,7 +211,7 @@ class BrowserAuthController(Controller):
     @get("/signed-in")
     async def signed_in_page(self, identity: IdentityDep, current: CurrentDep) -> Response[str]:
         if current is None:
-            return Redirect("/auth/signin", status_code=303)  # type: ignore[return-value]
+            return Redirect("/auth/signin", status_code=303)
         return render(
             "message.html",
             title="Signed in",

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.handlers import BaseRouteHandler
 
 from commerce_api.csrf import FORM_TYPES, SAFE_METHODS, check_origin, csrf_ok
@@ -59,7 +60,8 @@ async def same_site_cookies(
     otherwise); one carrying our cart or session cookie also comes from one of our origins.
     Async although it awaits nothing: Litestar runs a sync guard in a worker thread, a thread
     hop on every request."""
-    if connection.scope["type"] != "http" or connection.scope["method"] in SAFE_METHODS:
+    scope = connection.scope
+    if scope["type"] != ScopeType.HTTP or scope["method"] in SAFE_METHODS:
         return
     headers = connection.headers
     media_type = headers.get("Content-Type", "").split(";", 1)[0].strip().lower()

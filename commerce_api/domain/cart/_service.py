@@ -9,11 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, literal, literal_column, select, union_all, update
+from sqlalchemy import (
+    Table,
+    bindparam,
+    insert,
+    literal,
+    literal_column,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from commerce_api.db import Database, utcnow
+from commerce_api.db import Base, Database, utcnow
 from commerce_api.db.models import Cart, CartLine, Item
 from commerce_api.domain.catalog import catalog_of, plausible_item_id
 from commerce_api.errors import (
@@ -187,8 +196,16 @@ def _check_fits(item: Any, quantity: int) -> None:
         )
 
 
-_ITEMS = Item.__table__
-_LINES = CartLine.__table__
+def _table(model: type[Base]) -> Table:
+    """A model's table, typed as one (SQLAlchemy declares ``__table__`` as any FROM clause)."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
+
+
+_ITEMS = _table(Item)
+_LINES = _table(CartLine)
 _ITEM_COLUMNS = (
     _ITEMS.c.id,
     _ITEMS.c.kind,
@@ -211,9 +228,7 @@ _LINES_AND_ITEM = union_all(
 ).order_by(literal_column("line_id").nulls_last())
 # SQLite renders no FOR UPDATE: its BEGIN IMMEDIATE already serialises writers.
 _LOCK_CART = (
-    select(Cart.__table__.c.id)
-    .where(Cart.__table__.c.token == bindparam("token"))
-    .with_for_update()
+    select(_table(Cart).c.id).where(_table(Cart).c.token == bindparam("token")).with_for_update()
 )
 _SET_LINE = (
     update(_LINES).where(_LINES.c.id == bindparam("line_id")).values(quantity=bindparam("qty"))
@@ -224,7 +239,7 @@ _ADD_LINE = insert(_LINES).values(
 
 
 # The cart (an outer join: a cart without lines is one row of NULLs) and its lines' items.
-_CARTS = Cart.__table__
+_CARTS = _table(Cart)
 _CART_LINES = (
     select(_LINES.c.item_id, _LINES.c.quantity)
     .select_from(_CARTS.outerjoin(_LINES, _LINES.c.cart_id == _CARTS.c.id))
@@ -251,7 +266,8 @@ _NEW_CART_WITH_LINE = insert(_LINES).from_select(
 async def _new_cart(db: Database, item_id: str, quantity: int) -> CartView:
     item = (await catalog_of(db).snapshot()).items.get(item_id)
     line = _checked_line([], item, item_id, quantity)
-    values = {"token": new_token(), "now": utcnow(), "item_id": item_id, "qty": line.quantity}
+    token = new_token()
+    values = {"token": token, "now": utcnow(), "item_id": item_id, "qty": line.quantity}
     if db.is_sqlite:
         async with db.transaction() as session:
             conn = await session.connection()
@@ -259,7 +275,7 @@ async def _new_cart(db: Database, item_id: str, quantity: int) -> CartView:
             await conn.execute(_ADD_LINE, {**values, "cart_id": cart_id})
     else:
         await db.write(_NEW_CART_WITH_LINE, values)
-    return _view_of(values["token"], [line])
+    return _view_of(token, [line])
 
 
 @dataclass

@@ -69,7 +69,7 @@ async def signed_in(request: Request[Any, Any, Any]) -> SignedIn | None:
     """The member of this request's session cookie (None when there is none), with the CSRF
     check for unsafe methods."""
     if "signed_in" in request.scope.get("state", {}):
-        return request.scope["state"]["signed_in"]  # type: ignore[no-any-return]
+        return request.scope["state"]["signed_in"]
     identity: Identity = request.app.state.identity
     token = request.cookies.get(identity.settings.session_cookie_name)
     found = None
@@ -109,7 +109,7 @@ async def session_member_id(request: Request[Any, Any, Any]) -> str | None:
 
 
 def _identity(request: Request[Any, Any, Any]) -> Identity:
-    return request.app.state.identity  # type: ignore[no-any-return]
+    return request.app.state.identity
 
 
 identity_dependencies = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from commerce_api.db.models import Order
 from commerce_api.errors import BadRequest, NotFound
@@ -13,7 +14,7 @@ from commerce_api.tokens import looks_like_token
 __all__ = ["order_by_checkout", "order_by_id", "order_by_token", "order_for_admin"]
 
 
-def _with_lines():  # type: ignore[no-untyped-def]
+def _with_lines() -> LoaderOption:
     return selectinload(Order.lines)
 
 

@@ -266,9 +266,8 @@ async def retry_due_refunds(
 
 async def _tally(db: Database, done: int) -> RefundPass:
     async with db.reading() as session:
-        counts = dict(
-            (await session.execute(select(Refund.state, func.count()).group_by(Refund.state))).all()
-        )
+        rows = await session.execute(select(Refund.state, func.count()).group_by(Refund.state))
+        counts: dict[str, int] = {state: count for state, count in rows}
     return RefundPass(done, counts.get(OWED, 0), counts.get(FAILED_REFUND, 0))
 
 
