@@ -58,6 +58,12 @@ FILTERS = {
 }
 
 
+#: texts up to this length (summaries, short bodies: shown on many listing pages) are cleaned
+#: once a build; a long body is shown on one page, and keeping every one cleaned held a copy
+#: of the whole site's HTML (40 MB of the 1,000 long posts' build's peak memory)
+MEMO_LIMIT = 4096
+
+
 def body_filter(settings: dict[str, Any]) -> Callable[[Any], Markup]:
     """``body`` bound to this build's images."""
     images = ra_images.catalogue(settings)
@@ -67,7 +73,9 @@ def body_filter(settings: dict[str, Any]) -> Callable[[Any], Markup]:
         text = str(html or "")
         found = done.get(text)
         if found is None:
-            found = done[text] = Markup(images.rewrite_body(clean(text)))
+            found = Markup(images.rewrite_body(clean(text)))
+            if len(text) <= MEMO_LIMIT:
+                done[text] = found
         return found
 
     return body

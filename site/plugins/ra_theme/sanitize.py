@@ -7,8 +7,6 @@ unchanged; scripts, event handlers, ``javascript:`` URLs and unknown tags do not
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import nh3
 
 _TAGS = set(nh3.ALLOWED_TAGS) - {"area", "map", "center", "acronym", "strike", "tt"}
@@ -24,7 +22,6 @@ _ATTRIBUTES = {
 _ATTRIBUTES = {tag: attrs | _GENERIC for tag, attrs in _ATTRIBUTES.items()}
 
 
-@lru_cache(maxsize=8192)
 def clean(html: str) -> str:
     """``html`` with anything that could run script or break the page removed."""
     return nh3.clean(
