@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import re
 from fnmatch import fnmatch
 from pathlib import Path
 
 import brotli
+import pytest
 
-from tests.static.conftest import SITE_URL
+from tests.static.conftest import SAMPLE_CONTENT, SITE_URL, run_build
 from tests.static.linkcheck import internal_references
 
 HASHED = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{8})\.(?P<ext>css|js|png|jpg|svg)$")
@@ -79,3 +81,64 @@ def test_headers_file_caches_assets_forever_and_html_briefly(sample_site: Path) 
         relative = file.relative_to(sample_site).as_posix()
         for path in {"/" + relative, "/" + relative.removesuffix("index.html")}:
             assert _policies(rules, path) == ["public, max-age=0, must-revalidate"], path
+
+
+def _texts(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and p.suffix in TEXT
+    }
+
+
+def test_a_warm_compression_cache_gives_the_same_bytes_and_compresses_only_new_ones(
+    tmp_path: Path,
+) -> None:
+    cache = tmp_path / "compressed"
+    env = {"RA_COMPRESS_CACHE": str(cache), "RA_BUILD_CACHE": str(tmp_path / "state")}
+    first = run_build(SAMPLE_CONTENT, tmp_path / "one", env=env)
+    assert first.returncode == 0, first.stderr
+    filled = {p.name for p in cache.iterdir()}
+    texts = _texts(first.output)
+    assert len(filled) == 2 * len(set(texts.values()))  # a .gz and a .br per distinct text
+    # another output folder: no previous build to link from, so a cold build but for the cache
+    second = run_build(SAMPLE_CONTENT, tmp_path / "two", env=env)
+    assert second.returncode == 0, second.stderr
+    again = _texts(second.output)
+    assert again.keys() == texts.keys()
+    changed = {name for name, data in again.items() if data != texts[name]}
+    assert changed <= {"_data/catalog.json", "_data/activitystreams.json"}  # generated_at
+    for name in texts.keys() - changed:
+        for suffix in (".gz", ".br"):
+            twin = (second.output / name).with_name(Path(name).name + suffix)
+            assert twin.read_bytes() == (first.output / name).with_name(twin.name).read_bytes()
+    added = {p.name for p in cache.iterdir()} - filled
+    assert len(added) == 2 * len({again[name] for name in changed})
+
+
+def test_the_compression_cache_drops_old_and_surplus_entries_no_site_uses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ra_assets import cache as compress_cache
+
+    folder, site = tmp_path / "cache", tmp_path / "site"
+    folder.mkdir()
+    site.mkdir()
+    now = 1_000_000_000.0
+    old_unused, old_used, new_unused = folder / "a.gz", folder / "b.gz", folder / "c.gz"
+    for entry in (old_unused, old_used, new_unused):
+        entry.write_bytes(b"x" * 1000)
+    os.link(old_used, site / "page.html.gz")  # a built site still serves it
+    for entry in (old_unused, old_used):
+        os.utime(entry, (now - compress_cache.MAX_AGE - 1, now - compress_cache.MAX_AGE - 1))
+    os.utime(new_unused, (now, now))
+    assert compress_cache.prune(folder, now) == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["b.gz", "c.gz"]
+    # past the size limit the oldest unused entries go first, however young
+    for index in range(5):
+        entry = folder / f"new-{index}.br"
+        entry.write_bytes(b"y" * 1000)
+        os.utime(entry, (now + index, now + index))
+    monkeypatch.setattr(compress_cache, "MAX_UNUSED", 2500)
+    compress_cache.prune(folder, now + 10)
+    assert sorted(p.name for p in folder.iterdir()) == ["b.gz", "new-3.br", "new-4.br"]

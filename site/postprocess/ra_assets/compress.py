@@ -31,21 +31,26 @@ def compress_file(path: Path) -> None:
 
 
 def compress_bytes(path: Path, data: bytes) -> None:
-    """Write ``path``.gz and ``path``.br holding ``data`` (the bytes of ``path``).
+    """Write ``path``.gz and ``path``.br holding ``data`` (the bytes of ``path``)."""
+    gzipped, brotlied = compressed_pair(data)
+    write_new(path.with_name(path.name + ".gz"), gzipped)
+    write_new(path.with_name(path.name + ".br"), brotlied)
+
+
+def compressed_pair(data: bytes) -> tuple[bytes, bytes]:
+    """``data`` gzipped and Brotli-compressed.
 
     A large file (the manifests, which change in every build) gets its gzip in a thread while
     Brotli runs here: both release the GIL, so on two cores this takes the longer of the two.
     """
     if len(data) < THREAD_THRESHOLD:
-        gzipped = gzip.compress(data, GZIP_LEVEL, mtime=0)
+        return gzip.compress(data, GZIP_LEVEL, mtime=0), brotli.compress(
+            data, quality=BROTLI_QUALITY
+        )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(gzip.compress, data, GZIP_LEVEL, mtime=0)
         brotlied = brotli.compress(data, quality=BROTLI_QUALITY)
-    else:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(gzip.compress, data, GZIP_LEVEL, mtime=0)
-            brotlied = brotli.compress(data, quality=BROTLI_QUALITY)
-            gzipped = pending.result()
-    write_new(path.with_name(path.name + ".gz"), gzipped)
-    write_new(path.with_name(path.name + ".br"), brotlied)
+        return pending.result(), brotlied
 
 
 def precompress(output: Path) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ra_core import workers, write_new
 
+from ra_assets import cache as compress_cache
 from ra_assets.compress import COMPRESSED_SUFFIXES, COMPRESSIBLE, compress_bytes
 from ra_assets.fingerprint import needs_rewrite, reference_pattern, rewrite_text
 
@@ -33,11 +34,13 @@ def finish_files(
     site_url: str,
     rewrite_references: bool = True,
     previous: str | None = None,
+    cache: str | None = None,
 ) -> int:
     """Rewrite and compress ``names`` (relative to ``output``); returns how many.
 
     ``previous`` is the last build's output: a file with the same bytes there gets its
-    .gz/.br linked from it instead of compressed again (compression is deterministic)."""
+    .gz/.br linked from it instead of compressed again (compression is deterministic).
+    ``cache``: the folder of ``ra_assets.cache`` (None: compress every file)."""
     pattern = reference_pattern(site_url) if mapping and rewrite_references else None
     done = 0
     for name in names:
@@ -48,7 +51,10 @@ def finish_files(
         path = Path(output, name)
         raw = _rewrite_in_place(path, mapping, pattern) if rewrite else path.read_bytes()  # type: ignore[arg-type]
         if compress and not (previous and _link_previous(Path(previous, name), path, raw)):
-            compress_bytes(path, raw)
+            if cache is None:
+                compress_bytes(path, raw)
+            else:
+                compress_cache.compress_cached(path, raw, Path(cache))
         done += 1
     return done
 
@@ -105,9 +111,13 @@ class FinishPass:
         mapping: Mapping[str, str],
         site_url: str,
         previous: Path | None = None,
+        cache: Path | None = None,
     ) -> None:
+        """``cache``: where compressed files are kept between builds (default: the folder
+        ``ra_assets.cache.folder_for`` names)."""
         self.output, self.mapping, self.site_url = str(output), mapping, site_url
         self.previous = str(previous) if previous is not None else None
+        self.cache = str(cache or compress_cache.folder_for(output))
         self.local: list[tuple[list[str], bool]] = []
         self.futures: list[Future[int]] = []
         self.pool: Executor | None = None
@@ -130,6 +140,7 @@ class FinishPass:
                 self.site_url,
                 rewrite,
                 self.previous,
+                self.cache,
             )
         )
 
@@ -142,8 +153,13 @@ class FinishPass:
                 self._submit([name], False)
 
     def wait(self) -> int:
+        """Finish the files; then prune the compression cache. Returns how many files."""
         done = sum(
-            finish_files(self.output, names, self.mapping, self.site_url, rw, self.previous)
+            finish_files(
+                self.output, names, self.mapping, self.site_url, rw, self.previous, self.cache
+            )
             for names, rw in self.local
         )
-        return done + sum(future.result() for future in self.futures)
+        done += sum(future.result() for future in self.futures)
+        compress_cache.prune(Path(self.cache))
+        return done
