@@ -7,9 +7,10 @@ One run generates each synthetic corpus (``make_corpus.py``'s flavours: ``short`
 ``code``: posts of 2,000-5,000 words with fenced code) in a temporary folder and measures, for
 each tool,
 (a) a cold full build, (b) a rebuild with nothing changed and (c) a rebuild after one post's
-body was edited. Every build is a child process: its wall time and its peak resident memory
-(``wait4`` rusage) are recorded. Figures are printed with their ratio to Hugo's cold build,
-then the targets of issue 14 with met/MISSED. Nothing is written inside the repository.
+body was edited. Every build is a child process: its wall time, CPU time and peak memory (the
+largest process's, ``wait4`` rusage; the whole process tree's, ``tree_memory.py``) are
+recorded. Figures are printed with their ratio to Hugo's cold build, then the targets of
+issue 14 with met/MISSED (memory: the tree's). Nothing is written inside the repository.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ sys.path.insert(0, str(BENCH))
 
 import make_corpus  # noqa: E402
 import peers  # noqa: E402
+import tree_memory  # noqa: E402
 
 PHASES = ("cold", "unchanged", "one edit")
 
@@ -41,6 +43,8 @@ class Run:
 
     seconds: float
     max_rss_mb: float
+    #: peak of the sum of PSS over the process and its workers (``tree_memory``)
+    tree_pss_mb: float
     status: int
     #: user + system CPU seconds of the process and the children it waited for (workers)
     cpu_seconds: float
@@ -70,7 +74,8 @@ class Tool:
 
 
 def run_child(command: Sequence[str], env: dict[str, str], logs: Path) -> Run:
-    """Spawn ``command``, wait for it, return wall time and its own peak RSS (not ours)."""
+    """Spawn ``command``, wait for it, return wall time, CPU and peak memory (not ours): the
+    largest single process's RSS and the whole tree's PSS (the build and its workers)."""
     logs.mkdir(parents=True, exist_ok=True)
     out, err = logs / "stdout", logs / "stderr"
     with out.open("wb") as stdout, err.open("wb") as stderr:
@@ -80,11 +85,14 @@ def run_child(command: Sequence[str], env: dict[str, str], logs: Path) -> Run:
         ]
         started = time.perf_counter()
         pid = os.posix_spawn(command[0], list(command), {**os.environ, **env}, file_actions=actions)
+        sampler = tree_memory.TreeSampler(pid).start()
         _, wait_status, usage = os.wait4(pid, 0)
         seconds = time.perf_counter() - started
+        peak = sampler.stop()
     return Run(
         seconds=seconds,
         max_rss_mb=usage.ru_maxrss / 1024,  # Linux reports kilobytes
+        tree_pss_mb=peak.pss_mb,
         cpu_seconds=usage.ru_utime + usage.ru_stime,
         status=os.waitstatus_to_exitcode(wait_status),
         stdout=out.read_text(errors="replace"),
@@ -194,7 +202,11 @@ def report_progress(tool: Tool, phase: str) -> None:
 
 def format_table(tools: list[Tool], corpus: make_corpus.Corpus, flavour: str) -> str:
     hugo_cold = next(t for t in tools if t.name == "Hugo").runs["cold"].seconds
-    header = f"{'':32}" + "".join(f"{p:>16}" for p in PHASES) + f"{'peak RSS':>11}{'pages':>8}"
+    header = (
+        f"{'':32}"
+        + "".join(f"{p:>16}" for p in PHASES)
+        + f"{'peak RSS':>11}{'tree PSS':>11}{'pages':>8}"
+    )
     lines = [
         f"Build benchmark, corpus {flavour!r}: {corpus.posts} posts, {corpus.events} events, "
         f"{corpus.products} products (ratio = time / Hugo cold build)",
@@ -207,14 +219,17 @@ def format_table(tools: list[Tool], corpus: make_corpus.Corpus, flavour: str) ->
             mark = "" if run.ok else "!"
             cells += f"{run.seconds:>8.2f} s{mark:1}{run.seconds / hugo_cold:>5.1f}x"
         rss = max(run.max_rss_mb for run in tool.runs.values())
-        lines.append(f"{tool.name:32}{cells}{rss:>8.0f} MB{tool.pages:>8}")
+        pss = max(run.tree_pss_mb for run in tool.runs.values())
+        lines.append(f"{tool.name:32}{cells}{rss:>8.0f} MB{pss:>8.0f} MB{tool.pages:>8}")
         cpu = "".join(f"{tool.runs[phase].cpu_seconds:>8.2f} s cpu  " for phase in PHASES)
         lines.append(f"{'':32}{cpu}")
     lines.append(
         "one edit = a paragraph appended to one post's body; ours also builds the events and\n"
         "products, manifests, hashed assets and .gz/.br; ! = the build exited with an error;\n"
         "cpu = user + system seconds of the build and its worker processes (steadier than wall\n"
-        "time on a shared machine; more cpu than wall time means more than one core was used)"
+        "time on a shared machine; more cpu than wall time means more than one core was used);\n"
+        "peak RSS = the largest single process; tree PSS = the highest sum over the build and its\n"
+        "workers of their proportional set size (shared pages split), sampled every 50 ms"
     )
     return "\n".join(lines)
 
@@ -223,7 +238,8 @@ def format_targets(tools: list[Tool]) -> str:
     ours = tools[0]
     hugo = next(t for t in tools if t.name == "Hugo").runs["cold"]
     hugo_cold = hugo.seconds
-    peak = max(run.max_rss_mb for run in ours.runs.values())
+    peak = max(run.tree_pss_mb for run in ours.runs.values())
+    largest = max(run.max_rss_mb for run in ours.runs.values())
     checks = [
         ("cold build <= 2x Hugo cold", "cold", 2.0),
         ("unchanged rebuild <= 0.3x Hugo cold", "unchanged", 0.3),
@@ -242,7 +258,10 @@ def format_targets(tools: list[Tool]) -> str:
         )
     ok = peak < 300.0 and all(run.ok for run in ours.runs.values())
     verdict = "met" if ok else "MISSED"
-    lines.append(f"  {'peak memory < 300 MB':36} {peak:8.2f} MB (limit 300.00 MB)  {verdict}")
+    lines.append(
+        f"  {'peak memory < 300 MB (whole tree)':36} {peak:8.2f} MB (limit 300.00 MB; "
+        f"largest process {largest:.0f} MB)  {verdict}"
+    )
     return "\n".join(lines)
 
 
