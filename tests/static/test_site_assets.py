@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import random
 import re
 from fnmatch import fnmatch
 from pathlib import Path
@@ -142,3 +143,19 @@ def test_the_compression_cache_drops_old_and_surplus_entries_no_site_uses(
     monkeypatch.setattr(compress_cache, "MAX_UNUSED", 2500)
     compress_cache.prune(folder, now + 10)
     assert sorted(p.name for p in folder.iterdir()) == ["b.gz", "new-3.br", "new-4.br"]
+
+
+def test_a_large_file_compressed_in_chunks_gets_the_same_bytes(tmp_path: Path) -> None:
+    from ra_assets.compress import STREAM_THRESHOLD, compress_stream, compressed_pair
+
+    rng = random.Random(14)
+    words = [f"w{rng.randrange(5000)}" for _ in range(2000)]
+    lines = (" ".join(rng.choices(words, k=12)) for _ in range(STREAM_THRESHOLD // 40))
+    data = ('{"objects": ["' + '",\n"'.join(lines) + '"]}').encode()
+    assert len(data) > STREAM_THRESHOLD
+    source = tmp_path / "activitystreams.json"
+    source.write_bytes(data)
+    compress_stream(source, tmp_path / "a.gz", tmp_path / "a.br")
+    gzipped, brotlied = compressed_pair(data)
+    assert (tmp_path / "a.gz").read_bytes() == gzipped
+    assert (tmp_path / "a.br").read_bytes() == brotlied

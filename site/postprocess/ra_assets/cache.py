@@ -24,7 +24,7 @@ from pathlib import Path
 
 import brotli
 
-from ra_assets.compress import BROTLI_QUALITY, GZIP_LEVEL, compressed_pair
+from ra_assets.compress import BROTLI_QUALITY, GZIP_LEVEL, compress_stream, compressed_pair
 
 ENV = "RA_COMPRESS_CACHE"
 BUILD_CACHE_ENV = "RA_BUILD_CACHE"  # ra_incremental.state.CACHE_ENV (a plugin: not imported)
@@ -45,8 +45,8 @@ def folder_for(output: Path) -> Path:
     return Path(output).resolve().parent / ".cache" / "compressed"
 
 
-def _entries(cache: Path, data: bytes) -> tuple[Path, Path]:
-    stem = f"{hashlib.sha256(data).hexdigest()}-{RECIPE}"
+def _entries(cache: Path, digest: str) -> tuple[Path, Path]:
+    stem = f"{digest}-{RECIPE}"
     return cache / f"{stem}.gz", cache / f"{stem}.br"
 
 
@@ -66,22 +66,50 @@ def _place(entry: Path, target: Path) -> None:
         target.write_bytes(entry.read_bytes())
 
 
+def _hit(gz: Path, br: Path) -> bool:
+    if not (gz.is_file() and br.is_file()):
+        return False
+    now = time.time()
+    for entry in (gz, br):
+        os.utime(entry, (now, now))  # used: its age for pruning starts again
+    return True
+
+
+def _place_both(gz: Path, br: Path, path: Path) -> None:
+    _place(gz, path.with_name(path.name + ".gz"))
+    _place(br, path.with_name(path.name + ".br"))
+
+
 def compress_cached(path: Path, data: bytes, cache: Path) -> bool:
     """Put ``path``.gz and ``path``.br (of ``data``) beside ``path`` from the cache, compressing
     and storing them first when they are not there; True when they were."""
-    gz, br = _entries(cache, data)
-    hit = gz.is_file() and br.is_file()
-    if hit:
-        now = time.time()
-        for entry in (gz, br):
-            os.utime(entry, (now, now))  # used: its age for pruning starts again
-    else:
+    gz, br = _entries(cache, hashlib.sha256(data).hexdigest())
+    hit = _hit(gz, br)
+    if not hit:
         cache.mkdir(parents=True, exist_ok=True)
         gzipped, brotlied = compressed_pair(data)
         _store(gz, gzipped)
         _store(br, brotlied)
-    _place(gz, path.with_name(path.name + ".gz"))
-    _place(br, path.with_name(path.name + ".br"))
+    _place_both(gz, br, path)
+    return hit
+
+
+def compress_cached_file(path: Path, cache: Path) -> bool:
+    """``compress_cached`` of a large file, read in chunks (``compress_stream``)."""
+    with path.open("rb") as handle:
+        gz, br = _entries(cache, hashlib.file_digest(handle, "sha256").hexdigest())
+    hit = _hit(gz, br)
+    if not hit:
+        cache.mkdir(parents=True, exist_ok=True)
+        temps = [Path(tempfile.mkstemp(dir=cache, prefix=".tmp-")[1]) for _ in range(2)]
+        try:
+            compress_stream(path, *temps)
+            os.replace(temps[0], gz)
+            os.replace(temps[1], br)
+        finally:
+            for temp in temps:
+                temp.unlink(missing_ok=True)
+    _place_both(gz, br, path)
     return hit
 
 

@@ -9,6 +9,7 @@ machine this pass costs about half of doing the same steps one after the other.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,7 +19,13 @@ from pathlib import Path
 from ra_core import workers, write_new
 
 from ra_assets import cache as compress_cache
-from ra_assets.compress import COMPRESSED_SUFFIXES, COMPRESSIBLE, compress_bytes
+from ra_assets.compress import (
+    COMPRESSED_SUFFIXES,
+    COMPRESSIBLE,
+    STREAM_THRESHOLD,
+    compress_bytes,
+    compress_stream,
+)
 from ra_assets.fingerprint import needs_rewrite, reference_pattern, rewrite_text
 
 #: below this many files a pool costs more than it saves
@@ -49,6 +56,10 @@ def finish_files(
         if not (rewrite or compress):
             continue
         path = Path(output, name)
+        if not rewrite and path.stat().st_size >= STREAM_THRESHOLD:
+            _finish_large(path, Path(previous, name) if previous else None, cache)
+            done += 1
+            continue
         raw = _rewrite_in_place(path, mapping, pattern) if rewrite else path.read_bytes()  # type: ignore[arg-type]
         if compress and not (previous and _link_previous(Path(previous, name), path, raw)):
             if cache is None:
@@ -85,6 +96,13 @@ def _link_previous(old: Path, path: Path, raw: bytes) -> bool:
     try:
         if old.stat().st_size != len(raw) or old.read_bytes() != raw:
             return False
+    except OSError:
+        return False
+    return _link_twins(old, path)
+
+
+def _link_twins(old: Path, path: Path) -> bool:
+    try:
         for suffix in COMPRESSED_SUFFIXES:
             target = path.with_name(path.name + suffix)
             target.unlink(missing_ok=True)
@@ -92,6 +110,24 @@ def _link_previous(old: Path, path: Path, raw: bytes) -> bool:
     except OSError:
         return False  # compressed afresh (write_new replaces anything linked meanwhile)
     return True
+
+
+def _same_bytes(old: Path, path: Path) -> bool:
+    try:
+        return filecmp.cmp(old, path, shallow=False)
+    except OSError:
+        return False
+
+
+def _finish_large(path: Path, old: Path | None, cache: str | None) -> None:
+    """A large file not to be rewritten (the manifests): compared, hashed and compressed a
+    chunk at a time, never held whole."""
+    if old is not None and _same_bytes(old, path) and _link_twins(old, path):
+        return
+    if cache is None:
+        compress_stream(path, path.with_name(path.name + ".gz"), path.with_name(path.name + ".br"))
+    else:
+        compress_cache.compress_cached_file(path, Path(cache))
 
 
 def _batches(names: Sequence[str], count: int) -> list[list[str]]:
