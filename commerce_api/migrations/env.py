@@ -13,10 +13,10 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
 import commerce_api.db.models  # noqa: F401  (fills Base.metadata)
 from commerce_api.db import Base, UTCDateTime
+from server_kernel.db import create_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -58,7 +58,7 @@ async def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
     if url is None:
         raise RuntimeError("no sqlalchemy.url in the Alembic config")
-    engine = create_async_engine(url, poolclass=pool.NullPool)
+    engine = create_engine(url, poolclass=pool.NullPool)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_sync)

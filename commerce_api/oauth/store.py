@@ -1,8 +1,9 @@
 """The synchronous database access Authlib's server runs on (in a worker thread).
 
 Authlib's server core is synchronous, so it gets its own synchronous engine on the same
-database: the standard ``sqlite3`` module for SQLite (configured like the async engine: WAL,
-busy timeout, ``BEGIN IMMEDIATE``) and ``psycopg`` (3) for PostgreSQL.
+database: the standard ``sqlite3`` module for SQLite and ``psycopg`` (3) for PostgreSQL, both
+through ``server_kernel.db.create_sync_engine`` (the one SQLite policy: WAL, busy timeout,
+``BEGIN IMMEDIATE``).
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
 
-from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from server_kernel.db import create_sync_engine
 
 __all__ = ["SyncStore", "current_session", "sync_url"]
 
@@ -38,30 +39,12 @@ def current_session() -> Session:
 class SyncStore:
     def __init__(self, async_url: str) -> None:
         url = sync_url(async_url)
-        kwargs: dict[str, Any] = {}
-        is_sqlite = url.startswith("sqlite")
-        if is_sqlite:
-            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
-        else:
-            kwargs.update(pool_size=4, max_overflow=4)
-        self.engine: Engine = create_engine(url, **kwargs)
-        if is_sqlite:
-            self._configure_sqlite()
+        # Authlib's calls run in worker threads: SQLite connections may cross threads.
+        threads = {"check_same_thread": False} if url.startswith("sqlite") else {}
+        self.engine: Engine = create_sync_engine(
+            url, pool_size=4, max_overflow=4, connect_args=threads
+        )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-
-    def _configure_sqlite(self) -> None:
-        @event.listens_for(self.engine, "connect")
-        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
-
-        @event.listens_for(self.engine, "begin")
-        def _on_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     @contextmanager
     def session(self) -> Iterator[Session]:
