@@ -86,6 +86,9 @@ def prepare_staging(output: Path, session: ra_incremental.Session) -> Path:
     """An empty folder beside ``output`` (same file system, so the final swap is a rename)."""
     output = output.resolve()  # Pelican would read a relative path as relative to site/
     output.parent.mkdir(parents=True, exist_ok=True)
+    if session.resident is not None and session.resident.expects_partial(session):
+        # a few files replace the served ones in place: no tree of folders to recycle
+        return Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
     # the last build's folders, emptied
     recycled = session.recycled_staging(f".{output.name}.staging-", output.parent)
     if recycled is not None:
@@ -212,10 +215,19 @@ def _report_unread_files(context: Context) -> None:
 
 
 def check_output(context: Context, staging: Path) -> list[ContentError]:
-    """Checks that need the written site (links to pages that do not exist); all errors."""
+    """Checks that need the written site (links to pages that do not exist); all errors.
+
+    In place (a resident process's partial re-run: the same files as the served build,
+    which had no errors), only the links of the edited content are checked, against staging
+    (this build's files) and then the served output (the others)."""
     import ra_validate
 
-    ra_validate.check_internal_links(context, staging)
+    session = ra_incremental.session_of(context)
+    if session is not None and session.in_place and session.resident is not None:
+        edited = session.resident.edited
+        ra_validate.check_internal_links(context, staging, edited, session.output)
+    else:
+        ra_validate.check_internal_links(context, staging)
     return content_errors(context)
 
 
@@ -224,25 +236,37 @@ def postprocess(context: Context, staging: Path) -> None:
 
     Only the files this build made are renamed, rewritten and compressed (files reused from
     the last build were when first written). The rewrite and compression of the pages run
-    in worker processes while this one writes the manifests.
+    in worker processes while this one writes the manifests. In place (see check_output)
+    staging holds only this build's files: the served output answers for the others, and
+    site-wide files whose bytes did not change are linked from it (then left where they are).
     """
     import ra_assets
     import ra_manifests
     import ra_seo
 
     site_url = str(context.get("SITEURL", ""))
+    session = ra_incremental.session_of(context)
     every, new = ra_incremental.output_files(staging, context)
     asset_map = ra_assets.rename_assets(staging, new, site_url)
     every = [asset_map.get(name, name) for name in every]
     new = [asset_map.get(name, name) for name in new]
-    site_files = ra_seo.write_site_files(context, staging, every, set(new))
+    served = session.output if session is not None and session.in_place else None
+    resident = session.resident if session is not None else None
+    if served is not None and resident is not None:  # the same files as the served build
+        every = sorted(set(resident.output_files).union(every))
+    if resident is not None:
+        resident.output_files = every
+    site_files = ra_seo.write_site_files(
+        context, staging, every, set(new), ra_incremental.previous_output(context), served
+    )
     (staging / ra_manifests.DATA_DIR).mkdir(exist_ok=True)
-    ra_assets.write_headers(staging)  # before any .gz/.br: it lists the top-level names
+    if served is None:  # in place, the top-level names are the served build's
+        ra_assets.write_headers(staging)  # before any .gz/.br: it lists the top-level names
     finishing = ra_assets.FinishPass(
         staging, new, asset_map, site_url, ra_incremental.previous_output(context)
     )
     try:
-        manifests = ra_manifests.write_manifests(context, staging, asset_map)
+        manifests = ra_manifests.write_manifests(context, staging, asset_map, served)
         finishing.add_compress_only(
             [*site_files, *(p.relative_to(staging).as_posix() for p in manifests)]
         )
@@ -300,13 +324,17 @@ def build(
             sources = sum(1 for _ in content.rglob("*.md"))
             bar = BuildProgress(True, sources, session.previous_pages or None)
         context, report.written = run_pelican(settings, bar)
-        report.unchanged = session.link_reused()
+        session.in_place = resident is not None and resident.partial
+        report.unchanged = session.keep_reused() if session.in_place else session.link_reused()
         errors = check_output(context, staging)
         if errors:
             raise BuildFailed(errors)
         postprocess(context, staging)
-        session.finish()
-        swap_into_place(staging, output, session)
+        if session.in_place:  # a partial re-run: its few files replace the served ones
+            session.place_files()
+        else:
+            session.finish()
+            swap_into_place(staging, output, session)
         session.commit(context)
         if resident is not None:
             report.read = len(resident.read_paths)

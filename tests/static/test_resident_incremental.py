@@ -16,7 +16,7 @@ import pytest
 
 from editor_tools.preview._builder import ResidentBuilder
 from tests.static.conftest import SAMPLE_CONTENT, SITE_URL, run_build
-from tests.static.test_incremental import make_corpus, set_title, snapshot
+from tests.static.test_incremental import make_corpus, rewritten, set_title, snapshot
 
 #: What two builds of the same content must agree on (compressed copies follow the files;
 #: the manifests are checked too: they carry every post's content hash).
@@ -89,6 +89,48 @@ def test_an_edit_rereads_only_that_file_and_matches_a_clean_build(
     assert sorted(builder.resident.read_paths) == sorted([str(about), str(post)])
     assert builder.resident.partial
     same_as_clean_build(builder, tmp_path / "fresh2" / "site")
+
+
+def test_a_body_edit_replaces_only_its_files_in_the_served_folder(
+    builder: ResidentBuilder, tmp_path: Path
+) -> None:
+    """No new tree is staged and swapped in: the served folder stays, the files the edit
+    changed are replaced one by one, and every other file keeps its inode."""
+    build(builder)
+    served, before = builder.output.stat().st_ino, snapshot(builder.output)
+    post = builder.content / "blog" / "post-00004.md"
+    append(post, "Seen in place.")
+    summary = build(builder)
+    after = snapshot(builder.output)
+    assert builder.resident.partial and builder.output.stat().st_ino == served
+    changed = rewritten(before, after)
+    assert f": 1 file read, {len(changed)} pages written, " in summary
+    assert any(path.endswith("/post-00004/index.html") for path in changed)
+    same_inode = {p for p in before if p in after and before[p][0] == after[p][0]}
+    assert {p for p in before if p.endswith((".html", ".xml"))} - changed <= same_inode
+    for site_file in ("sitemap.xml", "robots.txt", "_headers"):  # their bytes did not change
+        assert before[site_file] == after[site_file]
+    assert sorted(p.name for p in builder.output.parent.iterdir()) == [".cache", "site"]
+    same_as_clean_build(builder, tmp_path / "fresh" / "site")
+
+
+def test_a_broken_link_in_a_body_edit_leaves_the_served_files_alone(
+    builder: ResidentBuilder, tmp_path: Path
+) -> None:
+    build(builder)
+    before = snapshot(builder.output)
+    post = builder.content / "blog" / "post-00002.md"
+    append(post, "See [the old page](/no/such/page/).")
+    result = builder.build()
+    assert not result.ok and builder.resident.partial  # a body edit: checked in place
+    assert [e for e in result.errors if "post-00002.md: link: /no/such/page/" in e] != []
+    assert snapshot(builder.output) == before
+    assert sorted(p.name for p in builder.output.parent.iterdir()) == [".cache", "site"]
+
+    append(post, "Fixed: [the about page](/about/).")
+    post.write_text(post.read_text(encoding="utf-8").replace("/no/such/page/", "/about/"))
+    build(builder)
+    same_as_clean_build(builder, tmp_path / "fresh" / "site")
 
 
 def test_edits_that_change_lists_run_pelican_and_match_a_clean_build(

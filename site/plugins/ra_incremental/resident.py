@@ -95,6 +95,10 @@ class Resident:
     caches_loaded: bool = False
     #: whether the build under way took the partial re-run
     partial: bool = False
+    #: the content objects that partial re-run edited
+    edited: list[Any] = field(default_factory=list)
+    #: every file of the last build's output that Pelican made (post-processing's list)
+    output_files: list[str] = field(default_factory=list)
     _pending: LastRun | None = None
     #: Pelican's own file stamp (CHECK_MODIFIED_METHOD), for the cache files on disk
     _disk_stamp: Any = None
@@ -156,6 +160,7 @@ class Resident:
         """A build starts: nothing of Pelican's is reusable until it commits."""
         self.read_paths = []
         self.partial = False
+        self.edited = []
         if self.reader_code != session.code:
             self.reader_cache.clear()
             self.cache_files.clear()
@@ -197,6 +202,12 @@ class Resident:
         )  # fmt: skip
         return generators[0].context
 
+    def expects_partial(self, session: Any) -> bool:
+        """Whether this build will likely take the partial re-run (before staging is made:
+        its output then goes in place, file by file; see build_site.build). A build that
+        finds otherwise once it reads the files runs in full all the same."""
+        return self.last is not None and _partial_candidates(self.last, session) is not None
+
     def commit(self, session: Any, state: BuildState) -> None:
         """The build succeeded: its state and its Pelican are the ones to build on."""
         self.state = state
@@ -234,6 +245,17 @@ def _changed_sources(last: LastRun, now: Mapping[str, str]) -> list[str] | None:
     return [path for path, digest in now.items() if last.sources[path] != digest]
 
 
+def _partial_candidates(last: LastRun, session: Any) -> list[str] | None:
+    """The edited content files if the edit may take the partial re-run (the checks that
+    need no reading: same templates, nothing came due, only existing files changed)."""
+    previous = session.previous
+    if previous is None or session.templates != last.templates:
+        return None
+    if time.time() >= previous.valid_until:  # a scheduled post or an event came due
+        return None
+    return _changed_sources(last, session.resident.sources) or None
+
+
 def _partial_run(last: LastRun, settings: dict[str, Any], session: Any) -> dict[str, Any] | None:
     """Re-run only what edited post/page bodies need; None when the edit needs a full run."""
     from pelican import signals
@@ -243,12 +265,8 @@ def _partial_run(last: LastRun, settings: dict[str, Any], session: Any) -> dict[
     from ra_incremental.session import SESSION_SETTING
 
     previous = session.previous
-    if previous is None or session.base != last.base or session.templates != last.templates:
-        return None
-    if time.time() >= previous.valid_until:  # a scheduled post or an event came due
-        return None
-    changed = _changed_sources(last, session.resident.sources)
-    if not changed:
+    changed = _partial_candidates(last, session)
+    if previous is None or changed is None or session.base != last.base:
         return None
     context = last.context
     by_path = {
@@ -318,6 +336,7 @@ def _partial_run(last: LastRun, settings: dict[str, Any], session: Any) -> dict[
     signals.all_generators_finalized.send(last.generators)
     for old, _ in replaced:
         old.refresh_metadata_intersite_links()
+    session.resident.edited = [old for old, _ in replaced]
     writer = last.pelican._get_writer()
     writer.edited = {id(old) for old, _ in replaced}
     edited = tuple(_identity(old) + "\0" for old, _ in replaced)

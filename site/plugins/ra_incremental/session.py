@@ -98,6 +98,9 @@ class Session:
     template_store: dict[str, dict[str, Any]] = field(default_factory=dict)
     templates_used: set[str] = field(default_factory=set)
     recycled: bool = False
+    #: a resident process's partial re-run: staging holds only the files this build wrote,
+    #: and they replace the served ones one at a time (``place_files``), with no tree swap
+    in_place: bool = False
     #: what every page's key starts from: code, settings and static files
     base: str = ""
     #: what a resident process keeps between builds (None for ``make build``; resident.py)
@@ -247,6 +250,49 @@ class Session:
             made.add(relpath)
         self.linked = made
         return len(made)
+
+    def keep_reused(self) -> int:
+        """In place: the reused files stay where they are (the served output); a reused page
+        another writer wrote this run is that writer's (as ``link_reused`` decides)."""
+        from ra_incremental import split
+
+        assert self.staging is not None
+        self.join_background()
+        split.join(self)
+        for relpath in [r for r in self.reused if os.path.lexists(self.staging / r)]:
+            self.reused.discard(relpath)
+            self.pages.pop(relpath, None)
+        return len(self.reused)
+
+    def place_files(self) -> int:
+        """In place: each file staging holds replaces the output's file of that name by a
+        rename (a reader gets the old file or the new one, never half of one), the pages
+        this build no longer makes are deleted with their .gz/.br, and staging goes.
+        Returns how many files changed in the output."""
+        assert self.staging is not None
+        staging, output = str(self.staging), str(self.output)
+        placed, held = 0, set()
+        for folder, _, files in os.walk(staging):
+            rel = os.path.relpath(folder, staging)
+            prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+            target_folder = os.path.join(output, prefix)
+            os.makedirs(target_folder, exist_ok=True)
+            for name in sorted(files, key=lambda n: n.endswith(DERIVED_SUFFIXES)):
+                held.add(prefix + name)
+                source, target = os.path.join(folder, name), os.path.join(target_folder, name)
+                with suppress(FileNotFoundError):
+                    if os.path.samefile(source, target):
+                        continue  # linked from the output: already there
+                os.replace(source, target)
+                placed += 1
+        gone = set(self.previous.pages) - set(self.pages) - held if self.previous else set()
+        for relpath in gone:
+            for suffix in ("", *DERIVED_SUFFIXES):
+                with suppress(FileNotFoundError):
+                    os.unlink(os.path.join(output, relpath + suffix))
+                    placed += 1
+        shutil.rmtree(staging, ignore_errors=True)
+        return placed
 
     def finish(self) -> None:
         """Link the .gz/.br of each reused file (made when it was first written) and drop the

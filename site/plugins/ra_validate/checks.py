@@ -136,6 +136,8 @@ def _failed_urls(context: Context, site_url: str) -> set[str]:
     against the linking file (the editor fixes the target, and the link works)."""
     failed = {error.source for error in context.get("ra_content_errors", [])}
     urls: set[str] = set()
+    if not failed:
+        return urls
     for content in all_content(context):
         if _label(context, content) in failed:
             with suppress(Exception):  # an invalid file may not even have a URL
@@ -144,12 +146,19 @@ def _failed_urls(context: Context, site_url: str) -> set[str]:
     return urls
 
 
-def check_internal_links(context: Context, output: Path) -> None:
+def check_internal_links(
+    context: Context,
+    output: Path,
+    only: Iterable[Any] | None = None,
+    served: Path | None = None,
+) -> None:
     """After writing: a link or image in any content body to a file of this site that does
-    not exist (``{static}``/``{filename}`` targets Pelican could not find included)."""
+    not exist (``{static}``/``{filename}`` targets Pelican could not find included).
+    ``only``: the content to check (a rebuild that removed no file: the edited content);
+    ``served``: where the files ``output`` lacks are (a rebuild writing only its changes)."""
     site_url = str(context.get("SITEURL", ""))
     failed = _failed_urls(context, site_url)
-    for content in all_content(context):
+    for content in all_content(context) if only is None else only:
         if getattr(content, "status", "published") != "published":
             continue
         label = _label(context, content)
@@ -166,6 +175,8 @@ def check_internal_links(context: Context, output: Path) -> None:
                 continue
             file = url_to_file(href, getattr(content, "url", ""), site_url, output)
             if file is not None and not link_exists(file):
+                if served is not None and link_exists(served / file.relative_to(output)):
+                    continue
                 message = f"{href} not found" if field == "image" else f"{href} does not exist"
                 report_error(context, ContentError(label, field, message))
 

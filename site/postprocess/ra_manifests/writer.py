@@ -223,8 +223,13 @@ def build_manifests(
 
 
 def write_manifests(
-    context: MutableMapping[str, Any], output: Path, asset_map: Mapping[str, str]
+    context: MutableMapping[str, Any],
+    output: Path,
+    asset_map: Mapping[str, str],
+    served: Path | None = None,
 ) -> tuple[Path, Path]:
+    """Write both manifests into ``output``; image sizes are read from ``served`` when
+    given (a build that writes only its changed files, the site's images are there)."""
     from ra_assets.fingerprint import reference_rewriter
 
     site_url = str(context["SITEURL"])
@@ -232,7 +237,7 @@ def write_manifests(
         context,
         reference_rewriter(asset_map, site_url),
         memo.key(site_url, sorted(asset_map.items())),
-        image_sizer(site_url, output),
+        image_sizer(site_url, served or output),
     )
     folder = output / DATA_DIR
     folder.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ra_core import memo, write_new
+from ra_core import memo, write_or_link
 
 EXCLUDED = {"404.html"}
 NOINDEX = b'<meta name="robots" content="noindex">'
@@ -41,15 +41,19 @@ def _last_modified(context: Mapping[str, Any]) -> dict[str, str]:
     return dates
 
 
-def _noindex(output: Path, relative: str, fresh: Container[str] | None) -> bool:
+def _noindex(
+    output: Path, relative: str, fresh: Container[str] | None, served: Path | None = None
+) -> bool:
     """Whether the page asks not to be indexed. A page not in ``fresh`` is the last build's
-    file, linked unchanged: its answer is the one that build kept (ra_core.memo, which is
-    dropped whenever code or settings change)."""
+    file, linked unchanged (or, with ``served``, left in that folder): its answer is the one
+    that build kept (ra_core.memo, which is dropped whenever code or settings change)."""
     digest = memo.key("noindex", relative)
     if fresh is not None and relative not in fresh:
         found = memo.kept(NOINDEX_TABLE, digest)
         if found is not None:
             return bool(found)
+        if served is not None:
+            output = served
     answer = NOINDEX in (output / relative).read_bytes()
     memo.store(NOINDEX_TABLE, digest, answer)
     return answer
@@ -60,9 +64,11 @@ def sitemap_xml(
     output: Path,
     files: Iterable[str] | None = None,
     fresh: Container[str] | None = None,
+    served: Path | None = None,
 ) -> str:
     """The sitemap of ``output``; ``files`` (relative POSIX paths) saves walking the tree;
-    ``fresh``: the files this build wrote (the others are the last build's, unchanged)."""
+    ``fresh``: the files this build wrote (the others are the last build's, unchanged, in
+    ``output`` or, given, in ``served``)."""
     site_url = str(context.get("SITEURL", "")).rstrip("/")
     dates = _last_modified(context)
     lines = [
@@ -75,7 +81,7 @@ def sitemap_xml(
     for relative in sorted(html, key=lambda name: name.split("/")):  # as Path objects sort
         if relative in EXCLUDED or relative.startswith((".", "_")):
             continue
-        if _noindex(output, relative, fresh):
+        if _noindex(output, relative, fresh, served):
             continue
         lines.append(f"  <url><loc>{escape(page_url(site_url, relative))}</loc>")
         if relative in dates:
@@ -95,8 +101,15 @@ def write_site_files(
     output: Path,
     files: Iterable[str] | None = None,
     fresh: Container[str] | None = None,
+    previous: Path | None = None,
+    served: Path | None = None,
 ) -> list[str]:
-    """Write sitemap.xml and robots.txt; returns their names (relative to ``output``)."""
-    write_new(output / "sitemap.xml", sitemap_xml(context, output, files, fresh))
-    write_new(output / "robots.txt", robots_txt(context))
-    return ["sitemap.xml", "robots.txt"]
+    """Write sitemap.xml and robots.txt; returns their names (relative to ``output``).
+    Each is linked from the ``previous`` output when its bytes did not change."""
+    texts = {
+        "sitemap.xml": sitemap_xml(context, output, files, fresh, served),
+        "robots.txt": robots_txt(context),
+    }
+    for name, text in texts.items():
+        write_or_link(output / name, text.encode(), previous / name if previous else None)
+    return list(texts)
