@@ -23,6 +23,7 @@ import zlib
 from pathlib import Path
 
 import brotli
+from ra_core import write_new
 
 from ra_assets.compress import BROTLI_QUALITY, GZIP_LEVEL, compress_stream, compressed_pair
 
@@ -84,14 +85,26 @@ def compress_cached(path: Path, data: bytes, cache: Path) -> bool:
     """Put ``path``.gz and ``path``.br (of ``data``) beside ``path`` from the cache, compressing
     and storing them first when they are not there; True when they were."""
     gz, br = _entries(cache, hashlib.sha256(data).hexdigest())
-    hit = _hit(gz, br)
-    if not hit:
-        cache.mkdir(parents=True, exist_ok=True)
-        gzipped, brotlied = compressed_pair(data)
-        _store(gz, gzipped)
-        _store(br, brotlied)
-    _place_both(gz, br, path)
-    return hit
+    if _hit(gz, br):
+        _place_both(gz, br, path)
+        return True
+    cache.mkdir(parents=True, exist_ok=True)
+    for entry, packed in zip((gz, br), compressed_pair(data), strict=True):
+        target = path.with_name(path.name + entry.suffix)
+        write_new(target, packed)
+        _keep(target, entry, packed)
+    return False
+
+
+def _keep(target: Path, entry: Path, packed: bytes) -> None:
+    """``entry`` made a link to the finished ``target`` (a link is whole or absent: no
+    half-written entry), or a copy when they are on different file systems."""
+    try:
+        os.link(target, entry)
+    except FileExistsError:
+        pass  # another build stored the same bytes meanwhile
+    except OSError:
+        _store(entry, packed)
 
 
 def compress_cached_file(path: Path, cache: Path) -> bool:
