@@ -252,21 +252,27 @@ def postprocess(context: Context, staging: Path) -> None:
     new = [asset_map.get(name, name) for name in new]
     served = session.output if session is not None and session.in_place else None
     resident = session.resident if session is not None else None
-    if served is not None and resident is not None:  # the same files as the served build
+    if served is not None and resident is not None:  # the same files and front matter
         every = sorted(set(resident.output_files).union(every))
+        dates = resident.sitemap_dates
+    else:
+        dates = ra_seo.last_modified(context)
+    kept = None
     if resident is not None:
-        resident.output_files = every
-    site_files = ra_seo.write_site_files(
-        context, staging, every, set(new), ra_incremental.previous_output(context), served
-    )
+        resident.output_files, resident.sitemap_dates = every, dates
+        kept = resident.manifest_entries = resident.manifest_entries or ra_manifests.Kept()
+        if served is None:  # Pelican ran in full: every content object is new
+            kept.clear()
+        else:
+            kept.forget(resident.edited)
+    previous = ra_incremental.previous_output(context)
+    site_files = ra_seo.write_site_files(context, staging, every, set(new), previous, served, dates)
     (staging / ra_manifests.DATA_DIR).mkdir(exist_ok=True)
     if served is None:  # in place, the top-level names are the served build's
         ra_assets.write_headers(staging)  # before any .gz/.br: it lists the top-level names
-    finishing = ra_assets.FinishPass(
-        staging, new, asset_map, site_url, ra_incremental.previous_output(context)
-    )
+    finishing = ra_assets.FinishPass(staging, new, asset_map, site_url, previous)
     try:
-        manifests = ra_manifests.write_manifests(context, staging, asset_map, served)
+        manifests = ra_manifests.write_manifests(context, staging, asset_map, served, kept)
         finishing.add_compress_only(
             [*site_files, *(p.relative_to(staging).as_posix() for p in manifests)]
         )

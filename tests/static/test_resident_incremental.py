@@ -98,11 +98,14 @@ def test_a_body_edit_replaces_only_its_files_in_the_served_folder(
     changed are replaced one by one, and every other file keeps its inode."""
     build(builder)
     served, before = builder.output.stat().st_ino, snapshot(builder.output)
+    entries = builder.resident.manifest_entries
+    made = entries.made
     post = builder.content / "blog" / "post-00004.md"
     append(post, "Seen in place.")
     summary = build(builder)
     after = snapshot(builder.output)
     assert builder.resident.partial and builder.output.stat().st_ino == served
+    assert entries.made == made + 1  # the edited post's manifest entry; the others are kept
     changed = rewritten(before, after)
     assert f": 1 file read, {len(changed)} pages written, " in summary
     assert any(path.endswith("/post-00004/index.html") for path in changed)

@@ -99,6 +99,10 @@ class Resident:
     edited: list[Any] = field(default_factory=list)
     #: every file of the last build's output that Pelican made (post-processing's list)
     output_files: list[str] = field(default_factory=list)
+    #: the sitemap's dates (save_as -> date) as the last build found them (front matter)
+    sitemap_dates: dict[str, str] = field(default_factory=dict)
+    #: the manifests' finished entries of unchanged content (``ra_manifests.Kept``)
+    manifest_entries: Any = None
     _pending: LastRun | None = None
     #: Pelican's own file stamp (CHECK_MODIFIED_METHOD), for the cache files on disk
     _disk_stamp: Any = None

@@ -4,6 +4,6 @@ A post-processing step, not a Pelican plugin: the build driver calls ``write_man
 after the assets are fingerprinted.
 """
 
-from ra_manifests.writer import DATA_DIR, write_manifests
+from ra_manifests.writer import DATA_DIR, Kept, write_manifests
 
-__all__ = ["DATA_DIR", "write_manifests"]
+__all__ = ["DATA_DIR", "Kept", "write_manifests"]

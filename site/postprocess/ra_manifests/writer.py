@@ -11,7 +11,7 @@ contract's struct (``manifest_contract``): the build never writes what a server 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -146,6 +146,54 @@ def finish(
     return sorted(finished, key=lambda f: f.id)
 
 
+class Kept:
+    """Finished entries of content objects, kept by a resident process between its builds.
+
+    Its partial re-run edits a few content objects in place and keeps every other one as it
+    was: their entries are the same, so they are neither built, keyed nor serialised again.
+    The edited objects are ``forget``-ed; any other build starts afresh (``clear``).
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[int, str], tuple[Any, Any, Finished]] = {}
+        #: how many entries were finished (not found kept) so far
+        self.made = 0
+
+    def finished(self, content: Any, kind: str, key: Any, make: Callable[[], Finished]) -> Finished:
+        found = self._entries.get((id(content), kind))
+        if found is not None and found[0] is content and found[1] == key:
+            return found[2]
+        done = make()
+        self.made += 1
+        self._entries[(id(content), kind)] = (content, key, done)
+        return done
+
+    def forget(self, contents: Iterable[Any]) -> None:
+        gone = {id(content) for content in contents}
+        for entry in [e for e in self._entries if e[0] in gone]:
+            del self._entries[entry]
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def _finish_contents(
+    contents: Iterable[Any],
+    kind: str,
+    make: Callable[[Any], Entry],
+    finishing: Callable[[list[Entry]], list[Finished]],
+    key: Any,
+    kept: Kept | None,
+) -> list[Finished]:
+    """The finished entries of ``contents`` (unsorted), through ``kept`` when given."""
+    if kept is None:
+        return finishing([make(content) for content in contents])
+    return [
+        kept.finished(content, kind, key, partial(lambda c: finishing([make(c)])[0], content))
+        for content in contents
+    ]
+
+
 def chunks(manifest: Mapping[str, Any]) -> Iterator[str]:
     """The pieces of ``json.dumps(manifest, indent=2, ensure_ascii=False)``, where a top-level
     list of ``Finished`` entries is written as json.dumps would write the entries themselves.
@@ -185,19 +233,29 @@ def build_manifests(
     rewrite: Callable[[str], str],
     rewrite_key: Any,
     size: Sizer | None = None,
+    kept: Kept | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(catalog, activitystreams) for ``chunks``; ``rewrite_key`` stands for everything
-    ``rewrite`` depends on (with fingerprinted images, ``size``'s answers too)."""
+    ``rewrite`` depends on (with fingerprinted images, ``size``'s answers too); ``kept``:
+    the entries of content objects unchanged since the last build (see ``Kept``)."""
     site_url = str(context["SITEURL"]).rstrip("/")
     products = list(context.get("products", []))
     articles = list(context.get("articles", []))
     header = {"schema_version": SCHEMA_VERSION, "generated_at": _now(), "site_url": site_url}
+    items = partial(finish, rewrite=rewrite, rewrite_key=rewrite_key, struct=CatalogEntry)
+    objects = partial(
+        finish, rewrite=rewrite, rewrite_key=rewrite_key, struct=ActivityObject, size=size
+    )
+
+    def by_id(*parts: list[Finished]) -> list[Finished]:
+        return sorted((f for part in parts for f in part), key=lambda f: f.id)
+
+    item = partial(product_item, site_url=site_url)
+    post, note = partial(post_object, site_url=site_url), partial(product_object, site_url=site_url)
     catalog = header | {
-        "items": finish(
-            [product_item(p, site_url) for p in products] + list(context.get(CATALOG_KEY, [])),
-            rewrite,
-            rewrite_key,
-            CatalogEntry,
+        "items": by_id(
+            _finish_contents(products, "item", item, items, rewrite_key, kept),
+            items(list(context.get(CATALOG_KEY, []))),
         ),
         "newsletters": [checked(dict(n), Newsletter) for n in context.get("RA_NEWSLETTERS", [])],
     }
@@ -209,14 +267,10 @@ def build_manifests(
             checked(actor | {"image": rewrite(actor["image"])}, Actor)
             for actor in actors(context, site_url, logo, banner)
         ],
-        "objects": finish(
-            [post_object(a, site_url) for a in articles]
-            + [product_object(p, site_url) for p in products]
-            + list(context.get(ACTIVITY_KEY, [])),
-            rewrite,
-            rewrite_key,
-            ActivityObject,
-            size,
+        "objects": by_id(
+            _finish_contents(articles, "post", post, objects, rewrite_key, kept),
+            _finish_contents(products, "product", note, objects, rewrite_key, kept),
+            objects(list(context.get(ACTIVITY_KEY, []))),
         ),
     }
     return catalog, activity
@@ -227,9 +281,11 @@ def write_manifests(
     output: Path,
     asset_map: Mapping[str, str],
     served: Path | None = None,
+    kept: Kept | None = None,
 ) -> tuple[Path, Path]:
     """Write both manifests into ``output``; image sizes are read from ``served`` when
-    given (a build that writes only its changed files, the site's images are there)."""
+    given (a build that writes only its changed files, the site's images are there);
+    ``kept``: see ``Kept``."""
     from ra_assets.fingerprint import reference_rewriter
 
     site_url = str(context["SITEURL"])
@@ -238,6 +294,7 @@ def write_manifests(
         reference_rewriter(asset_map, site_url),
         memo.key(site_url, sorted(asset_map.items())),
         image_sizer(site_url, served or output),
+        kept,
     )
     folder = output / DATA_DIR
     folder.mkdir(parents=True, exist_ok=True)

@@ -27,8 +27,9 @@ def page_url(site_url: str, relative: str) -> str:
     return f"{site_url}/{relative}"
 
 
-def _last_modified(context: Mapping[str, Any]) -> dict[str, str]:
-    """save_as -> W3C date for content that has a date (posts, events, dated pages)."""
+def last_modified(context: Mapping[str, Any]) -> dict[str, str]:
+    """save_as -> W3C date for content that has a date (posts, events, dated pages).
+    The same while the front matter is (a resident process's partial re-run keeps it)."""
     dates: dict[str, str] = {}
     for content in context.get("generated_content", {}).values():
         when = getattr(content, "modified", None) or getattr(content, "date", None)
@@ -65,12 +66,14 @@ def sitemap_xml(
     files: Iterable[str] | None = None,
     fresh: Container[str] | None = None,
     served: Path | None = None,
+    dates: Mapping[str, str] | None = None,
 ) -> str:
     """The sitemap of ``output``; ``files`` (relative POSIX paths) saves walking the tree;
     ``fresh``: the files this build wrote (the others are the last build's, unchanged, in
-    ``output`` or, given, in ``served``)."""
+    ``output`` or, given, in ``served``); ``dates``: ``last_modified(context)`` if known."""
     site_url = str(context.get("SITEURL", "")).rstrip("/")
-    dates = _last_modified(context)
+    if dates is None:
+        dates = last_modified(context)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
@@ -103,11 +106,12 @@ def write_site_files(
     fresh: Container[str] | None = None,
     previous: Path | None = None,
     served: Path | None = None,
+    dates: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Write sitemap.xml and robots.txt; returns their names (relative to ``output``).
     Each is linked from the ``previous`` output when its bytes did not change."""
     texts = {
-        "sitemap.xml": sitemap_xml(context, output, files, fresh, served),
+        "sitemap.xml": sitemap_xml(context, output, files, fresh, served, dates),
         "robots.txt": robots_txt(context),
     }
     for name, text in texts.items():
