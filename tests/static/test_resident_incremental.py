@@ -136,6 +136,30 @@ def test_a_broken_link_in_a_body_edit_leaves_the_served_files_alone(
     same_as_clean_build(builder, tmp_path / "fresh" / "site")
 
 
+def test_after_a_body_edit_only_the_edited_content_is_checked_again(
+    builder: ResidentBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ra_validate.checks
+
+    checked: list[str] = []
+    check_images = ra_validate.checks.check_images
+
+    def counting(context: dict[str, object], content: object) -> None:
+        checked.append(str(getattr(content, "source_path", "")))
+        check_images(context, content)
+
+    monkeypatch.setattr(ra_validate.checks, "check_images", counting)
+    build(builder)
+    assert len(checked) > 9  # every post, page and product
+    post = builder.content / "blog" / "post-00001.md"
+    checked.clear()
+    append(post, "![](images/picture-02.png)")
+    result = builder.build()
+    assert builder.resident.partial and checked == [str(post)]
+    assert not result.ok
+    assert [e for e in result.errors if "post-00001.md: image: " in e and "no alt text" in e]
+
+
 def test_edits_that_change_lists_run_pelican_and_match_a_clean_build(
     builder: ResidentBuilder, tmp_path: Path
 ) -> None:

@@ -264,7 +264,7 @@ def _partial_run(last: LastRun, settings: dict[str, Any], session: Any) -> dict[
     """Re-run only what edited post/page bodies need; None when the edit needs a full run."""
     from pelican import signals
     from pelican.contents import Content
-    from ra_core import content_errors
+    from ra_core import EDITED_KEY, content_errors
 
     from ra_incremental.session import SESSION_SETTING
 
@@ -337,7 +337,11 @@ def _partial_run(last: LastRun, settings: dict[str, Any], session: Any) -> dict[
         for memo in (Content.get_content, Content.get_summary):
             for key in [k for k in memo.cache if k and k[0] is old]:
                 del memo.cache[key]
-    signals.all_generators_finalized.send(last.generators)
+    context[EDITED_KEY] = [old for old, _ in replaced]  # checks look at these alone
+    try:
+        signals.all_generators_finalized.send(last.generators)
+    finally:
+        del context[EDITED_KEY]
     for old, _ in replaced:
         old.refresh_metadata_intersite_links()
     session.resident.edited = [old for old, _ in replaced]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ra_core import ContentError, Tags, html_tags, report_error, source_label
+from ra_core import ContentError, Tags, edited_content, html_tags, report_error, source_label
 
 Context = MutableMapping[str, Any]
 _CHECKED_KINDS = ("Article", "Page")  # slugs: products are checked by ra_market
@@ -94,12 +94,16 @@ def missing_image_file(context: Context, content: Any) -> None:
 
 
 def check_content(generators: Any) -> None:
-    """all_generators_finalized: slug and image checks over posts and pages."""
+    """all_generators_finalized: slug and image checks over posts and pages (after a
+    body-only edit in a resident process, image checks of the edited content alone: slugs
+    are front matter)."""
     if not generators:
         return
     context = generators[0].context
-    contents = all_content(context)
-    check_duplicate_slugs(context, contents)
+    contents = edited_content(context)
+    if contents is None:
+        contents = all_content(context)
+        check_duplicate_slugs(context, contents)
     for content in contents:
         if _kind(content) in _IMAGE_KINDS:
             check_images(context, content)
