@@ -2,7 +2,7 @@
 
 Rendering needs the whole Pelican context in the workers, so the pool is forked when the
 posts' pages start rendering (``ra_incremental.split``); post-processing (asset rewrite,
-``.gz``/``.br``) reuses the same workers, or forks the pool then if no step did before.
+``.gz``/``.br``, ``ra_assets.pipeline``) ends that pool and forks a fresh one.
 Forked workers share the parent's memory pages; ``gc.freeze()`` around the fork keeps the
 workers' collector from touching (and so copying) them, and is undone here at once. No other
 thread may run while the pool forks: callers join theirs first. ``shutdown()`` ends it (the

@@ -2,9 +2,11 @@
 
 Each file is read once, rewritten if it names a hashed asset, and compressed from the bytes
 in memory. The files are shared out to the build's worker processes (``ra_core.workers``: one per
-core, forked so they start with everything imported; the same workers that rendered the
-posts' pages in a cold build) while the driver's own process writes the manifests: on a 2-core
-machine this pass costs about half of doing the same steps one after the other.
+core, forked so they start with everything imported) while the driver's own process writes
+the manifests: on a 2-core machine this pass costs about half of doing the same steps one
+after the other. The pool that rendered the posts' pages is replaced by a fresh one first:
+the rendering workers' own heaps (70-110 MB each for 1,000 long posts) go, and new workers
+share the driver's pages (the whole build's peak memory 350-361 -> 301-314 MB, same CPU).
 """
 
 from __future__ import annotations
@@ -158,6 +160,7 @@ class FinishPass:
         self.futures: list[Future[int]] = []
         self.pool: Executor | None = None
         if len(names) >= POOL_THRESHOLD:
+            workers.shutdown()  # see the module's docstring
             self.pool = workers.get()
         if self.pool is None:  # few files, or one core
             self.local.append((list(names), True))
