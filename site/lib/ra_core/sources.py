@@ -7,6 +7,7 @@ absolute path inside a temporary build folder.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -17,11 +18,21 @@ LABEL_SETTING = "RA_CONTENT_LABEL"
 
 def source_label(settings: Mapping[str, Any], path: str | os.PathLike[str]) -> str:
     """``content/blog/x.md`` for any path inside the content folder (absolute or relative)."""
-    root = str(settings.get("PATH", "."))
-    label = str(settings.get(LABEL_SETTING) or os.path.basename(os.path.normpath(root)))
-    path = os.fspath(path)
+    root, path = str(settings.get("PATH", ".")), os.fspath(path)
+    label = str(settings.get(LABEL_SETTING) or "")
+    if os.path.isabs(root) and os.path.isabs(path):  # the answer depends on nothing else
+        return _kept_label(root, label, path)
+    return _label(root, label, path)
+
+
+def _label(root: str, label: str, path: str) -> str:
+    label = label or os.path.basename(os.path.normpath(root))
     full = path if os.path.isabs(path) else os.path.join(root, path)
     rel = os.path.relpath(full, root)
     if rel.startswith(".."):
         return path.replace(os.sep, "/")
     return os.path.join(label, rel).replace(os.sep, "/")
+
+
+#: the checks ask for the same few thousand files on every build of a resident process
+_kept_label = functools.lru_cache(maxsize=1 << 16)(_label)
