@@ -17,7 +17,8 @@ so the same lists, URLs and order), ``run`` does not start Pelican again: it rea
 updates their content objects in place (every list, tag and paginator holding them sees the
 change), re-sends ``all_generators_finalized`` (checks, derived images, manifest entries) and
 writes again, with the writer rendering only the pages whose recorded reads name an edited
-object (the others are linked from the last output as in any rebuild). Anything else (a new,
+object; those files then replace the served ones in place (the others are left where they
+are: ``Session.place_files``, see build_site.build). Anything else (a new,
 deleted or renamed file, changed front matter, templates, images, settings) runs Pelican in
 full. The output is then what a full build gives; the differential tests hold it to that.
 """
