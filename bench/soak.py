@@ -33,6 +33,9 @@ from tests.deploy.stack import Stack, running_stack  # noqa: E402
 from tests.federation.fixtures import RemoteServer  # noqa: E402
 
 GROWTH_RATIO, GROWTH_SLACK_KB = 1.10, 8 * 1024
+#: Processes that stand in for someone else's service and keep what they are sent, by design:
+#: their growth is shown per stored item, not held to the rule.
+STORES = {"fake-sumup": "checkout"}
 
 
 def rss_kb(pid: int) -> int:
@@ -181,8 +184,12 @@ def main() -> int:
     for name in sorted(before):
         start, end = before[name], after.get(name, 0)
         grew = end > start * GROWTH_RATIO + GROWTH_SLACK_KB
-        failed |= grew
         flag = "  GREW" if grew else ""
+        if name in STORES:  # SumUp's stand-in keeps every checkout, as SumUp's database does
+            stored = len(load.latency.get(STORES[name], [])) or 1
+            flag = f"  keeps every {STORES[name]}: {(end - start) / stored:.2f} KB each"
+        else:
+            failed |= grew
         print(
             f"{name:16} {start / 1024:13.1f} {end / 1024:11.1f} {end / max(start, 1):6.2f}x{flag}"
         )
