@@ -8,21 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from federation_server.errors import ManifestError
-from manifest_contract.activitystreams import decode_activitystreams
+from manifest_contract.activitystreams import Actor, decode_activitystreams
 from manifest_contract.catalog import ContractError
 
 MANIFEST_PATH = Path("_data") / "activitystreams.json"
-
-
-@dataclass(frozen=True)
-class ManifestActor:
-    name: str
-    display_name: str | None
-    summary: str | None
-    icon: str | None
-    url: str | None
-    #: The profile's header (banner) image.
-    image: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,7 +19,8 @@ class Manifest:
     path: Path
     schema_version: int
     site_url: str
-    actors: tuple[ManifestActor, ...]
+    #: As the contract's structs (manifest_contract.activitystreams.Actor).
+    actors: tuple[Actor, ...]
     #: Entries exactly as the build wrote them, keyed by stable id (in manifest order).
     objects: dict[str, dict[str, Any]]
     #: The site's language (BCP 47), e.g. ``en``; empty when the build did not say.
@@ -62,17 +52,7 @@ def load_manifest(path: Path) -> Manifest:
         path=path,
         schema_version=checked.schema_version,
         site_url=checked.site_url,
-        actors=tuple(
-            ManifestActor(
-                name=actor.name,
-                display_name=actor.display_name,
-                summary=actor.summary,
-                icon=actor.icon,
-                url=actor.url,
-                image=actor.image,
-            )
-            for actor in checked.actors
-        ),
+        actors=tuple(checked.actors),
         objects={entry["id"]: entry for entry in data["objects"]},
         language=checked.language,
     )

@@ -10,9 +10,10 @@ from federation_server import keys
 from federation_server.activitypub.ids import PUBLIC
 from federation_server.app import create_app
 from federation_server.context import Context
-from federation_server.manifest import Manifest, ManifestActor
+from federation_server.manifest import Manifest
 from federation_server.services.publish import publish_manifest
 from federation_server.settings import Settings
+from manifest_contract.activitystreams import Actor
 from tests.federation.conftest import BASE_URL
 from tests.federation.fixtures import SITE, edited, post
 
@@ -29,7 +30,7 @@ def _manifest(objects: list[dict], actors: list[dict] | None = None) -> Manifest
         schema_version=1,
         site_url=SITE,
         actors=tuple(
-            ManifestActor(a["name"], a.get("display_name"), None, None, None) for a in actors or []
+            Actor(a["name"], a.get("display_name"), None, None, None) for a in actors or []
         ),
         objects={o["id"]: o for o in objects},
     )
@@ -214,7 +215,7 @@ async def test_head_answers_like_get_and_every_405_says_what_is_allowed(
 async def test_profile_has_a_header_image_and_its_pinned_posts_as_featured(
     client: AsyncTestClient, ctx: Context
 ) -> None:
-    actors = [ManifestActor("blog", "Blog", None, None, None, image=f"{SITE}/images/banner.jpg")]
+    actors = [Actor("blog", "Blog", None, None, None, image=f"{SITE}/images/banner.jpg")]
     manifest = _manifest([post("pinned-one", pinned=True), post("ordinary")])
     await publish_manifest(ctx, dataclasses.replace(manifest, actors=tuple(actors)))
     actor = (await client.get("/actors/blog", headers={"Accept": AP})).json()
