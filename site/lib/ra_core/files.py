@@ -8,6 +8,7 @@ removes the name first, which gives the new content a file of its own.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -32,3 +33,13 @@ def write_or_link(path: Path, data: bytes, previous: Path | None) -> None:
         except OSError:
             pass  # no previous file, or another file system: write it
     write_new(path, data)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` under a temporary name, then rename it into place: two
+    builds filling the same cache never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temp, path)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image, features
+from ra_core import write_atomic
 
 RECIPE = "1"
 FALLBACK_WIDTH = 800  # the <img src> for browsers without WebP: one modest file
@@ -97,15 +97,6 @@ def _encode(source: Source, width: int, fmt: str) -> bytes:
     return out.getvalue()
 
 
-def _store(target: Path, data: bytes) -> None:
-    """Atomic: two builds filling the same cache never see half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temp, target)
-
-
 @dataclass(frozen=True)
 class Job:
     source: Source
@@ -145,7 +136,7 @@ def cached_files(jobs: list[Job], cache: Path) -> tuple[dict[Job, Path], dict[So
             if isinstance(data, str):
                 broken[job.source] = data
             else:
-                _store(paths[job], data)
+                write_atomic(paths[job], data)
     done = {job: path for job, path in paths.items() if job.source not in broken}
     return done, broken
 

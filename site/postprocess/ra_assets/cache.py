@@ -23,7 +23,7 @@ import zlib
 from pathlib import Path
 
 import brotli
-from ra_core import write_new
+from ra_core import write_atomic, write_new
 
 from ra_assets.compress import BROTLI_QUALITY, GZIP_LEVEL, compress_stream, compressed_pair
 
@@ -49,14 +49,6 @@ def folder_for(output: Path) -> Path:
 def _entries(cache: Path, digest: str) -> tuple[Path, Path]:
     stem = f"{digest}-{RECIPE}"
     return cache / f"{stem}.gz", cache / f"{stem}.br"
-
-
-def _store(target: Path, data: bytes) -> None:
-    """Atomic: two builds filling the same cache never see half a file."""
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temp, target)
 
 
 def _place(entry: Path, target: Path) -> None:
@@ -104,7 +96,7 @@ def _keep(target: Path, entry: Path, packed: bytes) -> None:
     except FileExistsError:
         pass  # another build stored the same bytes meanwhile
     except OSError:
-        _store(entry, packed)
+        write_atomic(entry, packed)
 
 
 def compress_cached_file(path: Path, cache: Path) -> bool:
