@@ -123,3 +123,35 @@ async def test_cart_merge_bookings_and_newsletters(database_url: str, tmp_path: 
         assert (await client.get("/account/newsletters")).json()[0]["status"] == "unsubscribed"
         never = await client.post("/account/newsletters/newsletter:other/unsubscribe", headers=csrf)
         assert never.status_code == 404
+
+
+async def test_a_signed_in_member_subscribes_the_address_they_typed(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The address in the body is the one subscribed, and checked, even when signed in; it
+    is the member's subscription only when it is the member's own address."""
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps(catalogs.sample()))
+    async with api(make_settings(database_url, catalog_path=str(catalog))) as client:
+        await _sync(database_url, catalog)
+        await register_and_verify(client, database_url, ANN)
+        csrf = {"X-CSRF-Token": (await sign_in(client, ANN))["csrf_token"]}
+        url = "/newsletters/newsletter:monthly/subscribe"
+
+        typo = await client.post(url, json={"email": "ann.example.org"}, headers=csrf)
+        assert typo.status_code == 422
+        assert typo.headers["content-type"].startswith("application/problem+json")
+        assert "email" in typo.text
+        assert (await client.get("/account/newsletters")).json() == []
+
+        other = await client.post(url, json={"email": "Bob@Example.org"}, headers=csrf)
+        assert other.status_code == 202
+        assert (await outbox(database_url, "bob@example.org"))[-1].subject.startswith("Confirm")
+        assert (await client.get("/account/newsletters")).json() == []  # not Ann's
+
+        own = await client.post(url, json={"email": " ANN@example.org "}, headers=csrf)
+        assert own.status_code == 202
+        mine = (await client.get("/account/newsletters")).json()
+        assert [(s["newsletter_id"], s["status"]) for s in mine] == [
+            ("newsletter:monthly", "pending")
+        ]

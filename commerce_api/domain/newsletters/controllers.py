@@ -20,8 +20,10 @@ from commerce_api.domain.identity import (
     IdentityDep,
     InvalidLink,
     MemberDep,
+    SignedIn,
     SignInRequired,
     identity_dependencies,
+    normalise_email,
 )
 from commerce_api.domain.newsletters import _service as news
 from commerce_api.errors import CommerceError, InvalidInput, NotFound, responses
@@ -35,7 +37,19 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 @dataclass
 class SubscribeBody:
     email: str | None = None
-    """Needed when not signed in; a signed-in member's own address is used otherwise."""
+    """Needed when not signed in; a signed-in member who sends none subscribes their own."""
+
+
+def _subscriber(sent: str | None, current: SignedIn | None) -> tuple[str, int | None]:
+    """The address to subscribe and the member it belongs to. An address the reader typed is
+    the one subscribed (and checked, 422 when it is not one), even when signed in; it is
+    linked to the member only when it is the member's own (double opt-in confirms the rest)."""
+    if sent:
+        email = normalise_email(sent)
+        return email, current.user.id if current and current.user.email == email else None
+    if current is None:
+        raise InvalidInput("give an email address (or sign in)", field="email")
+    return current.user.email, current.user.id
 
 
 @dataclass
@@ -106,16 +120,9 @@ class NewsletterController(Controller):
         newsletter_id: FromPath[str],
         data: JSONBody[SubscribeBody],
     ) -> Accepted:
-        email = current.user.email if current else data.email
-        if not email:
-            raise InvalidInput("give an email address (or sign in)", field="email")
+        email, member_id = _subscriber(data.email, current)
         await news.subscribe(
-            identity.db,
-            identity.outbox,
-            identity.settings,
-            newsletter_id,
-            email,
-            current.user.id if current else None,
+            identity.db, identity.outbox, identity.settings, newsletter_id, email, member_id
         )
         return Accepted("check your inbox to confirm the subscription")
 
