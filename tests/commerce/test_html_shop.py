@@ -216,11 +216,12 @@ async def test_free_place_is_booked_at_once_and_the_receipt_lists_its_codes(
         ("/orders/not-an-order/receipt", 400),
     ],
 )
-async def test_every_api_page_wears_the_sites_header_and_stylesheet(
+async def test_every_api_page_wears_the_sites_header_footer_and_stylesheet(
     browser: AsyncTestClient, path: str, status: int
 ) -> None:
     """A shopper who leaves the static pages never lands on an unbranded page: the logo links
-    home, the site's sections are one click away, and the stylesheet is the site's own."""
+    home, the site's sections are one click away, the footer is the site's, and the
+    stylesheet is the site's own."""
     page = await browser.get(path)
     assert page.status_code == status
     doc = BeautifulSoup(page.text, "html.parser")
@@ -228,6 +229,9 @@ async def test_every_api_page_wears_the_sites_header_and_stylesheet(
     nav = {a.get_text(): a["href"] for a in doc.select("nav.site-nav a")}
     assert nav["Market"] == f"{SITE}/market/" and nav["Events"] == f"{SITE}/events/"
     assert doc.select_one("form.cart-link")["action"] == "/cart/view"  # type: ignore[index]
+    footer = {a.get_text(): a["href"] for a in doc.select("footer.site-footer nav a")}
+    assert footer["Contact"] == f"{SITE}/contact/"
+    assert footer["Atom feed"] == f"{SITE}/feeds/all.atom.xml"
     assert doc.select_one("main#main h1").get_text(strip=True)  # type: ignore[union-attr]
     sheet = await browser.get(doc.select_one('link[rel="stylesheet"]')["href"])  # type: ignore[arg-type, index]
     assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/css")
