@@ -200,6 +200,8 @@ async def test_free_place_is_booked_at_once_and_the_receipt_lists_its_codes(
     receipt = await browser.get(f"/orders/{order_token}/receipt")
     assert "Thank you: your order is paid." in receipt.text
     order = (await browser.get(f"/orders/{order_token}")).json()
+    # The cart island prints the JSON's state_text: the same words as this page.
+    assert order["state_text"] == "Thank you: your order is paid."
     assert len(order["tickets"]) == 2
     for ticket in order["tickets"]:
         assert f"<code>{ticket['code']}</code>" in receipt.text

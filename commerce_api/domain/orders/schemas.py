@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from commerce_api.db.models import Order, Ticket
+from commerce_api.words import order_state_words
 from manifest_contract import format_money
 
 __all__ = ["OrderLineView", "OrderView", "TicketSummary"]
@@ -38,6 +39,8 @@ class OrderView:
     token: str
     """Unguessable; ``GET /orders/{token}`` reads the order."""
     state: str
+    state_text: str
+    """``Thank you: your order is paid.``: the receipt page and the cart island print it."""
     currency: str
     total_minor: int
     total_text: str
@@ -61,6 +64,7 @@ class OrderView:
             reference=order.reference,
             token=order.token,
             state=order.state,
+            state_text=order_state_words(order.state),
             currency=order.currency,
             total_minor=order.total_minor,
             total_text=format_money(order.total_minor, order.currency),

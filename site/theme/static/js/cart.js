@@ -348,16 +348,6 @@
     }
   }
 
-  const ORDER_WORDS = {
-    paid: "Thank you: your order is paid.",
-    fulfilled: "Your order has been handed over.",
-    pending: "We are waiting for the payment to be confirmed.",
-    failed: "The payment did not go through. Nothing was charged.",
-    expired: "This order expired before it was paid.",
-    cancelled: "This order was cancelled.",
-    refunded: "This order was refunded.",
-  };
-
   function orderDetails(order) {
     const lines = el("ul", { class: "ra-order__lines" });
     for (const line of order.lines || []) {
@@ -400,7 +390,7 @@
       }
       const status = String(order.state || order.status || "").toLowerCase();
       target.dataset.orderState = status;
-      say(target, ORDER_WORDS[status] || `Order status: ${status}`);
+      say(target, order.state_text || `Order status: ${status}`);
       const old = document.querySelector("[data-order-details]");
       if (old) old.remove();
       target.after(orderDetails(order));
