@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -472,12 +472,53 @@ INSERT INTO inbox_activities (activity_id, activity_type, actor_uri, object_id, 
 """
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and system CPU time a process has used so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+
+@dataclass
+class Metered:
+    """Requests answered and the CPU time the server process spent answering them."""
+
+    count: int = 0
+    user: float = 0.0
+    system: float = 0.0
+
+    def line(self) -> str:
+        """CPU per answered request, and the rate that cost allows on one whole core: unlike
+        the rate, it hardly moves with the machine's load."""
+        if not self.count:
+            return "     server CPU: no request answered"
+        user, system = self.user / self.count, self.system / self.count
+        return (
+            f"     server CPU {(user + system) * 1e6:,.0f} us per request (user {user * 1e6:,.0f}"
+            f", system {system * 1e6:,.0f}): one whole core would answer "
+            f"{1 / (user + system):,.0f}/s"
+        )
+
+
+def metered(pid: int, run: Callable[[], Figure], into: Metered) -> Figure:
+    """Run ``run`` and charge the server's CPU time during it to ``into``."""
+    user, system = cpu_seconds(pid)
+    figure = run()
+    after = cpu_seconds(pid)
+    into.count += figure.count
+    into.user += after[0] - user
+    into.system += after[1] - system
+    return figure
+
+
 @dataclass
 class InboxFigures:
     warm: Sample
     health: Figure
+    health_cpu: Metered
     pgbench: Figure
     follow: Figure
+    follow_cpu: Metered
     signed: int
 
 
@@ -511,6 +552,7 @@ def inbox_throughput(
     conns, secs = args.connections, args.seconds
     per_round = int(args.follow_rate * secs)
     rounds = iter(range(args.rounds))
+    health_cpu, follow_cpu = Metered(), Metered()
 
     def follows() -> Figure:
         number = next(rounds)
@@ -518,13 +560,19 @@ def inbox_throughput(
         path = write_requests(out / f"follows-{number}.requests", raw)
         spy = start_profile(server_pid, secs, out / "profile-inbox.txt") if profile else None
         try:
-            return run_wrk("signed Follow (distinct ids)", server, path, conns, secs)
+            return metered(
+                server_pid,
+                lambda: run_wrk("signed Follow (distinct ids)", server, path, conns, secs),
+                follow_cpu,
+            )
         finally:
             if spy is not None:
                 spy.wait(secs + 30)
 
     health_file = write_requests(out / "health.requests", [raw_request("GET", f"{server}/health")])
-    health = run_wrk("GET /health", server, health_file, conns, secs)
+    health = metered(
+        server_pid, lambda: run_wrk("GET /health", server, health_file, conns, secs), health_cpu
+    )
     if pg_dsn is None:
         raise RuntimeError("the inbox yardstick needs PostgreSQL (pgbench)")
     sql = out / "inbox.sql"
@@ -534,7 +582,9 @@ def inbox_throughput(
         follows,
         args.rounds,
     )
-    return InboxFigures(warm, health, pgbench, follow, per_round * args.rounds)
+    return InboxFigures(
+        warm, health, health_cpu, pgbench, follow, follow_cpu, per_round * args.rounds
+    )
 
 
 def start_server(env: dict[str, str], port: int, logs: Path) -> subprocess.Popen[bytes]:
@@ -700,9 +750,11 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
             stop(server)
         print(f"    warm-up: {figures.warm.count} Follows from new actors (key fetched once each)")
         print(figures.health.line())
+        print(figures.health_cpu.line())
         if args.profile:
             print("\n".join(summarize_profile(out / "profile-inbox.txt")))
         inbox = compare("signed Follow", figures.pgbench, figures.follow, TARGETS["inbox"])
+        print(figures.follow_cpu.line())
         if figures.follow.count + figures.follow.errors > figures.signed:
             print("     (wrk cycled past the distinct Follows: raise --follow-rate)")
         missed += not inbox.met
