@@ -16,7 +16,12 @@ from commerce_api.errors import PaymentProviderError, PaymentUnavailable
 from commerce_api.settings import Settings
 from commerce_api.sumup import SumUpClient, SumUpError, SumUpRejected, SumUpUnavailable
 
-__all__ = ["Payments", "translate_sumup_errors"]
+__all__ = ["SUMUP_LIMITS", "Payments", "translate_sumup_errors"]
+
+SUMUP_LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=64, keepalive_expiry=30)
+"""One pool of kept-alive connections for every SumUp call of the process. httpx keeps only 20
+idle by default: with more checkouts than that at once, each call beyond the 20th opened a new
+connection and closed it after one request."""
 
 
 @contextmanager
@@ -49,6 +54,7 @@ class Payments:
         http = httpx.AsyncClient(
             base_url=settings.sumup_api_url,
             timeout=httpx.Timeout(settings.sumup_timeout_seconds),
+            limits=SUMUP_LIMITS,
         )
         client = SumUpClient(
             http, api_key=settings.sumup_api_key, merchant_code=settings.sumup_merchant_code

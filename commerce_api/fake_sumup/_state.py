@@ -110,6 +110,8 @@ class Store:
 
     def __init__(self) -> None:
         self.checkouts: dict[str, FakeCheckout] = {}
+        self._references: dict[tuple[str, str], FakeCheckout] = {}
+        """By (merchant code, reference): a create looks its reference up, in constant time."""
         self.faults = FaultPlan()
         self.webhook_envelope: Literal["old", "new"] = "old"
         self.held = 0
@@ -119,11 +121,14 @@ class Store:
 
     def reset(self) -> None:
         self.checkouts.clear()
+        self._references.clear()
         self.api_calls.clear()
         self.faults = FaultPlan()
         self.webhook_envelope = "old"
 
     def by_reference(self, merchant_code: str | None, reference: str) -> FakeCheckout | None:
+        if merchant_code is not None:
+            return self._references.get((merchant_code, reference))
         for checkout in self.checkouts.values():
             if checkout.checkout_reference == reference and (
                 merchant_code is None or checkout.merchant_code == merchant_code
@@ -139,6 +144,7 @@ class Store:
 
     def add(self, checkout: FakeCheckout) -> None:
         self.checkouts[checkout.id] = checkout
+        self._references[(checkout.merchant_code, checkout.checkout_reference)] = checkout
 
     @staticmethod
     def new_id() -> str:

@@ -9,12 +9,16 @@ import uuid
 
 from sqlalchemy import func, select, update
 
-from commerce_api.db import Database
+from commerce_api.db import Database, migrate
 from commerce_api.db.models import Item, Order, OrderLine
 from commerce_api.domain.cart import add_item
+from commerce_api.domain.catalog import parse_catalog, sync_catalog
 from commerce_api.domain.checkout import place_order
+from commerce_api.domain.orders import reserve
 from commerce_api.errors import EmptyCart, OutOfStock
 from commerce_api.settings import Settings
+from tests.commerce import catalogs
+from tests.commerce.conftest import make_settings
 from tests.commerce.shop import HONEY, JAM
 
 SHOPPERS = 24
@@ -142,3 +146,24 @@ async def test_concurrent_adds_to_one_cart_lose_nothing(db: Database, database_u
     quantities = {line.item_id: line.quantity for line in view.lines}
     assert quantities == {HONEY: 1 + 16, BREAD: 8 + 1}
     assert view.item_count == 26
+
+
+async def test_checkouts_of_unlimited_stock_do_not_queue(postgres_database: str) -> None:
+    """PostgreSQL (SQLite serialises every writer anyway): while another transaction holds the
+    unlimited loaf's row (a late payment taking its stock again, say), a shopper's checkout of
+    the loaf goes through at once instead of waiting for that transaction to end."""
+    await migrate(postgres_database)
+    db = Database(postgres_database)
+    try:
+        await sync_catalog(db, parse_catalog(catalogs.sample()))
+        cart = (await add_item(db, None, BREAD, 2)).token
+        async with db.transaction() as other:
+            await reserve(other, [(BREAD, 1)])  # holds the row until this block ends
+            order, created = await asyncio.wait_for(
+                place_order(db, make_settings(postgres_database), cart, "key"), timeout=10
+            )
+        assert created
+        assert [(line.item_id, line.quantity) for line in order.lines] == [(BREAD, 2)]
+        assert await _sold(db, BREAD) == (2, None)
+    finally:
+        await db.dispose()

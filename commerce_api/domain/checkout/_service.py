@@ -9,20 +9,23 @@ second checkout with the same reference, so nobody is charged twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Row, Table, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from commerce_api.db import Database, utcnow
-from commerce_api.db.models import Cart, Item, Order, OrderLine
-from commerce_api.domain.cart import load_cart
+from commerce_api.db.models import Cart, CartLine, Item, Order, OrderLine
+from commerce_api.domain.cart._service import CART_TOKEN_FIELD, check_token
 from commerce_api.domain.orders import (
     CLOSED_UNPAID,
     PAID,
     PENDING,
     issue_tickets,
+    order_by_id,
     order_by_token,
     reserve,
     settle,
@@ -33,6 +36,7 @@ from commerce_api.errors import (
     CurrencyMismatch,
     EmptyCart,
     InvalidInput,
+    NotFound,
     PaymentUnavailable,
     UnknownItem,
 )
@@ -108,6 +112,65 @@ async def _existing(db: Database, cart_id: int, key: str) -> Order | None:
         )
 
 
+_ORDERS = cast(Table, Order.__table__)
+_ORDER_LINES = cast(Table, OrderLine.__table__)
+
+_CART = (
+    select(
+        Cart.id.label("cart_id"),
+        Order.id.label("order_id"),
+        CartLine.item_id,
+        CartLine.quantity,
+        Item.kind,
+        Item.title,
+        Item.price_minor,
+        Item.currency,
+        Item.active,
+        Item.available,
+    )
+    .select_from(Cart)
+    .outerjoin(Order, and_(Order.cart_id == Cart.id, Order.idempotency_key == bindparam("key")))
+    .outerjoin(CartLine, CartLine.cart_id == Cart.id)
+    .outerjoin(Item, Item.id == CartLine.item_id)
+    .where(Cart.id == bindparam("cart_id"))
+    .order_by(CartLine.id)
+)
+"""In one statement: the order a repeated ``Idempotency-Key`` already made, and each line of the
+cart with its item as it is now."""
+_LOCK_CART = select(Cart.id).where(Cart.token == bindparam("token")).with_for_update()
+"""Two checkouts of one cart queue here. Apart from ``_CART``: PostgreSQL re-reads only the
+locked row after waiting, so the lines and the order must be read by a later statement."""
+
+_ADD_ORDER = insert(_ORDERS).returning(_ORDERS.c.id)
+_ADD_LINES = insert(_ORDER_LINES)
+_EMPTY_CART = delete(CartLine).where(CartLine.cart_id == bindparam("cart_id"))
+
+
+def _priced(rows: Sequence[Row[Any]], *, can_charge: bool) -> tuple[str, int]:
+    """The cart's currency and total, once every line is still on sale in one currency."""
+    for row in rows:
+        if not row.active:
+            raise UnknownItem(
+                f"{row.title} is no longer on sale: remove it from your cart",
+                field="item_id",
+                item_id=row.item_id,
+            )
+    currencies = {row.currency for row in rows}
+    if len(currencies) > 1:
+        raise CurrencyMismatch(
+            f"your cart mixes {currency_names(currencies)}: check them out separately",
+            field="item_id",
+        )
+    total = sum(row.price_minor * row.quantity for row in rows)
+    if total > MAX_TOTAL_MINOR:
+        raise InvalidInput(
+            "the order total is too large for one payment; buy fewer", field="quantity"
+        )
+    if total > 0 and not can_charge:
+        raise PaymentUnavailable("card payments are not configured on this server")
+    return currencies.pop(), total
+
+
 async def place_order(
     db: Database,
     settings: Settings,
@@ -118,79 +181,72 @@ async def place_order(
     member_id: str | None = None,
     can_charge: bool = True,
 ) -> tuple[Order, bool]:
-    """Returns ``(order, created)``; a repeated key for the same cart returns its order."""
+    """Returns ``(order, created)``; a repeated key for the same cart returns its order.
+
+    One transaction of Core statements: the cart with its lines and items, the stock of limited
+    items, the order, its lines, the emptied cart. A new order comes back built from what was
+    written (it is not read again)."""
+    token = check_token(cart_token)
     cart_id: int | None = None
     try:
         async with db.transaction() as session:
-            cart = await load_cart(session, cart_token, for_update=True)
-            cart_id = cart.id
-            existing = await session.scalar(
-                select(Order)
-                .where(Order.cart_id == cart.id, Order.idempotency_key == idempotency_key)
-                .options(selectinload(Order.lines))
-            )
-            if existing is not None:
-                return existing, False
-            if not cart.lines:
+            cart_id = await session.scalar(_LOCK_CART, {"token": token})
+            if cart_id is None:
+                raise NotFound("no cart has this token", field=CART_TOKEN_FIELD)
+            params = {"cart_id": cart_id, "key": idempotency_key}
+            rows = (await session.execute(_CART, params)).all()
+            if rows[0].order_id is not None:
+                return await order_by_id(session, rows[0].order_id), False
+            if rows[0].item_id is None:
                 raise EmptyCart("the cart is empty; add something first", field="cart")
-            ids = [line.item_id for line in cart.lines]
-            items = {i.id: i for i in await session.scalars(select(Item).where(Item.id.in_(ids)))}
-            for line in cart.lines:
-                if not items[line.item_id].active:
-                    raise UnknownItem(
-                        f"{items[line.item_id].title} is no longer on sale: remove it from "
-                        "your cart",
-                        field="item_id",
-                        item_id=line.item_id,
-                    )
-            currencies = {items[i].currency for i in ids}
-            if len(currencies) > 1:
-                raise CurrencyMismatch(
-                    f"your cart mixes {currency_names(currencies)}: check them out separately",
-                    field="item_id",
-                )
-            total = sum(items[line.item_id].price_minor * line.quantity for line in cart.lines)
-            if total > MAX_TOTAL_MINOR:
-                raise InvalidInput(
-                    "the order total is too large for one payment; buy fewer", field="quantity"
-                )
-            if total > 0 and not can_charge:
-                raise PaymentUnavailable("card payments are not configured on this server")
-            await reserve(session, [(line.item_id, line.quantity) for line in cart.lines])
+            currency, total = _priced(rows, can_charge=can_charge)
+            await reserve(
+                session,
+                [(row.item_id, row.quantity) for row in rows],
+                unlimited={row.item_id for row in rows if row.available is None},
+            )
             now = utcnow()
             free = total == 0
-            token = new_token()
-            order = Order(
-                token=token,
-                reference=new_order_reference(),
-                state=PAID if free else PENDING,
-                currency=currencies.pop(),
-                total_minor=total,
-                cart_id=cart.id,
-                idempotency_key=idempotency_key,
-                member_id=member_id,
-                email=email,
-                page_url=settings.order_page_url(token),
-                expires_at=None if free else now + timedelta(minutes=settings.reservation_minutes),
-                paid_at=now if free else None,
-                lines=[
-                    OrderLine(
-                        item_id=line.item_id,
-                        kind=items[line.item_id].kind,
-                        title=items[line.item_id].title,
-                        unit_price_minor=items[line.item_id].price_minor,
-                        quantity=line.quantity,
-                        line_total_minor=items[line.item_id].price_minor * line.quantity,
-                    )
-                    for line in cart.lines
-                ],
-            )
-            session.add(order)
-            cart.lines.clear()
-            await session.flush()
+            order_token = new_token()
+            values: dict[str, Any] = {
+                "token": order_token,
+                "reference": new_order_reference(),
+                "state": PAID if free else PENDING,
+                "currency": currency,
+                "total_minor": total,
+                "cart_id": cart_id,
+                "idempotency_key": idempotency_key,
+                "member_id": member_id,
+                "email": email,
+                "page_url": settings.order_page_url(order_token),
+                "expires_at": None
+                if free
+                else now + timedelta(minutes=settings.reservation_minutes),
+                "paid_at": now if free else None,
+                "created_at": now,
+                "updated_at": now,
+            }
+            lines = [
+                {
+                    "item_id": row.item_id,
+                    "kind": row.kind,
+                    "title": row.title,
+                    "unit_price_minor": row.price_minor,
+                    "quantity": row.quantity,
+                    "line_total_minor": row.price_minor * row.quantity,
+                }
+                for row in rows
+            ]
+            order_id = (await session.execute(_ADD_ORDER, values)).scalar_one()
+            await session.execute(_ADD_LINES, [{"order_id": order_id, **line} for line in lines])
+            await session.execute(_EMPTY_CART, {"cart_id": cart_id})
             if free:
-                issue_tickets(session, order)
-            return order, True
+                paid = await order_by_id(session, order_id)
+                issue_tickets(session, paid)
+                return paid, True
+        order = Order(id=order_id, **values)  # as committed; never added to a session
+        order.lines = [OrderLine(order_id=order_id, **line) for line in lines]
+        return order, True
     except IntegrityError:
         # A concurrent request with the same key committed first: answer with its order.
         if cart_id is not None and (found := await _existing(db, cart_id, idempotency_key)):
@@ -213,14 +269,19 @@ async def start_payment(
             settings.webhook_url,
             settings.return_url(order.token),
         )
-    async with db.transaction() as session:
-        await session.execute(
-            update(Order)
-            .where(
-                Order.id == order.id,
-                or_(Order.sumup_checkout_id.is_(None), Order.sumup_checkout_id == checkout.id),
-            )
-            .values(sumup_checkout_id=checkout.id, hosted_checkout_url=checkout.hosted_checkout_url)
+    saved = (
+        update(Order)
+        .where(
+            Order.id == order.id,
+            or_(Order.sumup_checkout_id.is_(None), Order.sumup_checkout_id == checkout.id),
         )
+        .values(sumup_checkout_id=checkout.id, hosted_checkout_url=checkout.hosted_checkout_url)
+    )
+    await db.write(saved)
+    if checkout.status == "PENDING" and checkout.reference == order.reference:
+        # Nothing to settle: the order stands as placed, now with its checkout.
+        order.sumup_checkout_id = checkout.id
+        order.hosted_checkout_url = checkout.hosted_checkout_url
+        return order
     # A recovered checkout may already be settled (paid before a crash, say).
     return await settle(db, payments, order.id, checkout)

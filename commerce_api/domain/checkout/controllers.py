@@ -19,7 +19,13 @@ from commerce_api.domain.checkout._service import (
     place_order,
     start_payment,
 )
-from commerce_api.domain.orders import OrderView, order_by_token, refresh_order, view_of
+from commerce_api.domain.orders import (
+    PENDING,
+    OrderView,
+    order_by_token,
+    refresh_order,
+    view_of,
+)
 from commerce_api.errors import (
     BadRequest,
     CommerceError,
@@ -99,6 +105,9 @@ class CheckoutController(Controller):
         except CommerceError as exc:
             exc.extra.update(order_token=order.token, order_reference=order.reference)
             raise
+        if created and order.state == PENDING:
+            # Just written by this request, no tickets or refund yet: no need to read it again.
+            return Response(OrderView.of(order), status_code=201)
         return Response(await view_of(db, order), status_code=201 if created else 200)
 
     @get(

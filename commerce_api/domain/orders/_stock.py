@@ -6,11 +6,18 @@ lock re-checks the condition after a concurrent writer commits) and on SQLite (w
 serialised by ``BEGIN IMMEDIATE``). Items are reserved in id order so two orders never wait on
 each other's rows in opposite order (no deadlocks). A CHECK constraint keeps ``available`` at
 or above zero whatever happens.
+
+An item the caller has just read as active with unlimited stock (``available IS NULL``) is not
+written at all: its ``UPDATE`` would lock the row until commit, so every checkout of one popular
+product waited for the one before it, for nothing (unlimited stock has nothing to count). Read
+without a lock, a sync that makes it limited or takes it off sale in between orders after this
+reservation, as if the shopper had come a moment earlier; a sync that makes stock limited counts
+from the catalogue's number, not from what unlimited orders hold, either way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,11 +36,19 @@ def _merged(wanted: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
     return sorted(totals.items())
 
 
-async def reserve(session: AsyncSession, wanted: Iterable[tuple[str, int]]) -> None:
+async def reserve(
+    session: AsyncSession,
+    wanted: Iterable[tuple[str, int]],
+    *,
+    unlimited: Collection[str] = (),
+) -> None:
     """Take ``quantity`` of each item or raise :class:`OutOfStock` (the caller's transaction
-    then rolls back whatever this call already took)."""
-    catalog_changed()  # this process's /catalog reads stock again (others within a second)
-    for item_id, quantity in _merged(wanted):
+    then rolls back whatever this call already took). ``unlimited``: ids the caller read in
+    this transaction as active with unlimited stock; nothing is written for them."""
+    counted = [(i, q) for i, q in _merged(wanted) if i not in unlimited]
+    if counted:
+        catalog_changed()  # this process's /catalog reads stock again (others within a second)
+    for item_id, quantity in counted:
         result = await session.execute(
             update(Item)
             .where(
