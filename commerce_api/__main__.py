@@ -71,12 +71,14 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _with_db(settings: Settings, action: Any) -> Any:
     from commerce_api.db import Database
+    from commerce_api.domain.cart import watch_carts
     from commerce_api.payments import Payments
 
     db = Database(settings.database_url)
     payments = Payments.from_settings(settings)
     try:
-        return await action(db, payments)
+        async with watch_carts(db):  # a command that changes carts tells the servers
+            return await action(db, payments)
     finally:
         await payments.aclose()
         await db.dispose()

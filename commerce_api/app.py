@@ -21,6 +21,7 @@ from litestar.openapi.config import OpenAPIConfig
 from commerce_api import dev_mail
 from commerce_api.db import Database
 from commerce_api.deps import MemberLookup, dependencies
+from commerce_api.domain.cart import watch_carts
 from commerce_api.domain.identity import Identity, session_member_id
 from commerce_api.errors import exception_handlers
 from commerce_api.mail import MailSender
@@ -107,7 +108,8 @@ def create_app(
         if sweep and settings.expiry_sweep_seconds > 0:
             sweeper = asyncio.create_task(_sweep_forever(db, pay, settings))
         try:
-            yield
+            async with watch_carts(db):  # this process's cart answers, kept right
+                yield
         finally:
             if sweeper is not None:
                 sweeper.cancel()

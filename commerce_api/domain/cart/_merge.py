@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from commerce_api.db.models import Cart, CartLine, Item, MemberCart
+from commerce_api.domain.cart._cache import cart_changed_in
 from commerce_api.domain.cart._service import MAX_QUANTITY
 from commerce_api.tokens import looks_like_token
 
@@ -53,6 +54,7 @@ async def merge_carts(session: AsyncSession, user_id: int, browser_token: str | 
     if theirs is not None and mine is not None and theirs != mine:
         link.cart_id = browser.id  # type: ignore[union-attr]
         return browser.token
+    cart_changed_in(session, member.id, browser.id)
     existing = {line.item_id: line for line in member.lines}
     for line in list(browser.lines):
         if line.item_id in existing:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commerce_api.db.models import CartLine
+from commerce_api.domain.cart._cache import cart_changed_in
 
 __all__ = ["restore_lines"]
 
@@ -25,6 +26,7 @@ async def restore_lines(
     changed concurrently is left as it is rather than failing the order's settlement."""
     if cart_id is None:  # the cart was deleted since
         return
+    cart_changed_in(session, cart_id)
     try:
         async with session.begin_nested():
             held = {

@@ -24,7 +24,8 @@ from sqlalchemy.orm import joinedload
 
 from commerce_api.db import Base, Database, utcnow
 from commerce_api.db.models import Cart, CartLine, Item
-from commerce_api.domain.catalog import catalog_of, plausible_item_id
+from commerce_api.domain.cart._cache import cart_cache_of, cart_changed_in
+from commerce_api.domain.catalog import Encoded, catalog_of, plausible_item_id
 from commerce_api.errors import (
     BadRequest,
     CurrencyMismatch,
@@ -45,6 +46,7 @@ __all__ = [
     "CartLineView",
     "CartView",
     "add_item",
+    "cart_answer",
     "load_cart",
     "remove_item",
     "set_quantity",
@@ -85,6 +87,7 @@ class CartView:
 EMPTY_CART = CartView(
     token=None, currency=None, lines=[], total_minor=0, item_count=0, total_text=""
 )
+EMPTY_ANSWER = Encoded.of(EMPTY_CART)
 
 
 def check_token(token: str) -> str:
@@ -166,24 +169,48 @@ async def view_cart(db: Database, token: str | None) -> CartView:
     (stock at most ``MAX_AGE_SECONDS`` old), withdrawn ones from the database."""
     if token is None:
         return EMPTY_CART
-    rows = await db.read(_CART_LINES, {"token": check_token(token)})
+    snapshot = await catalog_of(db).snapshot()
+    return (await _read_cart(db, check_token(token), snapshot.items))[1]
+
+
+async def cart_answer(db: Database, token: str | None) -> Encoded:
+    """``GET /cart``'s answer as ready JSON with its ETag: the one this process kept
+    (``_cache``) while the cart and the catalogue snapshot are unchanged, else read as
+    :func:`view_cart` reads it (and kept)."""
+    if token is None:
+        return EMPTY_ANSWER
+    check_token(token)
+    snapshot = await catalog_of(db).snapshot()
+    catalog = snapshot.lists[None].etag
+    cache = cart_cache_of(db)
+    if (answer := cache.get(token, catalog)) is not None:
+        return answer
+    ticket = cache.ticket()
+    cart_id, view, from_snapshot = await _read_cart(db, token, snapshot.items)
+    answer = Encoded.of(view)
+    if from_snapshot:
+        cache.put(token, cart_id, catalog, ticket, answer)
+    return answer
+
+
+async def _read_cart(
+    db: Database, token: str, on_sale: dict[str, Any]
+) -> tuple[int, CartView, bool]:
+    """The cart's id, its view, and whether every item came from the snapshot ``on_sale``
+    (withdrawn ones are read from the database)."""
+    rows = await db.read(_CART_LINES, {"token": token})
     if not rows:
         raise NotFound("no cart has this token", field=CART_TOKEN_FIELD)
     lines = [row for row in rows if row.item_id is not None]
-    items = await _catalogue_items(db, {row.item_id for row in lines})
-    return _view_of(token, [_Row(0, row.quantity, items[row.item_id]) for row in lines])
-
-
-async def _catalogue_items(db: Database, ids: set[str]) -> dict[str, Any]:
-    """Rows with ``Item``'s columns for ``ids``: the snapshot's, then the database's for
-    items no longer on sale (a cart still shows them, as unavailable)."""
-    on_sale = (await catalog_of(db).snapshot()).items
-    found = {item_id: on_sale[item_id] for item_id in ids if item_id in on_sale}
-    if len(found) < len(ids):
-        missing = sorted(ids - found.keys())
-        rows = await db.read(select(*_ITEM_COLUMNS).where(_ITEMS.c.id.in_(missing)))
-        found.update({row.id: row for row in rows})
-    return found
+    ids = {row.item_id for row in lines}
+    items = {item_id: on_sale[item_id] for item_id in ids if item_id in on_sale}
+    from_snapshot = len(items) == len(ids)
+    if not from_snapshot:
+        missing = sorted(ids - items.keys())
+        found = await db.read(select(*_ITEM_COLUMNS).where(_ITEMS.c.id.in_(missing)))
+        items.update({row.id: row for row in found})
+    view = _view_of(token, [_Row(0, row.quantity, items[row.item_id]) for row in lines])
+    return rows[0].cart_id, view, from_snapshot
 
 
 def _check_fits(item: Any, quantity: int) -> None:
@@ -241,7 +268,7 @@ _ADD_LINE = insert(_LINES).values(
 # The cart (an outer join: a cart without lines is one row of NULLs) and its lines' items.
 _CARTS = _table(Cart)
 _CART_LINES = (
-    select(_LINES.c.item_id, _LINES.c.quantity)
+    select(_CARTS.c.id.label("cart_id"), _LINES.c.item_id, _LINES.c.quantity)
     .select_from(_CARTS.outerjoin(_LINES, _LINES.c.cart_id == _CARTS.c.id))
     .where(_CARTS.c.token == bindparam("token"))
     .order_by(_LINES.c.id)
@@ -365,6 +392,7 @@ async def add_item(db: Database, token: str | None, item_id: str, quantity: int)
         return await _new_cart(db, item_id, quantity)
     async with db.transaction() as session:
         cart_id, lines, item = await _lines_and_item(session, token, item_id)
+        cart_changed_in(session, cart_id)
         line = _checked_line(lines, item, item_id, quantity)
         conn = await session.connection()
         if line.line_id is None:
@@ -381,6 +409,7 @@ async def set_quantity(db: Database, token: str, item_id: str, quantity: int) ->
     _check_quantity(quantity)
     async with db.transaction() as session:
         cart = await load_cart(session, token, for_update=True)
+        cart_changed_in(session, cart.id)
         line = next((line for line in cart.lines if line.item_id == item_id), None)
         if line is None:
             raise NotFound(NOT_IN_CART, field="item_id")
@@ -396,6 +425,7 @@ async def set_quantity(db: Database, token: str, item_id: str, quantity: int) ->
 async def remove_item(db: Database, token: str, item_id: str) -> CartView:
     async with db.transaction() as session:
         cart = await load_cart(session, token, for_update=True)
+        cart_changed_in(session, cart.id)
         line = next((line for line in cart.lines if line.item_id == item_id), None)
         if line is None:
             raise NotFound(NOT_IN_CART, field="item_id")

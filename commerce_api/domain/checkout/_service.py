@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Cart, CartLine, Item, Order, OrderLine
+from commerce_api.domain.cart import cart_changed_in
 from commerce_api.domain.cart._service import CART_TOKEN_FIELD, check_token
 from commerce_api.domain.orders import (
     CLOSED_UNPAID,
@@ -240,6 +241,7 @@ async def place_order(
             order_id = (await session.execute(_ADD_ORDER, values)).scalar_one()
             await session.execute(_ADD_LINES, [{"order_id": order_id, **line} for line in lines])
             await session.execute(_EMPTY_CART, {"cart_id": cart_id})
+            cart_changed_in(session, cart_id)
             if free:
                 paid = await order_by_id(session, order_id)
                 issue_tickets(session, paid)
