@@ -11,6 +11,7 @@ driver calls it once per build, also on failure).
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -29,6 +30,7 @@ def get() -> ProcessPoolExecutor | None:
     """The build's pool, forked now if there is none yet; None on a single core."""
     global _pool
     if _pool is None and worker_count() > 1:
+        release_free_memory()
         gc.freeze()  # the workers share the parent's pages instead of copying them for the GC
         try:
             _pool = ProcessPoolExecutor(
@@ -38,6 +40,18 @@ def get() -> ProcessPoolExecutor | None:
         finally:
             gc.unfreeze()  # this process collects its own garbage again (peak memory)
     return _pool
+
+
+def release_free_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; nothing
+    elsewhere) before a fork: freed bodies leave holes in the heap that still count as this
+    process's memory, and a worker allocating into them copies those pages."""
+    try:
+        libc = ctypes.CDLL(None)
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 def current() -> ProcessPoolExecutor | None:

@@ -132,14 +132,47 @@ def _freeze_urls(generators: Any) -> None:
     metadata and a relative path each time: ~9,000 times in a 1,000-post rebuild). Slugs,
     dates and categories are final by now (duplicate slugs already have their override).
     ``save_as`` is left alone: Pelican treats an ``override_save_as`` as an overriding write.
+    Each body's links are resolved once (``_resolve_links``) and a one-shot build's reader
+    caches, saved by now, are let go (peak memory).
     """
     from pelican.contents import Static
 
     if not generators or session_of(generators[0].settings) is None:
         return
+    settings = generators[0].settings
+    resolve = not settings.get("RELATIVE_URLS")
     for content in generators[0].context.get("generated_content", {}).values():
         if content is not None and not isinstance(content, Static):
             content.override_url = content.url
+            if resolve:
+                _resolve_links(content)
+    _drop_saved_reader_caches(generators)
+
+
+def _resolve_links(content: Any) -> None:
+    """The body's ``{static}``/``{filename}`` links resolved once and kept as the body.
+
+    Pelican keeps the body as read (``_content``) and memoises ``get_content``'s copy with
+    the links resolved: two copies of every body that has such a link (37 MB each for 1,000
+    posts of 4,500 words). Every URL is final by now and ``RELATIVE_URLS`` is off (one site
+    URL for every page), so the resolved text becomes the body; resolving it again finds no
+    link and returns the same string, so the memo holds no copy.
+    """
+    if getattr(content, "_content", None) and not hasattr(content, "_get_content"):
+        content._content = content.get_content(content.get_siteurl())
+
+
+def _drop_saved_reader_caches(generators: Any) -> None:
+    """A one-shot build's reader caches are on disk by now (each generator saved its own at
+    the end of ``generate_context``) and are not read again: their copies of the bodies as
+    read go. A resident process keeps its own (``Resident.attach``) for the next build."""
+    session = session_of(generators[0].settings)
+    if session is None or session.resident is not None:
+        return
+    for generator in generators:
+        readers = getattr(generator, "readers", None)
+        if readers is not None and isinstance(getattr(readers, "_cache", None), dict):
+            readers._cache = {}
 
 
 def _join_split(pelican: Any) -> None:

@@ -69,6 +69,7 @@ def finish_files(
             else:
                 compress_cache.compress_cached(path, raw, Path(cache))
         done += 1
+    workers.release_free_memory()  # a worker's freed buffers go back (the tree's peak)
     return done
 
 
@@ -132,6 +133,13 @@ def _finish_large(path: Path, old: Path | None, cache: str | None) -> None:
         compress_cache.compress_cached_file(path, Path(cache))
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _batches(names: Sequence[str], count: int) -> list[list[str]]:
     return [list(names[i::count]) for i in range(count)]
 
@@ -184,21 +192,35 @@ class FinishPass:
         )
 
     def add_compress_only(self, names: Iterable[str]) -> None:
-        """Files written after the pass began (manifests, sitemap): compressed, not rewritten."""
+        """Files written after the pass began (manifests, sitemap): compressed, not rewritten.
+
+        Files of ``STREAM_THRESHOLD`` and more (the manifests) are compressed in this process
+        once the workers have ended (``wait``): Brotli's encoder takes ~30 MB for the 40 MB
+        activity manifest, and in a worker it came on top of the workers' own heaps (the
+        whole build's peak memory)."""
+        names = list(names)
         if self.pool is None:
-            self.local.append((list(names), False))
-        else:
-            for name in names:
+            self.local.append((names, False))
+            return
+        large = [name for name in names if _size(Path(self.output, name)) >= STREAM_THRESHOLD]
+        if large:
+            self.local.append((large, False))
+        for name in names:
+            if name not in large:
                 self._submit([name], False)
 
     def wait(self) -> int:
-        """Finish the files; then prune the compression cache. Returns how many files."""
-        done = sum(
+        """Finish the files (the workers' share first, then they end and this process does
+        its own); then prune the compression cache. Returns how many files."""
+        done = sum(future.result() for future in self.futures)
+        if self.pool is not None:
+            workers.shutdown()
+            self.pool = None
+        done += sum(
             finish_files(
                 self.output, names, self.mapping, self.site_url, rw, self.previous, self.cache
             )
             for names, rw in self.local
         )
-        done += sum(future.result() for future in self.futures)
         compress_cache.prune(Path(self.cache))
         return done
