@@ -18,10 +18,11 @@ from commerce_api.sumup import SumUpClient, SumUpError, SumUpRejected, SumUpUnav
 
 __all__ = ["SUMUP_LIMITS", "Payments", "translate_sumup_errors"]
 
-SUMUP_LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=64, keepalive_expiry=30)
+SUMUP_LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=64)
 """One pool of kept-alive connections for every SumUp call of the process. httpx keeps only 20
 idle by default: with more checkouts than that at once, each call beyond the 20th opened a new
-connection and closed it after one request."""
+connection and closed it after one request. The idle expiry stays httpx's 5 s (uvicorn's and
+many servers' keep-alive): a longer one would send on connections the server already closed."""
 
 
 @contextmanager
