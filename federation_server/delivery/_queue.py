@@ -12,10 +12,10 @@ import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, delete, not_, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from federation_server.activitypub.jsonld import dumps
@@ -181,6 +181,24 @@ class Attempt:
         return Outcome.REJECTED if self.permanent else classify(self.status)
 
 
+_DELIVERIES = cast(Table, Delivery.__table__)
+#: The batch's delivered jobs, as one statement built once (SQLAlchemy caches its compiled
+#: form): built per batch through the ORM's bulk update it cost about a third of a batch's
+#: database time (100 deliveries to 100 shared inboxes).
+_MARK_DELIVERED = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        status=DeliveryStatus.DELIVERED,
+        attempts=_DELIVERIES.c.attempts + 1,
+        lease_until=None,
+        last_status=200,
+        last_error=None,
+        finished_at=bindparam("now", type_=_DELIVERIES.c.finished_at.type),
+    )
+)
+
+
 @dataclass
 class RecordSummary:
     delivered: int = 0
@@ -203,19 +221,7 @@ async def record(
     summary = RecordSummary()
     delivered = [a for a in attempts if a.outcome is Outcome.DELIVERED]
     if delivered:
-        await session.execute(
-            update(Delivery)
-            .where(Delivery.id.in_([a.job.id for a in delivered]))
-            .values(
-                status=DeliveryStatus.DELIVERED,
-                attempts=Delivery.attempts + 1,
-                lease_until=None,
-                last_status=200,
-                last_error=None,
-                finished_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
+        await session.execute(_MARK_DELIVERED, {"ids": [a.job.id for a in delivered], "now": now})
         summary.delivered = len(delivered)
     gone: list[str] = []
     for attempt in attempts:
