@@ -5,11 +5,13 @@ from commerce_api.domain.cart._cache import cart_changed_in
 from commerce_api.domain.cart._merge import merge_carts
 from commerce_api.domain.cart._restore import restore_lines
 from commerce_api.domain.cart._service import (
+    CART_TOKEN_FIELD,
     MAX_QUANTITY,
     CartLineView,
     CartView,
     add_item,
     cart_answer,
+    check_token,
     load_cart,
     remove_item,
     set_quantity,
@@ -18,12 +20,14 @@ from commerce_api.domain.cart._service import (
 from commerce_api.domain.cart._watch import watch_carts
 
 __all__ = [
+    "CART_TOKEN_FIELD",
     "MAX_QUANTITY",
     "CartLineView",
     "CartView",
     "add_item",
     "cart_answer",
     "cart_changed_in",
+    "check_token",
     "load_cart",
     "merge_carts",
     "remove_item",

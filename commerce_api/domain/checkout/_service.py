@@ -19,8 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Cart, CartLine, Item, Order, OrderLine
-from commerce_api.domain.cart import cart_changed_in
-from commerce_api.domain.cart._service import CART_TOKEN_FIELD, check_token
+from commerce_api.domain.cart import CART_TOKEN_FIELD, cart_changed_in, check_token
 from commerce_api.domain.orders import (
     CLOSED_UNPAID,
     PAID,
