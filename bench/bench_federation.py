@@ -16,7 +16,9 @@ One run measures, against figures taken in the same run:
     Follows (signed on every CPU before the clock starts) sent by wrk (C) through
     ``bench/requests.lua``, beside pgbench running the inbox's own write transaction with the
     same connections and duration, A B B A; target at least 0.4. ``GET /health`` is printed
-    for scale. The SQL is written to ``bench/out/federation/inbox.sql``.
+    for scale. The SQL is written to ``bench/out/federation/inbox.sql``. Beside each wrk
+    figure: the server process's CPU time per answered request (user and system, from /proc),
+    which the machine's load hardly moves, and the rate it would allow on one whole core.
 
 The queue lives in a throwaway PostgreSQL database (``TEST_POSTGRES_DSN`` or
 postgres@127.0.0.1:5432), or SQLite with ``--sqlite`` or when PostgreSQL does not answer
