@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from pathlib import Path
+from typing import Any
 
 from ra_core import workers, write_new
 
@@ -69,7 +70,14 @@ def finish_files(
             else:
                 compress_cache.compress_cached(path, raw, Path(cache))
         done += 1
-    workers.release_free_memory()  # a worker's freed buffers go back (the tree's peak)
+    return done
+
+
+def _finish_in_worker(*args: Any) -> int:
+    """``finish_files`` in a pool worker; its freed buffers then go back to the system (the
+    whole build's peak memory: the workers run beside the driver)."""
+    done = finish_files(*args)
+    workers.release_free_memory()
     return done
 
 
@@ -180,7 +188,7 @@ class FinishPass:
         assert self.pool is not None
         self.futures.append(
             self.pool.submit(
-                finish_files,
+                _finish_in_worker,
                 self.output,
                 names,
                 self.mapping,
