@@ -20,6 +20,10 @@ class Cart(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    """The currency of the last item ``add_item`` put in the cart: adding to the cart is one
+    statement that checks the item against it, on the cart's row (see ``add_item``). ``None``
+    for a cart no add has set it on; it may outlive the lines it was set by (a cart emptied)."""
     lines: Mapped[list[CartLine]] = relationship(
         back_populates="cart", cascade="all, delete-orphan", order_by="CartLine.id"
     )

@@ -6,25 +6,31 @@ more than is left to reserve (checked again, atomically, at checkout).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    Insert,
     Table,
+    and_,
     bindparam,
+    func,
     insert,
     literal,
     literal_column,
+    or_,
     select,
     union_all,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from commerce_api.db import Base, Database, utcnow
 from commerce_api.db.models import Cart, CartLine, Item
-from commerce_api.domain.cart._cache import cart_cache_of, cart_changed_in
+from commerce_api.domain.cart._cache import cart_cache_of, cart_changed_in, carts_changed
 from commerce_api.domain.catalog import Encoded, catalog_of, plausible_item_id
 from commerce_api.errors import (
     BadRequest,
@@ -201,7 +207,18 @@ async def _read_cart(
     rows = await db.read(_CART_LINES, {"token": token})
     if not rows:
         raise NotFound("no cart has this token", field=CART_TOKEN_FIELD)
-    lines = [row for row in rows if row.item_id is not None]
+    view, from_snapshot = await _lines_view(
+        db, token, [row for row in rows if row.item_id is not None], on_sale
+    )
+    return rows[0].cart_id, view, from_snapshot
+
+
+async def _lines_view(
+    db: Database, token: str, lines: Sequence[Any], on_sale: dict[str, Any]
+) -> tuple[CartView, bool]:
+    """The view of the cart's ``lines`` (rows with ``item_id`` and ``quantity``), and whether
+    every item came from the snapshot ``on_sale`` (withdrawn ones are read from the
+    database)."""
     ids = {row.item_id for row in lines}
     items = {item_id: on_sale[item_id] for item_id in ids if item_id in on_sale}
     from_snapshot = len(items) == len(ids)
@@ -210,7 +227,7 @@ async def _read_cart(
         found = await db.read(select(*_ITEM_COLUMNS).where(_ITEMS.c.id.in_(missing)))
         items.update({row.id: row for row in found})
     view = _view_of(token, [_Row(0, row.quantity, items[row.item_id]) for row in lines])
-    return rows[0].cart_id, view, from_snapshot
+    return view, from_snapshot
 
 
 def _check_fits(item: Any, quantity: int) -> None:
@@ -263,6 +280,11 @@ _SET_LINE = (
 _ADD_LINE = insert(_LINES).values(
     cart_id=bindparam("cart_id"), item_id=bindparam("item_id"), quantity=bindparam("qty")
 )
+_SET_CURRENCY = (
+    update(_table(Cart))
+    .where(_table(Cart).c.id == bindparam("cart_id"))
+    .values(currency=bindparam("currency"))
+)
 
 
 # The cart (an outer join: a cart without lines is one row of NULLs) and its lines' items.
@@ -275,7 +297,12 @@ _CART_LINES = (
 )
 _NEW_CART = (
     insert(_CARTS)
-    .values(token=bindparam("token"), created_at=bindparam("now"), updated_at=bindparam("now"))
+    .values(
+        token=bindparam("token"),
+        created_at=bindparam("now"),
+        updated_at=bindparam("now"),
+        currency=bindparam("currency"),
+    )
     .returning(_CARTS.c.id)
 )
 # PostgreSQL makes the cart and its first line in one statement; SQLite has no INSERT
@@ -290,11 +317,79 @@ _NEW_CART_WITH_LINE = insert(_LINES).from_select(
 )
 
 
+def _upsert_line(insert_of: Callable[[Table], Any]) -> Insert:
+    """Add ``qty`` of ``item_id`` to the cart ``token`` if every rule allows it, in one
+    statement (the dialect's ``insert``: ON CONFLICT is not in SQLAlchemy's generic one).
+
+    The new line is written only if the item is on sale, in the cart's ``currency`` and has
+    ``qty`` left; an existing line (ON CONFLICT) is raised by ``qty`` only if the sum is at
+    most ``MAX_QUANTITY`` and what is left. Every check reads the rows as they are when the
+    row is written: the cart's row is locked FOR SHARE (after waiting for a writer holding it
+    FOR UPDATE, PostgreSQL checks the cart's ``currency`` again on the row as committed), and
+    ON CONFLICT checks the sum on the line as committed. Returns the line's ``cart_id``,
+    ``line_id``, ``item_id`` and ``quantity``; no row when a rule refused it."""
+    source = (
+        select(_CARTS.c.id, _ITEMS.c.id, bindparam("qty", type_=_LINES.c.quantity.type))
+        .where(
+            _CARTS.c.token == bindparam("token"),
+            _ITEMS.c.id == bindparam("item_id"),
+            _ITEMS.c.active,
+            _ITEMS.c.currency == _CARTS.c.currency,
+            or_(_ITEMS.c.available.is_(None), _ITEMS.c.available >= bindparam("qty")),
+        )
+        .with_for_update(read=True, of=_CARTS)
+    )
+    upsert = insert_of(_LINES).from_select(["cart_id", "item_id", "quantity"], source)
+    total = _LINES.c.quantity + upsert.excluded.quantity
+    left = select(_ITEMS.c.available).where(_ITEMS.c.id == bindparam("item_id")).scalar_subquery()
+    return upsert.on_conflict_do_update(
+        index_elements=[_LINES.c.cart_id, _LINES.c.item_id],
+        set_={"quantity": total},
+        where=and_(total <= MAX_QUANTITY, total <= func.coalesce(left, MAX_QUANTITY)),
+    ).returning(_LINES.c.cart_id, _LINES.c.id.label("line_id"), _LINES.c.item_id, _LINES.c.quantity)
+
+
+# PostgreSQL adds the line and reads the cart's other lines in one statement (the other
+# lines as they were when the statement began: see add_item); SQLite has no INSERT inside
+# WITH, so there it is two statements in one transaction.
+_ADDED = _upsert_line(postgresql.insert).cte("added")
+_ADD_TO_CART = union_all(
+    select(_ADDED.c.cart_id, _ADDED.c.line_id, _ADDED.c.item_id, _ADDED.c.quantity),
+    select(_LINES.c.cart_id, _LINES.c.id, _LINES.c.item_id, _LINES.c.quantity).where(
+        _LINES.c.cart_id == _ADDED.c.cart_id, _LINES.c.item_id != _ADDED.c.item_id
+    ),
+).order_by(literal_column("line_id"))
+_ADD_LINE_SQLITE = _upsert_line(sqlite.insert)
+_LINES_OF_CART = (
+    select(_LINES.c.cart_id, _LINES.c.id.label("line_id"), _LINES.c.item_id, _LINES.c.quantity)
+    .where(_LINES.c.cart_id == bindparam("cart_id"))
+    .order_by(_LINES.c.id)
+)
+
+
+async def _added_line(db: Database, values: dict[str, Any]) -> Sequence[Any]:
+    """Add the line (``_upsert_line``); the cart's lines after it, or none if refused."""
+    if not db.is_sqlite:
+        return await db.write(_ADD_TO_CART, values)
+    async with db.transaction() as session:
+        conn = await session.connection()
+        added = (await conn.execute(_ADD_LINE_SQLITE, values)).all()
+        if not added:
+            return []
+        return (await conn.execute(_LINES_OF_CART, {"cart_id": added[0].cart_id})).all()
+
+
 async def _new_cart(db: Database, item_id: str, quantity: int) -> CartView:
     item = (await catalog_of(db).snapshot()).items.get(item_id)
     line = _checked_line([], item, item_id, quantity)
     token = new_token()
-    values = {"token": token, "now": utcnow(), "item_id": item_id, "qty": line.quantity}
+    values = {
+        "token": token,
+        "now": utcnow(),
+        "currency": line.item.currency,
+        "item_id": item_id,
+        "qty": line.quantity,
+    }
     if db.is_sqlite:
         async with db.transaction() as session:
             conn = await session.connection()
@@ -380,16 +475,39 @@ async def add_item(db: Database, token: str | None, item_id: str, quantity: int)
     """Add ``quantity`` of ``item_id`` (creating the cart when ``token`` is ``None``).
 
     A new cart is one statement (the item is checked against the catalogue snapshot; stock
-    is checked again, atomically, at checkout). For an existing cart, five round trips
-    (begin, lock the cart row, read its lines with the item, write the one line, commit); the
-    answer is computed from the rows already read. The lock and the read stay two statements:
-    a read in the locking statement would use the snapshot taken before waiting for the lock
-    and miss what the previous holder wrote."""
+    is checked again, atomically, at checkout); it takes the item's currency.
+
+    An existing cart is one statement on PostgreSQL (``_upsert_line``, in autocommit): every
+    rule is checked in SQL on the rows as committed when the line is written, so two adds to
+    one cart at once end with the summed quantity, and an add racing a change of the cart's
+    currency (below) sees the currency that change committed. The answer shows the line as
+    written and the cart's other lines as they were when the statement began: a change to
+    another line of the same cart committed in between (another tab) shows on the next read.
+    SQLite runs the statement and the read of the lines in one write transaction.
+
+    When the statement refuses (a rule, an unknown cart, or a cart whose ``currency`` is
+    unset or no longer that of its lines, such as a cart emptied by a checkout), the add is
+    decided by :func:`_add_checked`, which names the rule that failed."""
     _check_quantity(quantity)
     if not plausible_item_id(item_id):
         raise UnknownItem(NOT_ON_SALE, field="item_id")
     if token is None:
         return await _new_cart(db, item_id, quantity)
+    values = {"token": check_token(token), "item_id": item_id, "qty": quantity}
+    lines = await _added_line(db, values)
+    if not lines:
+        return await _add_checked(db, token, item_id, quantity)
+    carts_changed([lines[0].cart_id])
+    snapshot = await catalog_of(db).snapshot()
+    return (await _lines_view(db, token, lines, snapshot.items))[0]
+
+
+async def _add_checked(db: Database, token: str, item_id: str, quantity: int) -> CartView:
+    """The add decided in Python, in five round trips (begin, lock the cart row, read its
+    lines with the item, write the line and the cart's currency, commit); the answer is
+    computed from the rows already read. The lock and the read stay two statements: a read in
+    the locking statement would use the snapshot taken before waiting for the lock and miss
+    what the previous holder wrote."""
     async with db.transaction() as session:
         cart_id, lines, item = await _lines_and_item(session, token, item_id)
         cart_changed_in(session, cart_id)
@@ -401,6 +519,7 @@ async def add_item(db: Database, token: str | None, item_id: str, quantity: int)
             )
         else:
             await conn.execute(_SET_LINE, {"line_id": line.line_id, "qty": line.quantity})
+        await conn.execute(_SET_CURRENCY, {"cart_id": cart_id, "currency": item.currency})
         return _view_of(token, lines)
 
 
