@@ -57,6 +57,8 @@ async def test_paid_by_webhook_once_however_often_it_comes(
         assert (ack.status_code, ack.json()) == (200, {"status": "accepted"})
     paid = await shopper.order(order["token"])
     assert paid["state"] == "paid" and paid["paid_at"] and paid["hosted_checkout_url"] is None
+    assert paid["lines"] == order["lines"]  # the 201 answer showed what was stored
+    assert len(order["lines"]) == 3
     assert len(paid["tickets"]) == 2  # issued once, not once per webhook
     assert len({t["code"] for t in paid["tickets"]}) == 2
     assert (await shopper.available(HONEY), await shopper.available(ADULT)) == (22, 118)
