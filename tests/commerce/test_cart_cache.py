@@ -327,3 +327,15 @@ def test_an_answer_is_kept_and_served_only_while_nothing_changed() -> None:
     cache.put("t8", 8, "catalog", cache.ticket(), _answer(8))
     cache.drop([8])
     assert cache.get("t8", "catalog") is None and len(cache) == 1  # t7 stays
+
+
+def test_an_answer_is_read_again_once_it_is_old() -> None:
+    """A change whose notification never came (its process killed right after the commit)
+    is seen once the answer is ``max_age`` old."""
+    cache = CartCache(max_age=0.05)
+    cache.watch = _Watch()
+    cache.put("t1", 1, "catalog", cache.ticket(), _answer(1))
+    assert cache.get("t1", "catalog") is not None
+    time.sleep(0.06)
+    assert cache.get("t1", "catalog") is None
+    assert len(cache) == 0

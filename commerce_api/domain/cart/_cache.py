@@ -21,11 +21,14 @@ What keeps an answer right (a shopper never sees another's cart or an old one):
   went unheard (its ``stamp``); an answer read while a change to its cart was heard is not
   kept (:class:`Ticket`). Without a running watch nothing is kept.
 - A 404 is never kept: an answer exists only for a cart that was read.
-- At most ``MAX_ENTRIES`` answers (about 1 KB each), the least recently used dropped first.
+- At most ``MAX_ENTRIES`` answers (about 1 KB each), the least recently used dropped first,
+  and none older than ``MAX_AGE_SECONDS``: that bounds the one gap the watch leaves (a
+  process killed between its commit and its notification).
 """
 
 from __future__ import annotations
 
+import time
 import weakref
 from collections import OrderedDict, deque
 from collections.abc import Iterable
@@ -40,6 +43,7 @@ from commerce_api.db import Database
 from commerce_api.domain.catalog import Encoded
 
 __all__ = [
+    "MAX_AGE_SECONDS",
     "MAX_ENTRIES",
     "RECENT_CHANGES",
     "CartCache",
@@ -52,6 +56,8 @@ __all__ = [
 
 MAX_ENTRIES = 4096
 """Answers kept per process: a 3-line answer is about 800 bytes of JSON, so a few MB."""
+MAX_AGE_SECONDS = 10.0
+"""An answer is read again after this long even if no change was heard (see above)."""
 RECENT_CHANGES = 1024
 """Changes remembered so that a read overlapping them is not kept (older: no read is kept)."""
 
@@ -85,13 +91,18 @@ class _Entry:
     catalog: str
     stamp: object
     answer: Encoded
+    kept_at: float
+    """``time.monotonic()`` when it was kept."""
 
 
 class CartCache:
     """One process's answers for the carts of one database (least recently used first)."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(
+        self, max_entries: int = MAX_ENTRIES, max_age: float = MAX_AGE_SECONDS
+    ) -> None:
         self.max_entries = max_entries
+        self.max_age = max_age
         self.watch: Watch | None = None
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._tokens: dict[int, str] = {}
@@ -116,6 +127,9 @@ class CartCache:
             return None
         stamp = self._stamp()
         if stamp is None or stamp != entry.stamp:
+            return None
+        if time.monotonic() - entry.kept_at > self.max_age:
+            self._forget(token)
             return None
         self._entries.move_to_end(token)
         return entry.answer
@@ -145,7 +159,7 @@ class CartCache:
             return
         self._forget(self._tokens.get(cart_id))
         self._forget(token)
-        self._entries[token] = _Entry(cart_id, catalog, ticket.stamp, answer)
+        self._entries[token] = _Entry(cart_id, catalog, ticket.stamp, answer, time.monotonic())
         self._tokens[cart_id] = token
         while len(self._entries) > self.max_entries:
             self._forget(next(iter(self._entries)))
