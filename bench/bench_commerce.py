@@ -6,7 +6,9 @@ It creates its own PostgreSQL database (``TEST_POSTGRES_DSN`` or postgres@127.0.
 drops it afterwards, writes a synthetic ``catalog.json`` (30 products), and starts the fake
 SumUp and ``python -m commerce_api serve`` (production settings: uvloop and httptools when
 installed) as processes on loopback ports. Each figure is measured with wrk (C) beside its
-yardstick, same connections and duration, alternating A B B A (``bench/loadgen.py``):
+yardstick, same connections and duration, alternating A B B A (``bench/loadgen.py``), and
+printed with the API process's CPU time per answered request (from /proc: a figure the
+machine's load hardly moves):
 
 - ``POST /cart/items`` creating a cart, and adding to an existing cart, against pgbench
   running the same SQL transaction (target >= 0.4; the SQL is written to ``bench/out/``);
@@ -50,10 +52,12 @@ from bench.loadgen import (  # noqa: E402
     OUT,
     BenchError,
     Figure,
+    Metered,
     Verdict,
     alternate,
     compare,
     load_average,
+    metered,
     raw_request,
     rss_mb,
     run_pgbench,
@@ -463,10 +467,16 @@ class Phases:
 
 
 def wrk_phases(
-    phases: Phases, pg_dsn: str, rounds: int, only: str | None, profile_pid: int | None
+    phases: Phases,
+    pg_dsn: str,
+    rounds: int,
+    only: str | None,
+    server_pid: int,
+    profile: bool,
 ) -> list[Verdict]:
-    """Every wrk figure beside its yardstick (those whose label contains ``only``); with
-    ``profile_pid``, py-spy samples that process during each measured run."""
+    """Every wrk figure beside its yardstick (those whose label contains ``only``), each with
+    the API process's CPU per request; with ``profile``, py-spy samples that process during
+    each measured run."""
     api, conns, secs = phases.api, phases.connections, phases.seconds
     health_file = phases.health()
 
@@ -515,18 +525,28 @@ def wrk_phases(
         if only and only not in label:
             continue
         print(f"\n{label}  ({load_average()})")
-        profile = phases.out / f"profile-{label.replace(' ', '_').replace('/', '')}.txt"
-        if profile_pid:
-            measured = profiled(measured, profile_pid, secs, profile)
-        base, figure = alternate(yardstick, measured, rounds)
+        profile_file = phases.out / f"profile-{label.replace(' ', '_').replace('/', '')}.txt"
+        if profile:
+            measured = profiled(measured, server_pid, secs, profile_file)
+        base_cpu, figure_cpu = Metered(), Metered()
+        if yardstick is health:
+            yardstick = _metered(server_pid, yardstick, base_cpu)
+        base, figure = alternate(yardstick, _metered(server_pid, measured, figure_cpu), rounds)
         verdicts.append(compare(label, base, figure, target))
-        if profile_pid:
-            print("\n".join(summarize_profile(profile)))
+        for name, cpu in ((base.name, base_cpu), (figure.name, figure_cpu)):
+            if cpu.count:
+                print(f"{cpu.line()}  [{name}]")
+        if profile:
+            print("\n".join(summarize_profile(profile_file)))
         if label == "checkout" and figure.count + figure.errors > rounds * (
             phases.checkouts_per_round
         ):
             print("     (wrk cycled past the prepared carts: repeats count as errors)")
     return verdicts
+
+
+def _metered(pid: int, run: Callable[[], Figure], into: Metered) -> Callable[[], Figure]:
+    return lambda: metered(pid, run, into)
 
 
 def profiled(
@@ -620,9 +640,7 @@ def run(args: argparse.Namespace, db_url: str, pg_dsn: str) -> int:
             f"rounds A B B A\n{load_average()}"
         )
         phases = Phases(api, args.out, args.seconds, args.connections, checkouts)
-        verdicts = wrk_phases(
-            phases, pg_dsn, args.rounds, args.only, api_proc.pid if args.profile else None
-        )
+        verdicts = wrk_phases(phases, pg_dsn, args.rounds, args.only, api_proc.pid, args.profile)
 
         race_failed = False
         if not args.no_race:

@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -51,9 +51,11 @@ from bench.loadgen import (  # noqa: E402
     OUT,
     BenchError,
     Figure,
+    Metered,
     alternate,
     compare,
     load_average,
+    metered,
     raw_request,
     run_pgbench,
     run_wrk,
@@ -472,45 +474,6 @@ INSERT INTO inbox_activities (activity_id, activity_type, actor_uri, object_id, 
     now(), 0)
   ON CONFLICT (activity_id) DO NOTHING;
 """
-
-
-def cpu_seconds(pid: int) -> tuple[float, float]:
-    """User and system CPU time a process has used so far, from /proc (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    tick = os.sysconf("SC_CLK_TCK")
-    return int(fields[11]) / tick, int(fields[12]) / tick
-
-
-@dataclass
-class Metered:
-    """Requests answered and the CPU time the server process spent answering them."""
-
-    count: int = 0
-    user: float = 0.0
-    system: float = 0.0
-
-    def line(self) -> str:
-        """CPU per answered request, and the rate that cost allows on one whole core: unlike
-        the rate, it hardly moves with the machine's load."""
-        if not self.count:
-            return "     server CPU: no request answered"
-        user, system = self.user / self.count, self.system / self.count
-        return (
-            f"     server CPU {(user + system) * 1e6:,.0f} us per request (user {user * 1e6:,.0f}"
-            f", system {system * 1e6:,.0f}): one whole core would answer "
-            f"{1 / (user + system):,.0f}/s"
-        )
-
-
-def metered(pid: int, run: Callable[[], Figure], into: Metered) -> Figure:
-    """Run ``run`` and charge the server's CPU time during it to ``into``."""
-    user, system = cpu_seconds(pid)
-    figure = run()
-    after = cpu_seconds(pid)
-    into.count += figure.count
-    into.user += after[0] - user
-    into.system += after[1] - system
-    return figure
 
 
 @dataclass

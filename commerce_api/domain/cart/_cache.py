@@ -98,9 +98,7 @@ class _Entry:
 class CartCache:
     """One process's answers for the carts of one database (least recently used first)."""
 
-    def __init__(
-        self, max_entries: int = MAX_ENTRIES, max_age: float = MAX_AGE_SECONDS
-    ) -> None:
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_age: float = MAX_AGE_SECONDS) -> None:
         self.max_entries = max_entries
         self.max_age = max_age
         self.watch: Watch | None = None
