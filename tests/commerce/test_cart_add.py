@@ -14,9 +14,12 @@ from sqlalchemy import bindparam, text
 
 from commerce_api.db import Database, UTCDateTime, migrate
 from commerce_api.domain.cart import MAX_QUANTITY, add_item
+from commerce_api.domain.cart.cookie import cart_cookie, cart_cookie_header
 from commerce_api.domain.catalog import parse_catalog, sync_catalog
 from commerce_api.errors import CurrencyMismatch
+from commerce_api.tokens import new_token
 from tests.commerce import catalogs
+from tests.commerce.conftest import make_settings
 from tests.commerce.shop import BREAD, HONEY, JAM
 from tests.commerce.test_cart_api import new_cart, problem
 
@@ -177,3 +180,13 @@ async def test_migration_gives_a_cart_the_currency_of_its_lines(database_url: st
         assert [(line.item_id, line.quantity) for line in view.lines] == [(JAM, 3)]
     finally:
         await db.dispose()
+
+
+def test_the_cart_cookie_header_is_the_cookie_litestar_renders() -> None:
+    for public_url in ("http://127.0.0.1:8000", "https://shop.rose-ash.example.coop"):
+        settings = make_settings("sqlite+aiosqlite://", public_url=public_url)
+        for token in (new_token(), new_token(16), "A-b_9" * 4):
+            rendered = cart_cookie(token, settings).to_encoded_header()[1].decode("latin-1")
+            assert cart_cookie_header(token, settings) == rendered
+        with pytest.raises(ValueError):
+            cart_cookie_header("a; Domain=evil.example", settings)

@@ -7,6 +7,7 @@ import functools
 from litestar.datastructures import Cookie
 
 from commerce_api.settings import Settings
+from commerce_api.tokens import looks_like_token
 
 __all__ = ["CART_COOKIE", "CART_COOKIE_MAX_AGE", "cart_cookie", "cart_cookie_header"]
 
@@ -21,10 +22,14 @@ def cart_cookie(token: str, settings: Settings) -> Cookie:
 
 
 def cart_cookie_header(token: str, settings: Settings) -> str:
-    """:func:`cart_cookie` as its ``Set-Cookie`` value, rendered once per token: every
-    ``GET /cart`` answer sets it, and Litestar renders a ``Cookie`` through ``http.cookies``
-    on every response (12 % of that request's samples)."""
-    return _rendered(token, settings.cookie_secure)
+    """:func:`cart_cookie` as its ``Set-Cookie`` value. Litestar renders a ``Cookie`` through
+    ``http.cookies`` (about 50 us; 12 % of ``GET /cart``'s samples), so the cookie is rendered
+    once per ``secure`` around a placeholder and each token put in its place: a token is
+    URL-safe base64 (``looks_like_token``), which a cookie value holds as it is."""
+    if not looks_like_token(token):
+        raise ValueError("not a cart token")
+    prefix, suffix = _template(settings.cookie_secure)
+    return prefix + token + suffix
 
 
 def _cookie(token: str, secure: bool) -> Cookie:
@@ -39,6 +44,11 @@ def _cookie(token: str, secure: bool) -> Cookie:
     )
 
 
-@functools.lru_cache(maxsize=4096)
-def _rendered(token: str, secure: bool) -> str:
-    return _cookie(token, secure).to_encoded_header()[1].decode("latin-1")
+_PLACEHOLDER = "cart-token-placeholder"
+
+
+@functools.cache
+def _template(secure: bool) -> tuple[str, str]:
+    rendered = _cookie(_PLACEHOLDER, secure).to_encoded_header()[1].decode("latin-1")
+    prefix, suffix = rendered.split(_PLACEHOLDER)
+    return prefix, suffix
