@@ -472,7 +472,7 @@ INSERT INTO inbox_activities (activity_id, activity_type, actor_uri, object_id, 
       "https://remote.example/users/7/follows/123456-0123abcd", "type": "Follow", "actor":
       "https://remote.example/users/7", "object": "https://rose-ash.example/actors/blog"}',
     now(), 0)
-  ON CONFLICT (activity_id) DO NOTHING;
+  ON CONFLICT (activity_id) DO NOTHING RETURNING activity_id;
 """
 
 

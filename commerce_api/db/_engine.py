@@ -12,8 +12,8 @@ from sqlalchemy import CursorResult, Executable
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from commerce_api.db._direct import plan_of, run
 from server_kernel.db import READING, create_engine
+from server_kernel.direct import plan_of, run
 
 __all__ = ["Database"]
 
@@ -91,7 +91,7 @@ class Database:
         return await self._one(statement, params)
 
     async def _one(self, statement: Executable, params: Mapping[str, Any] | None) -> Sequence[Any]:
-        """On PostgreSQL, sent straight to asyncpg when it qualifies (``_direct``)."""
+        """On PostgreSQL, sent straight to asyncpg when it qualifies (``server_kernel.direct``)."""
         plan = plan_of(statement, self.engine.dialect)
         if plan is not None:
             return await run(self.engine, plan, params or {})

@@ -7,10 +7,11 @@ read while the delivery worker writes) and write transactions that begin ``IMMED
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import asyncpg
+from sqlalchemy import Executable
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from server_kernel.db import READING, create_engine
+from server_kernel.direct import plan_of, run
 
 __all__ = ["Database", "create_database"]
 
@@ -57,32 +59,20 @@ class Database:
         COMMIT round trips (use as ``async with db.autocommit() as conn``)."""
         return self.autocommitting.connect()
 
-    async def execute_on_driver(self, statement: str, *args: Any) -> str:
-        """PostgreSQL only: one statement (``$1`` placeholders) straight on a pooled asyncpg
-        connection, outside any transaction; returns its status (``"INSERT 0 1"``).
+    async def write_one(self, statement: Executable, params: Mapping[str, Any]) -> Sequence[Any]:
+        """One statement outside any transaction (it commits by itself); its rows (give it a
+        ``RETURNING`` to learn what it wrote).
 
-        For the hottest single-statement writes: SQLAlchemy's connection, execution context
-        and result cost about twice the round trip itself (about 150 us of 250 per insert).
-        asyncpg prepares the statement once per connection. A connection that broke is
-        dropped from the pool, and a database going away raises a ``ConnectionError``
-        (answered 503 like SQLAlchemy's own), never a 500.
-        """
-        pooled = await self.engine.raw_connection()
-        try:
-            driver = pooled.driver_connection
-            if driver is None:
-                raise ConnectionError("the pooled connection is closed")
-            return str(await driver.execute(statement, *args))
-        except (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError) as exc:
-            pooled.invalidate(exc)
-            raise
-        except asyncpg.PostgresError as exc:
-            if str(exc.sqlstate or "")[:2] not in ("08", "57"):
-                raise
-            pooled.invalidate(exc)
-            raise ConnectionError(f"the database went away: {exc}") from exc
-        finally:
-            pooled.close()
+        For the hottest single-statement writes: on PostgreSQL it goes straight to the
+        pool's asyncpg connection once it qualifies (``server_kernel.direct``, as commerce's
+        ``Database.write``): SQLAlchemy's connection, execution context and result cost
+        about twice the round trip itself. A database going away is a ``ConnectionError``
+        (503), never a 500."""
+        plan = plan_of(statement, self.engine.dialect)
+        if plan is not None:
+            return await run(self.engine, plan, params)
+        async with self.autocommit() as conn:
+            return (await conn.execute(statement, dict(params))).all()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

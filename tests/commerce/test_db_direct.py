@@ -1,5 +1,5 @@
 """``Database.read``/``write``: a statement used again is sent straight to asyncpg on
-PostgreSQL (``commerce_api.db._direct``); what callers get must not change with that."""
+PostgreSQL (``server_kernel.direct``); what callers get must not change with that."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """One Core statement sent straight to asyncpg (PostgreSQL), compiled once by SQLAlchemy.
 
+Both servers send their hottest single statements this way (commerce's ``Database.read`` and
+``write``, the federation inbox's insert).
+
 Why: SQLAlchemy's execute path (execution context, events, result objects) costs about
 0.2 ms of CPU per statement on top of asyncpg's own 0.07 ms, and the hot requests are one
 statement each. The SQL is still SQLAlchemy's (compiled for the asyncpg dialect, with the same
@@ -100,10 +103,11 @@ def _compile(statement: Executable, dialect: Dialect) -> Plan | None:
 
 async def run(engine: AsyncEngine, plan: Plan, params: Mapping[str, Any]) -> Sequence[Any]:
     """Run ``plan`` on a connection from ``engine``'s pool, outside any transaction (the
-    statement commits by itself). An error PostgreSQL reports (a constraint, say) is raised as
-    asyncpg's ``PostgresError`` and leaves the connection fit for use; after any other failure
-    (a dropped connection, a cancelled request) the connection is invalidated: the pool closes
-    it instead of handing it out again.
+    statement commits by itself). An error PostgreSQL reports about the statement (a
+    constraint, say) is raised as asyncpg's ``PostgresError`` and leaves the connection fit for
+    use; after any other failure (a dropped connection, a server shutting down, a cancelled
+    request) the connection is invalidated: the pool closes it instead of handing it out
+    again.
 
     The pooled connection is taken and given back without an ``AsyncConnection`` around it
     (a greenlet switch less; giving it back may close it, which awaits)."""
@@ -111,10 +115,19 @@ async def run(engine: AsyncEngine, plan: Plan, params: Mapping[str, Any]) -> Seq
     try:
         driver: asyncpg.Connection = raw.driver_connection
         return await driver.fetch(plan.sql, *plan.arguments(params), record_class=DirectRow)
-    except asyncpg.PostgresError:
-        raise
+    except asyncpg.PostgresError as exc:
+        if str(exc.sqlstate or "")[:2] not in _CONNECTION_GONE:
+            raise
+        await greenlet_spawn(raw.invalidate)
+        raise ConnectionError(f"the database went away: {exc}") from exc
     except BaseException:
         await greenlet_spawn(raw.invalidate)
         raise
     finally:
         await greenlet_spawn(raw.close)
+
+
+#: SQLSTATE classes of a connection PostgreSQL ended (08: connection exception; 57: operator
+#: intervention, e.g. an administrator's shutdown): the connection is dropped and the caller
+#: gets a ``ConnectionError``, which ``server_kernel.problems`` answers 503.
+_CONNECTION_GONE = ("08", "57")
