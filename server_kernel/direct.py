@@ -107,7 +107,7 @@ async def run(engine: AsyncEngine, plan: Plan, params: Mapping[str, Any]) -> Seq
     constraint, say) is raised as asyncpg's ``PostgresError`` and leaves the connection fit for
     use; after any other failure (a dropped connection, a server shutting down, a cancelled
     request) the connection is invalidated: the pool closes it instead of handing it out
-    again.
+    again, and a broken connection is raised as ``ConnectionError`` (503).
 
     The pooled connection is taken and given back without an ``AsyncConnection`` around it
     (a greenlet switch less; giving it back may close it, which awaits)."""
@@ -120,6 +120,11 @@ async def run(engine: AsyncEngine, plan: Plan, params: Mapping[str, Any]) -> Seq
             raise
         await greenlet_spawn(raw.invalidate)
         raise ConnectionError(f"the database went away: {exc}") from exc
+    except (OSError, asyncpg.InterfaceError, asyncpg.InternalClientError) as exc:
+        # The connection broke under us ("connection is closed", or, right after the server
+        # ended it, "another operation is in progress"): 503, not a 500.
+        await greenlet_spawn(raw.invalidate)
+        raise ConnectionError(f"the database connection failed: {exc}") from exc
     except BaseException:
         await greenlet_spawn(raw.invalidate)
         raise
