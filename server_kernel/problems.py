@@ -130,6 +130,8 @@ _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.PostgresConnectionError,
     asyncpg.CannotConnectNowError,
     asyncpg.InterfaceError,
+    # "another operation is in progress": a pooled connection the server ended mid-use.
+    asyncpg.InternalClientError,
 )
 #: SQLSTATE classes of a database that is going away or not there: connection exception (08)
 #: and operator intervention (57: shutdown, restart, cannot connect now).
@@ -145,7 +147,11 @@ def database_down(exc: BaseException) -> bool:
         return True
     if not isinstance(exc, sa_exc.DBAPIError):
         return False
+    # SQLAlchemy's asyncpg adapter raises its own error class "from" asyncpg's.
+    driver_error = getattr(exc.orig, "__cause__", None)
     if exc.connection_invalidated or isinstance(exc.orig, _CONNECTION_ERRORS):
+        return True
+    if isinstance(driver_error, _CONNECTION_ERRORS):
         return True
     sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
     if sqlstate[:2] in _DOWN_SQLSTATE_CLASSES:

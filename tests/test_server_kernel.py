@@ -83,6 +83,7 @@ async def test_wait_first_skips_the_run_at_start():
 
 # --- problem details (server_kernel.problems) ------------------------------------------------
 
+import asyncpg  # noqa: E402
 from litestar import Litestar, get  # noqa: E402
 from litestar.params import FromQuery  # noqa: E402
 from litestar.testing import AsyncTestClient  # noqa: E402
@@ -113,6 +114,13 @@ def _app(**options: object) -> Litestar:
     async def restart() -> None:
         raise sa_exc.OperationalError("SELECT 1", {}, _Sqlstate("57P01"))
 
+    @get("/cut")
+    async def cut() -> None:
+        # As SQLAlchemy's asyncpg adapter raises it: its own class, "from" asyncpg's error.
+        adapter_error = Exception("<class 'asyncpg.exceptions._base.InternalClientError'>")
+        adapter_error.__cause__ = asyncpg.InternalClientError("another operation is in progress")
+        raise sa_exc.InternalError("SELECT 1", {}, adapter_error)
+
     @get("/broken")
     async def schema() -> None:
         raise sa_exc.OperationalError("SELECT 1", {}, Exception("no such table: seats"))
@@ -122,7 +130,7 @@ def _app(**options: object) -> Litestar:
         return n
 
     return Litestar(
-        [taken, restart, schema, page],
+        [taken, restart, cut, schema, page],
         exception_handlers=exception_handlers(database_unavailable=lambda: Away(), **options),  # type: ignore[arg-type]
     )
 
@@ -151,6 +159,8 @@ async def test_typed_errors_and_outages_are_problems_and_bugs_are_bare_500s():
         away = await client.get("/restart")
         assert (away.status_code, away.headers["retry-after"]) == (503, "5")
         assert away.json()["title"] == "Briefly unavailable"
+        cut = await client.get("/cut")  # a connection the server ended under a statement
+        assert cut.status_code == 503
         broken = await client.get("/broken")  # a bug, not an outage: retrying cannot help
         assert broken.status_code == 500 and "retry-after" not in broken.headers
         assert "no such table" not in broken.text
