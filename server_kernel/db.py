@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import sqlalchemy
-from sqlalchemy import CursorResult, DateTime, MetaData, Result, event, text
+from sqlalchemy import CursorResult, DateTime, MetaData, Result, Table, event, text
 from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -45,6 +45,7 @@ __all__ = [
     "migration_lock",
     "new_metadata",
     "rows_affected",
+    "table_of",
     "utcnow",
 ]
 
@@ -160,6 +161,15 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def table_of(model: type[Any]) -> Table:
+    """A mapped model's table, typed as one (SQLAlchemy declares ``__table__`` as any FROM
+    clause), for statements built once with Core."""
+    table = getattr(model, "__table__", None)
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 def new_metadata() -> MetaData:

@@ -12,16 +12,16 @@ import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Table, and_, bindparam, delete, not_, or_, select, update
+from sqlalchemy import and_, bindparam, delete, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from federation_server.activitypub.jsonld import dumps
 from federation_server.db.base import utcnow
 from federation_server.db.upsert import dialect_insert
-from server_kernel.db import rows_affected
+from server_kernel.db import rows_affected, table_of
 from server_kernel.jobs import claim_due, lease_free
 
 from ._policy import HostHealth, Outcome, classify, retry_at
@@ -181,7 +181,7 @@ class Attempt:
         return Outcome.REJECTED if self.permanent else classify(self.status)
 
 
-_DELIVERIES = cast(Table, Delivery.__table__)
+_DELIVERIES = table_of(Delivery)
 #: The batch's delivered jobs, as one statement built once (SQLAlchemy caches its compiled
 #: form): built per batch through the ORM's bulk update it cost about a third of a batch's
 #: database time (100 deliveries to 100 shared inboxes).

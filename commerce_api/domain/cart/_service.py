@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from commerce_api.db import Base, Database, utcnow
+from commerce_api.db import Database, utcnow
 from commerce_api.db.models import Cart, CartLine, Item
 from commerce_api.domain.cart._cache import cart_cache_of, cart_changed_in, carts_changed
 from commerce_api.domain.catalog import Encoded, catalog_of, plausible_item_id
@@ -43,6 +43,7 @@ from commerce_api.errors import (
 from commerce_api.tokens import looks_like_token, new_token
 from commerce_api.words import currency_name
 from manifest_contract import format_money
+from server_kernel.db import table_of
 
 NOT_ON_SALE = "this item is not on sale"
 NOT_IN_CART = "that item is not in your cart"
@@ -240,16 +241,9 @@ def _check_fits(item: Any, quantity: int) -> None:
         )
 
 
-def _table(model: type[Base]) -> Table:
-    """A model's table, typed as one (SQLAlchemy declares ``__table__`` as any FROM clause)."""
-    table = model.__table__
-    if not isinstance(table, Table):
-        raise TypeError(f"{model.__name__} is not mapped to a table")
-    return table
-
-
-_ITEMS = _table(Item)
-_LINES = _table(CartLine)
+_ITEMS = table_of(Item)
+_LINES = table_of(CartLine)
+_CARTS = table_of(Cart)
 _ITEM_COLUMNS = (
     _ITEMS.c.id,
     _ITEMS.c.kind,
@@ -271,9 +265,7 @@ _LINES_AND_ITEM = union_all(
     ),
 ).order_by(literal_column("line_id").nulls_last())
 # SQLite renders no FOR UPDATE: its BEGIN IMMEDIATE already serialises writers.
-_LOCK_CART = (
-    select(_table(Cart).c.id).where(_table(Cart).c.token == bindparam("token")).with_for_update()
-)
+_LOCK_CART = select(_CARTS.c.id).where(_CARTS.c.token == bindparam("token")).with_for_update()
 _SET_LINE = (
     update(_LINES).where(_LINES.c.id == bindparam("line_id")).values(quantity=bindparam("qty"))
 )
@@ -281,14 +273,11 @@ _ADD_LINE = insert(_LINES).values(
     cart_id=bindparam("cart_id"), item_id=bindparam("item_id"), quantity=bindparam("qty")
 )
 _SET_CURRENCY = (
-    update(_table(Cart))
-    .where(_table(Cart).c.id == bindparam("cart_id"))
-    .values(currency=bindparam("currency"))
+    update(_CARTS).where(_CARTS.c.id == bindparam("cart_id")).values(currency=bindparam("currency"))
 )
 
 
 # The cart (an outer join: a cart without lines is one row of NULLs) and its lines' items.
-_CARTS = _table(Cart)
 _CART_LINES = (
     select(_CARTS.c.id.label("cart_id"), _LINES.c.item_id, _LINES.c.quantity)
     .select_from(_CARTS.outerjoin(_LINES, _LINES.c.cart_id == _CARTS.c.id))

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     Executable,
     Row,
-    Table,
     and_,
     bindparam,
     delete,
@@ -57,6 +56,7 @@ from commerce_api.payments import Payments, translate_sumup_errors
 from commerce_api.settings import Settings
 from commerce_api.tokens import new_order_reference, new_token
 from commerce_api.words import currency_names
+from server_kernel.db import table_of
 
 __all__ = [
     "check_email",
@@ -125,9 +125,9 @@ async def _existing(db: Database, cart_id: int, key: str) -> Order | None:
         )
 
 
-_ORDERS = cast(Table, Order.__table__)
-_ORDER_LINES = cast(Table, OrderLine.__table__)
-_CART_LINES = cast(Table, CartLine.__table__)
+_ORDERS = table_of(Order)
+_ORDER_LINES = table_of(OrderLine)
+_CART_LINES = table_of(CartLine)
 
 _CART = (
     select(
