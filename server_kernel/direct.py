@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Executable
+from sqlalchemy import CursorResult, Executable
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.util import greenlet_spawn
 
-__all__ = ["DirectRow", "Plan", "plan_of", "run"]
+__all__ = ["DirectRow", "Plan", "all_rows", "execute_one", "plan_of", "run"]
 
 
 class DirectRow(asyncpg.Record):
@@ -136,3 +136,22 @@ async def run(engine: AsyncEngine, plan: Plan, params: Mapping[str, Any]) -> Seq
 #: intervention, e.g. an administrator's shutdown): the connection is dropped and the caller
 #: gets a ``ConnectionError``, which ``server_kernel.problems`` answers 503.
 _CONNECTION_GONE = ("08", "57")
+
+
+async def execute_one(
+    engine: AsyncEngine, fallback: AsyncEngine, statement: Executable, params: Mapping[str, Any]
+) -> Sequence[Any]:
+    """One statement outside any transaction, and its rows (none when it returns none): on
+    PostgreSQL straight to asyncpg once it qualifies (:func:`plan_of`), else through
+    SQLAlchemy on a connection of ``fallback`` (``engine`` with the caller's execution
+    options: autocommit, or SQLite's deferred reads)."""
+    plan = plan_of(statement, engine.dialect)
+    if plan is not None:
+        return await run(engine, plan, params)
+    async with fallback.connect() as conn:
+        return all_rows(await conn.execute(statement, dict(params)))
+
+
+def all_rows(result: CursorResult[Any]) -> Sequence[Any]:
+    """The rows of a SQLAlchemy result; none for a statement that returns none."""
+    return result.all() if result.returns_rows else []

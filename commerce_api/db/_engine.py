@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import CursorResult, Executable
+from sqlalchemy import Executable
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from server_kernel.db import READING, create_engine
-from server_kernel.direct import plan_of, run
+from server_kernel.direct import all_rows, execute_one
 
 __all__ = ["Database"]
 
@@ -87,20 +87,12 @@ class Database:
         if self.is_sqlite:
             async with self.transaction() as session:
                 conn = await session.connection()
-                return _rows(await conn.execute(statement, dict(params or {})))
+                return all_rows(await conn.execute(statement, dict(params or {})))
         return await self._one(statement, params)
 
     async def _one(self, statement: Executable, params: Mapping[str, Any] | None) -> Sequence[Any]:
         """On PostgreSQL, sent straight to asyncpg when it qualifies (``server_kernel.direct``)."""
-        plan = plan_of(statement, self.engine.dialect)
-        if plan is not None:
-            return await run(self.engine, plan, params or {})
-        async with self._single.connect() as conn:
-            return _rows(await conn.execute(statement, dict(params or {})))
+        return await execute_one(self.engine, self._single, statement, params or {})
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-
-
-def _rows(result: CursorResult[Any]) -> Sequence[Any]:
-    return result.all() if result.returns_rows else []

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from server_kernel.db import READING, create_engine
-from server_kernel.direct import plan_of, run
+from server_kernel.direct import execute_one
 
 __all__ = ["Database", "create_database"]
 
@@ -68,11 +68,7 @@ class Database:
         ``Database.write``): SQLAlchemy's connection, execution context and result cost
         about twice the round trip itself. A database going away is a ``ConnectionError``
         (503), never a 500."""
-        plan = plan_of(statement, self.engine.dialect)
-        if plan is not None:
-            return await run(self.engine, plan, params)
-        async with self.autocommit() as conn:
-            return (await conn.execute(statement, dict(params))).all()
+        return await execute_one(self.engine, self.autocommitting, statement, params)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
