@@ -40,6 +40,7 @@ from sqlalchemy.pool import NullPool
 
 from commerce_api.db import Database
 from commerce_api.domain.cart._cache import CartCache, cart_cache_of
+from server_kernel import run_periodically
 from server_kernel.db import create_engine
 
 __all__ = [
@@ -118,14 +119,19 @@ class PostgresWatch:
         )
         self._pending: set[int] = set()
         self._wake = asyncio.Event()
-        self._closing = False
+        self._stop = asyncio.Event()
         self._generation = 0
         self._alive_at: float | None = None
         self._pid: int | None = None
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="cart watch")
+        """Listen until :meth:`aclose`; a lost connection is logged and, after
+        ``RETRY_SECONDS``, listened on again (the cache is off meanwhile)."""
+        listening = run_periodically(
+            self._listen_once, every=RETRY_SECONDS, name="cart watch", logger=log, stop=self._stop
+        )
+        self._task = asyncio.create_task(listening, name="cart watch")
 
     def stamp(self) -> object | None:
         alive = self._alive_at
@@ -152,16 +158,11 @@ class PostgresWatch:
         self._generation += 1
         self.cache.clear()
 
-    async def _run(self) -> None:
-        while not self._closing:
-            try:
-                await self._listen()
-            except Exception as exc:  # logged, then listen again: the cache is off meanwhile
-                log.warning("cart watch lost its connection (%s); listening again", exc)
-            finally:
-                self._lost()
-            if not self._closing:
-                await asyncio.sleep(RETRY_SECONDS)
+    async def _listen_once(self) -> None:
+        try:
+            await self._listen()
+        finally:
+            self._lost()
 
     async def _listen(self) -> None:
         async with self._engine.connect() as outer:
@@ -182,7 +183,7 @@ class PostgresWatch:
                 asked_at = self.clock()
                 await self._send(conn)
                 self._alive_at = asked_at
-                if self._closing:
+                if self._stop.is_set():
                     return
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
@@ -205,7 +206,7 @@ class PostgresWatch:
 
     async def aclose(self) -> None:
         """Send what is still pending (for up to two seconds), then stop."""
-        self._closing = True
+        self._stop.set()
         self._wake.set()
         if self._task is not None:
             with contextlib.suppress(TimeoutError):  # wait_for cancels it then
