@@ -67,20 +67,22 @@ def cart_token(header_token: HeaderToken = None, cookie_token: CookieToken = Non
     return header_token or cookie_token or None
 
 
+def _token_headers(token: str | None, settings: Settings) -> dict[str, str]:
+    """Every cart answer hands the token back both ways (header and cookie)."""
+    if token is None:
+        return {}
+    return {"X-Cart-Token": token, "Set-Cookie": cart_cookie_header(token, settings)}
+
+
 def _respond(view: CartView, settings: Settings, status_code: int = 200) -> Response[CartView]:
-    if view.token is None:
-        return Response(view, status_code=status_code)
-    headers = {"X-Cart-Token": view.token, "Set-Cookie": cart_cookie_header(view.token, settings)}
-    return Response(view, status_code=status_code, headers=headers)
+    return Response(view, status_code=status_code, headers=_token_headers(view.token, settings))
 
 
 def _answer(
     answer: Encoded, token: str | None, settings: Settings, if_none_match: str | None
 ) -> Response[bytes]:
     headers = {"ETag": answer.etag, "Cache-Control": CACHE_CONTROL}
-    if token is not None:
-        headers["X-Cart-Token"] = token
-        headers["Set-Cookie"] = cart_cookie_header(token, settings)
+    headers.update(_token_headers(token, settings))
     if etag_matches(if_none_match, answer.etag):
         return Response(b"", status_code=304, headers=headers)
     return Response(answer.body, media_type="application/json", headers=headers)
